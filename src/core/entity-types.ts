@@ -42,7 +42,8 @@ export const ENTITY_TYPES = {
     checksum: false,
   },
   CN_LANDLINE: {
-    description: 'Mainland China fixed-line number (area code + 7/8 digits); 400/800 service numbers are organisational',
+    description:
+      'Mainland China fixed-line number (area code + 7/8 digits); 400/800 service numbers are organisational',
     country: 'CN',
     sensitive: false,
     priority: 80,
@@ -98,7 +99,8 @@ export const ENTITY_TYPES = {
     checksum: true,
   },
   CN_FOREIGN_PR_ID: {
-    description: 'Foreign permanent resident ID card (2017: 9 + region + nationality + date + check; 2023: 18-char GB 11643 style)',
+    description:
+      'Foreign permanent resident ID card (2017: 9 + region + nationality + date + check; 2023: 18-char GB 11643 style)',
     country: 'CN',
     sensitive: true,
     priority: 94,
@@ -196,7 +198,8 @@ export const ENTITY_TYPES = {
     checksum: false,
   },
   SECRET: {
-    description: 'A credential that opens a data store: cloud keys, private keys, JWTs, URLs with passwords, password assignments',
+    description:
+      'A credential that opens a data store: cloud keys, private keys, JWTs, URLs with passwords, password assignments',
     country: null,
     sensitive: true,
     priority: 92,

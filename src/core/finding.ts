@@ -1,5 +1,8 @@
 import type { EntityType } from './entity-types.js';
 
+/** A built-in entity type or a custom one declared by a user's recognizer file (UPPER_SNAKE). */
+export type EntityName = EntityType | (string & Record<never, never>);
+
 /** Whose identifier a finding is: a natural person's, or an organisation's (400/800 numbers, enterprise USCCs). */
 export type Subject = 'person' | 'organisation';
 
@@ -8,7 +11,7 @@ export type Subject = 'person' | 'organisation';
  * A finding never carries the matched value: callers slice the text they own.
  */
 export interface Finding {
-  type: EntityType;
+  type: EntityName;
   start: number;
   end: number;
   /** Confidence in [0, 1]. */

@@ -13,8 +13,7 @@
  * - offsets into `ctx.text`, which has exactly the original's length;
  * - findings never carry values; at least 3 `examples.match` and 3 `examples.noMatch`.
  */
-import type { EntityType } from '../core/entity-types.js';
-import type { Finding } from '../core/finding.js';
+import type { EntityName, Finding } from '../core/finding.js';
 import type { ContextSpec } from './context.js';
 
 /** Trigger bits a recognizer subscribes to. */
@@ -45,6 +44,11 @@ export const Trigger = {
   KEYWORD: 64,
   /** A `-` followed by `-----BEGIN` style armour or similar: a dash run of length ≥ 5 (private key blocks). */
   DASHES: 128,
+  /**
+   * Called once per text with `pos = 0` (custom regex recognizers from user files). The recognizer scans the
+   * whole text itself, so it must be linear; built-ins never use it.
+   */
+  TEXT: 256,
 } as const;
 
 /** Mutable per-call state the analyzer hands to a recognizer. One object is reused for every call. */
@@ -70,7 +74,7 @@ export interface MatchContext {
 export interface Recognizer {
   /** Kebab-case id, `cn.` prefix for Chinese ones: `cn.resident-id`. */
   readonly id: string;
-  readonly entities: readonly EntityType[];
+  readonly entities: readonly EntityName[];
   /** ISO country for national recognizers. */
   readonly country?: string;
   /** Bitwise OR of {@link Trigger} values. */

@@ -17,7 +17,8 @@ export interface Rng {
 
 function makeInt(next: () => number): (n: number) => number {
   return (n: number) => {
-    if (!(n > 0) || n > 0x1_0000_0000 || !Number.isInteger(n)) throw new RangeError('Rng.int: n must be an integer in [1, 2^32]');
+    if (!(n > 0) || n > 0x1_0000_0000 || !Number.isInteger(n))
+      throw new RangeError('Rng.int: n must be an integer in [1, 2^32]');
     // Rejection sampling: no modulo bias.
     const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
     for (;;) {
