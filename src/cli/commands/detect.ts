@@ -1,0 +1,285 @@
+/**
+ * `leakguard detect [FILE|-]` — find personal information in text.
+ *
+ * Three output modes: human (masked previews with file:line:column), `--json` (one document), and `--jsonl`
+ * (the stable line protocol used by outside tooling: one `{"id","findings"}` line per input line).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { InputError, UsageError } from '../../core/errors.js';
+import type { Finding } from '../../core/finding.js';
+import type { Analyzer } from '../../detect/analyzer.js';
+import { maskedPreview } from '../../detect/preview.js';
+import { detectStreamHits, type StreamStats } from '../../detect/stream.js';
+import { numberOption, parse } from '../args.js';
+import { buildAnalyzer, splitList } from '../common.js';
+import { type CliIO, write } from '../io.js';
+
+export const detectHelp = `Usage: leakguard detect [FILE|-] [options]
+
+Find personal information in text: Chinese identifiers (resident ID, mobile, bank card, USCC, permits,
+plates, names, addresses), international ones (email, phone, cards, IBAN, SSN, IP, crypto) and secrets.
+Reads FILE, or standard input when FILE is "-" or absent. Values are shown masked unless --show-values.
+
+Options:
+  --jsonl               Read JSON lines {"id": any, "text": string} on stdin; write one line
+                        {"id": same, "findings": [{"type","start","end","score"}]} per input line
+                        (offsets are UTF-16 code units into "text")
+  --json                Print one JSON document: { findings: [...], masked, summary }
+  --types LIST          Only these entity types (comma-separated; see \`leakguard types\`)
+  --threshold N         Minimum score for types without their own threshold (0-1, default 0.5)
+  --config FILE         Detection config: custom recognizers, thresholds, allow and deny lists
+  --show-values         Print matched values in clear (never do this on shared terminals or logs)
+  --include-masked      Also list values that are already masked (138****5678)
+  --fail-on-findings    Exit 1 when anything is found
+  -h, --help            Show this help
+
+Exit status: 0 done, 1 findings with --fail-on-findings, 2 usage, configuration or input error.
+
+Examples:
+  leakguard detect examples/sample.txt
+  echo '{"id":1,"text":"手机13812345678"}' | leakguard detect --jsonl
+`;
+
+const OPTIONS = {
+  jsonl: { type: 'boolean' },
+  json: { type: 'boolean' },
+  types: { type: 'string' },
+  threshold: { type: 'string' },
+  config: { type: 'string' },
+  'show-values': { type: 'boolean' },
+  'include-masked': { type: 'boolean' },
+  'fail-on-findings': { type: 'boolean' },
+} as const;
+
+/** Largest JSONL input line accepted (longer lines are reported and skipped, not buffered). */
+const MAX_JSONL_LINE = 64 * 1024 * 1024;
+
+export async function detectCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals, help } = parse(argv, OPTIONS, 'detect');
+  if (help) {
+    await write(io.stdout, detectHelp);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError('Invalid arguments for "detect": expected at most one FILE');
+  const threshold = numberOption(values.threshold, 'threshold', 0, 1);
+  const analyzer = buildAnalyzer(io, {
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(values.types !== undefined ? { types: splitList(values.types) } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    includeMasked: Boolean(values['include-masked']),
+  });
+  if (values.jsonl) {
+    if (positionals.length > 0 && positionals[0] !== '-') throw new UsageError('--jsonl reads standard input: remove FILE');
+    const found = await runJsonl(analyzer, io);
+    return values['fail-on-findings'] && found > 0 ? 1 : 0;
+  }
+  const file = positionals[0] ?? '-';
+  let input: Readable;
+  let label: string;
+  if (file === '-') {
+    input = io.stdin;
+    label = '<stdin>';
+  } else {
+    const path = resolve(io.cwd, file);
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) throw new InputError('LG_INPUT_READ', `Cannot read "${file}": not a regular file`, { location: { file } });
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError('LG_INPUT_READ', `Cannot read "${file}": ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
+        cause: e,
+        location: { file },
+      });
+    }
+    input = createReadStream(path);
+    label = file;
+  }
+  const stats: StreamStats = { chars: 0, bytes: 0, invalidUtf8: 0 };
+  const lines = new LineTracker();
+  const counts = new Map<string, number>();
+  let maskedCount = 0;
+  const json: object[] = [];
+  const showValues = Boolean(values['show-values']);
+  const decoded = lines.track(input, stats);
+  for await (const { finding, value } of detectStreamHits(analyzer, decoded, {}, stats)) {
+    const { line, column } = lines.locate(finding.start);
+    if (finding.masked) maskedCount++;
+    else counts.set(finding.type, (counts.get(finding.type) ?? 0) + 1);
+    const shown = showValues ? value : maskedPreview(value, finding.type);
+    if (values.json) {
+      json.push({ ...finding, line, column, [showValues ? 'value' : 'preview']: shown });
+    } else {
+      const score = finding.score.toFixed(2);
+      const tag = finding.masked ? ' (already masked)' : '';
+      await write(io.stdout, `${label}:${line}:${column}\t${finding.type}\t${score}\t${oneLine(shown)}${tag}\n`);
+    }
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (values.json) {
+    const summary = { findings: total, masked: maskedCount, byType: Object.fromEntries(counts), invalidUtf8: stats.invalidUtf8 };
+    await write(io.stdout, `${JSON.stringify({ file: label, findings: json, summary }, null, 2)}\n`);
+  } else {
+    const byType = [...counts.entries()].map(([t, n]) => `${t} ${n}`).join(', ');
+    let summary = `${total} finding${total === 1 ? '' : 's'}${byType ? ` (${byType})` : ''}`;
+    if (maskedCount > 0) summary += `; ${maskedCount} already masked`;
+    if (stats.invalidUtf8 > 0) summary += `; ${stats.invalidUtf8} invalid UTF-8 sequence(s) replaced`;
+    await write(io.stderr, `${summary}\n`);
+  }
+  return values['fail-on-findings'] && total > 0 ? 1 : 0;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n\t]/g, ' ');
+}
+
+/**
+ * Decodes a byte stream to text and remembers where lines start, so findings (which arrive in order, at most a
+ * window behind the reader) can be given line and column numbers without keeping the whole file.
+ */
+class LineTracker {
+  private newlines: number[] = [];
+  private head = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  async *track(input: Readable, stats: StreamStats): AsyncGenerator<string> {
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    let offset = 0;
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (typeof chunk !== 'string') {
+        stats.bytes += chunk.length;
+        stats.invalidUtf8 += countFffd(text);
+      }
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.newlines.push(offset + i);
+      offset += text.length;
+      yield text;
+    }
+    const tail = decoder.decode();
+    if (tail.length > 0) {
+      stats.invalidUtf8 += countFffd(tail);
+      yield tail;
+    }
+  }
+
+  /** Line and column (1-based, UTF-16 units) of `offset`; offsets must not decrease between calls. */
+  locate(offset: number): { line: number; column: number } {
+    while (this.head < this.newlines.length && this.newlines[this.head]! < offset) {
+      this.lineStart = this.newlines[this.head]! + 1;
+      this.line++;
+      this.head++;
+    }
+    if (this.head > 4096) {
+      this.newlines = this.newlines.slice(this.head);
+      this.head = 0;
+    }
+    return { line: this.line, column: offset - this.lineStart + 1 };
+  }
+}
+
+function countFffd(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\ufffd'); i >= 0; i = s.indexOf('\ufffd', i + 1)) n++;
+  return n;
+}
+
+function round(score: number): number {
+  return Math.round(score * 10000) / 10000;
+}
+
+function findingsJson(findings: readonly Finding[]): string {
+  let out = '[';
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    if (i > 0) out += ',';
+    out += `{"type":"${f.type}","start":${f.start},"end":${f.end},"score":${round(f.score)}}`;
+  }
+  return `${out}]`;
+}
+
+/**
+ * The JSONL protocol. Returns the number of findings written. Each input line yields exactly one output line,
+ * in order; malformed lines yield `{"id":null,"error":"line N: …"}` (never echoing input) and processing goes on.
+ */
+async function runJsonl(analyzer: Analyzer, io: CliIO): Promise<number> {
+  let lineNo = 0;
+  let found = 0;
+  let out = '';
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let oversized = false;
+
+  const handle = (buf: Buffer): void => {
+    lineNo++;
+    let end = buf.length;
+    if (end > 0 && buf[end - 1] === 13) end--;
+    if (end === 0) {
+      out += `{"id":null,"error":"line ${lineNo}: empty line"}\n`;
+      return;
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(buf.toString('utf8', 0, end));
+    } catch {
+      out += `{"id":null,"error":"line ${lineNo}: invalid JSON"}\n`;
+      return;
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || typeof (obj as { text?: unknown }).text !== 'string') {
+      out += `{"id":null,"error":"line ${lineNo}: expected an object with a string field \\"text\\""}\n`;
+      return;
+    }
+    const { id, text } = obj as { id?: unknown; text: string };
+    const findings = analyzer.detect(text);
+    found += findings.length;
+    out += `{"id":${JSON.stringify(id ?? null)},"findings":${findingsJson(findings)}}\n`;
+  };
+
+  const flush = async (): Promise<void> => {
+    if (out.length === 0) return;
+    const s = out;
+    out = '';
+    await write(io.stdout, s);
+  };
+
+  for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+      if (oversized) {
+        lineNo++;
+        out += `{"id":null,"error":"line ${lineNo}: line longer than ${MAX_JSONL_LINE} bytes, skipped"}\n`;
+        oversized = false;
+      } else if (pending.length > 0) {
+        pending.push(buf.subarray(start, nl));
+        handle(Buffer.concat(pending));
+        pending = [];
+        pendingBytes = 0;
+      } else {
+        handle(buf.subarray(start, nl));
+      }
+      start = nl + 1;
+      if (out.length > 1 << 16) await flush();
+    }
+    if (start < buf.length && !oversized) {
+      pendingBytes += buf.length - start;
+      if (pendingBytes > MAX_JSONL_LINE) {
+        oversized = true;
+        pending = [];
+        pendingBytes = 0;
+      } else {
+        // Copy: the stream may reuse its buffer.
+        pending.push(Buffer.from(buf.subarray(start)));
+      }
+    }
+    if (out.length > 0) await flush();
+  }
+  if (oversized) {
+    lineNo++;
+    out += `{"id":null,"error":"line ${lineNo}: line longer than ${MAX_JSONL_LINE} bytes, skipped"}\n`;
+  } else if (pendingBytes > 0) handle(Buffer.concat(pending));
+  await flush();
+  return found;
+}

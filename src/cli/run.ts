@@ -1,0 +1,85 @@
+/**
+ * The CLI entry: `run(argv, io)` dispatches to a command and maps errors to exit codes. User errors print
+ * `error LG_…: message` and a hint (no stack unless --debug); anything else prints "internal error, please
+ * report" with the stack. Exit 0 clean, 1 findings (when asked to fail on them), 2 usage/config/fatal.
+ */
+import { createRequire } from 'node:module';
+import { formatLocation, isLeakguardError } from '../core/errors.js';
+import { detectCommand } from './commands/detect.js';
+import { typesCommand } from './commands/types.js';
+import { type CliIO, processIO, write } from './io.js';
+
+type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  detect: { run: detectCommand, summary: 'Find personal information in text (file, stdin, or JSON lines)' },
+  types: { run: typesCommand, summary: 'List the entity types leakguard detects' },
+};
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const list = Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+    .join('\n');
+  return `Usage: leakguard <command> [options]
+
+leakguard finds, protects and guards personal information, with first-class Chinese identifiers.
+
+Commands:
+${list}
+
+Global options:
+  --debug        Print stack traces for errors
+  -h, --help     Show help (also: leakguard <command> --help)
+  -V, --version  Print the version
+
+Run \`leakguard <command> --help\` for a command's options.
+`;
+}
+
+/**
+ * Run the CLI with `argv` (without `node` and the script path). Resolves to the exit code.
+ *
+ * @example
+ * const code = await run(['detect', 'examples/sample.txt'], processIO());
+ */
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
+  try {
+    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+      if (name === 'help' && rest[0] && COMMANDS[rest[0]]) return await COMMANDS[rest[0]]!.run(['--help'], io);
+      await write(io.stdout, mainHelp());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '-V' || name === '--version') {
+      await write(io.stdout, `${version()}\n`);
+      return 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+      await write(io.stderr, `error LG_USAGE: Unknown command "${name}"\nhint: run \`leakguard --help\` for the list of commands\n`);
+      return 2;
+    }
+    return await command.run(rest, io);
+  } catch (e) {
+    if (isLeakguardError(e)) {
+      const where = formatLocation(e.location);
+      let msg = `error ${e.code}: ${e.message}${where && !e.message.includes(where) ? ` (${where})` : ''}\n`;
+      msg += `hint: ${e.spec.hint}\n`;
+      if (debug && e.stack) msg += `${e.stack}\n`;
+      await write(io.stderr, msg);
+      return e.spec.exitCode;
+    }
+    const err = e as Error;
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    await write(io.stderr, `internal error, please report: ${err?.stack ?? String(e)}\n`);
+    return 2;
+  }
+}
