@@ -8,7 +8,12 @@ export interface EntityTypeInfo {
   readonly description: string;
   /** ISO 3166-1 alpha-2 country, or `null` for international types. */
   readonly country: string | null;
-  /** Whether PIPL Art. 28 counts this type as sensitive personal information in general. */
+  /**
+   * Whether PIPL Art. 28 counts this type as sensitive personal information in general (financial accounts,
+   * credentials, virtual property). Identity numbers are personal information of high risk but, per TC260
+   * 2024 guidance and GB/T 45574-2025, not sensitive per se; any finding becomes sensitive when its holder is
+   * under 14 (derivable from a resident ID) — that is `Finding.sensitive`.
+   */
   readonly sensitive: boolean;
   /**
    * Tie-break rank used when two findings overlap with equal score: the more specific type wins
@@ -23,14 +28,14 @@ export const ENTITY_TYPES = {
   CN_RESIDENT_ID: {
     description: 'PRC resident identity card number (GB 11643, 18 chars, MOD 11-2 check; 15-digit legacy with context)',
     country: 'CN',
-    sensitive: true,
+    sensitive: false,
     priority: 95,
     checksum: true,
   },
   CN_RESIDENCE_PERMIT_HMT: {
     description: 'Residence permit for Hong Kong, Macau and Taiwan residents (810000/820000/830000 + GB 11643 scheme)',
     country: 'CN',
-    sensitive: true,
+    sensitive: false,
     priority: 96,
     checksum: true,
   },
@@ -66,35 +71,35 @@ export const ENTITY_TYPES = {
   CN_PASSPORT: {
     description: 'PRC passport number (E/G/P/S/D + 8 chars)',
     country: 'CN',
-    sensitive: true,
+    sensitive: false,
     priority: 70,
     checksum: false,
   },
   CN_HK_MACAU_PERMIT: {
     description: 'Exit-entry permit / mainland travel permit for Hong Kong and Macau (C/H/M + 8-10 digits)',
     country: 'CN',
-    sensitive: true,
+    sensitive: false,
     priority: 70,
     checksum: false,
   },
   CN_TAIWAN_PERMIT: {
     description: 'Mainland travel permit for Taiwan residents (台胞证, 8 digits, older forms with letters)',
     country: 'CN',
-    sensitive: true,
+    sensitive: false,
     priority: 65,
     checksum: false,
   },
   HK_ID: {
     description: 'Hong Kong identity card number (1-2 letters + 6 digits + check digit)',
     country: 'HK',
-    sensitive: true,
+    sensitive: false,
     priority: 80,
     checksum: true,
   },
   TW_NATIONAL_ID: {
     description: 'Taiwan national identification number (letter + 9 digits, checksum)',
     country: 'TW',
-    sensitive: true,
+    sensitive: false,
     priority: 80,
     checksum: true,
   },
@@ -102,7 +107,7 @@ export const ENTITY_TYPES = {
     description:
       'Foreign permanent resident ID card (2017: 9 + region + nationality + date + check; 2023: 18-char GB 11643 style)',
     country: 'CN',
-    sensitive: true,
+    sensitive: false,
     priority: 94,
     checksum: true,
   },
@@ -151,7 +156,7 @@ export const ENTITY_TYPES = {
   US_SSN: {
     description: 'US social security number (invalid areas and groups rejected)',
     country: 'US',
-    sensitive: true,
+    sensitive: false,
     priority: 70,
     checksum: false,
   },
