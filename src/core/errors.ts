@@ -47,6 +47,25 @@ export const ERROR_CODES = {
   LG_POLICY_INVALID: { safe: true, httpStatus: 400, exitCode: 2, hint: 'Run `leakguard policy check FILE`' },
   LG_OPERATOR_FAILED: { safe: false, httpStatus: 500, exitCode: 2, hint: 'Check the operator parameters' },
   LG_SOURCE_FAILED: { safe: false, httpStatus: 502, exitCode: 2, hint: 'Check the source is reachable' },
+  LG_SOURCE_CONNECT: {
+    safe: false,
+    httpStatus: 502,
+    exitCode: 2,
+    hint: 'Check the address, credentials and that the server is running',
+  },
+  LG_SOURCE_UNREADABLE: { safe: true, httpStatus: 400, exitCode: 2, hint: 'Check permissions and that the path exists' },
+  LG_FORMAT_CORRUPT: {
+    safe: true,
+    httpStatus: 400,
+    exitCode: 2,
+    hint: 'The file is damaged or not in the format its content suggests',
+  },
+  LG_ARCHIVE_REFUSED: {
+    safe: true,
+    httpStatus: 400,
+    exitCode: 2,
+    hint: 'The archive exceeds the depth, size or compression-ratio limits (possible zip bomb); raise the limits only for trusted input',
+  },
   LG_INTERNAL: { safe: false, httpStatus: 500, exitCode: 2, hint: 'This is a bug: please report it' },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -90,6 +109,9 @@ export class ConfigError extends LeakguardError {}
 
 /** An input that cannot be read or parsed. */
 export class InputError extends LeakguardError {}
+
+/** A source (file, database, index) that cannot be read. */
+export class SourceError extends LeakguardError {}
 
 /** A protect policy or operator problem. */
 export class PolicyError extends LeakguardError {}
