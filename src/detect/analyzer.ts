@@ -8,7 +8,7 @@
  * long dash runs and keyword hits — rare in prose. Figures are in BENCHMARKS.md.
  */
 import { ENTITY_TYPES, type EntityType, isEntityType } from '../core/entity-types.js';
-import { compareFindings, type EntityName, type Finding } from '../core/finding.js';
+import type { EntityName, Finding } from '../core/finding.js';
 import { type ContextSpec, scoreContext } from './context.js';
 import { normalizeText } from './normalize.js';
 import { type MatchContext, type Recognizer, Trigger } from './recognizer.js';
@@ -88,6 +88,7 @@ function lowerCode(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
+/** Hash of the first `len` (lowercase) letters; must equal the scanner's hash in `head`. */
 function hashWord(word: string, len: number): number {
   let h = 0;
   for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + word.charCodeAt(i)) | 0;
@@ -241,7 +242,11 @@ class Scanner implements MatchContext {
     return this.out;
   }
 
-  /** Scan a `[A-Za-z0-9_]` word starting with a letter or underscore at `i`; returns its end. */
+  /**
+   * Scan a `[A-Za-z0-9_]` word starting with a letter or underscore at `i` (its previous character is never a
+   * letter or digit: the digit branch of `scan` swallows letters glued after digits); returns its end.
+   * Keyword heads are the letter runs at the word start and right after an underscore.
+   */
   private word(
     text: string,
     i: number,
@@ -254,66 +259,54 @@ class Scanner implements MatchContext {
     const cls = this.cls;
     const start = i;
     let sawDigit = false;
-    let allHex = true;
-    // Keyword heads: maximal letter sequences whose previous char is not a letter/digit.
-    let headStart = -1;
-    let h = 0;
-    let prevLetterOrDigit =
-      i > 0 && (cls[text.charCodeAt(i - 1)] === C_LETTER || cls[text.charCodeAt(i - 1)] === C_DIGIT);
+    let atHead = true;
     let j = i;
-    for (; j < n; j++) {
-      const c = text.charCodeAt(j);
-      const k = cls[c];
+    while (j < n) {
+      const k = cls[text.charCodeAt(j)];
       if (k === C_LETTER) {
-        if (allHex && !((c >= 65 && c <= 70) || (c >= 97 && c <= 102))) allHex = false;
-        if (asciiKw) {
-          if (headStart < 0 && !prevLetterOrDigit) {
-            headStart = j;
-            h = 0;
-          }
-          if (headStart >= 0) h = (Math.imul(h, 31) + (c | 32)) | 0;
-        }
-        prevLetterOrDigit = true;
+        const hs = j;
+        j++;
+        while (j < n && cls[text.charCodeAt(j)] === C_LETTER) j++;
+        if (atHead && asciiKw) this.head(text, hs, j - hs);
+        atHead = false;
       } else if (k === C_DIGIT) {
-        if (headStart >= 0) {
-          this.head(text, headStart, j - headStart, h);
-          headStart = -1;
-        }
-        if (!sawDigit) sawDigit = true;
         // A digit run inside a word (`tel13812345678`, `ID110101…`) is a DIGIT trigger too.
-        if (hasDigit && !(cls[text.charCodeAt(j - 1)] === C_DIGIT)) {
-          let e = j + 1;
-          while (e < n && cls[text.charCodeAt(e)] === C_DIGIT) e++;
-          this.call(this.digit, text, j, e);
-          j = e - 1;
-        }
-        prevLetterOrDigit = true;
+        const ds = j;
+        j++;
+        while (j < n && cls[text.charCodeAt(j)] === C_DIGIT) j++;
+        sawDigit = true;
+        atHead = false;
+        if (hasDigit) this.call(this.digit, text, ds, j);
       } else if (k === C_UNDERSCORE) {
-        allHex = false;
-        if (headStart >= 0) {
-          this.head(text, headStart, j - headStart, h);
-          headStart = -1;
-        }
-        prevLetterOrDigit = false;
+        j++;
+        atHead = true;
       } else {
         break;
       }
     }
-    if (headStart >= 0) this.head(text, headStart, j - headStart, h);
     if (sawDigit) {
       if (hasAlnum && cls[text.charCodeAt(start)] === C_LETTER) this.call(this.alnum, text, start, j);
-    } else if (hasHex && allHex && j - start <= 4) {
+    } else if (hasHex && j - start <= 4) {
       const next = text.charCodeAt(j);
-      if (next === 58 || next === 45 || next === 46) this.call(this.hex, text, start, j);
+      if (next === 58 || next === 45 || next === 46) {
+        let hex = true;
+        for (let m = start; m < j; m++) {
+          const c = text.charCodeAt(m) | 32;
+          if (c < 97 || c > 102) hex = false;
+        }
+        if (hex) this.call(this.hex, text, start, j);
+      }
     }
     return j;
   }
 
-  /** A keyword head candidate: letters `[pos, pos+len)` with hash `h` (lowercased). */
-  private head(text: string, pos: number, len: number, h: number): void {
+  /** A keyword head candidate: the letters `[pos, pos+len)`. */
+  private head(text: string, pos: number, len: number): void {
     if (len > MAX_HEAD) return;
     const gate = this.asciiHeadGate[text.charCodeAt(pos) | 32];
     if (gate === undefined || (gate & (1 << len)) === 0) return;
+    let h = 0;
+    for (let m = pos; m < pos + len; m++) h = (Math.imul(h, 31) + (text.charCodeAt(m) | 32)) | 0;
     const entries = this.asciiKeywords.get(h);
     if (entries === undefined) return;
     for (let e = 0; e < entries.length; e++) {
@@ -413,16 +406,17 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const deny = (options.deny ?? []).map((d) => ({ value: normalizeText(d.value), type: d.type }));
   const includeMasked = options.includeMasked ?? false;
 
-  const analyze = (original: string): AnalysisResult => {
+  /** Scan, then filter and resolve. Returns clear and masked findings mixed, sorted. */
+  const run = (original: string): Finding[] => {
     const text = normalizeText(original);
-    let raw = scanner.scan(text);
+    const raw = scanner.scan(text);
     for (const d of deny) {
       if (d.value.length === 0) continue;
       for (let at = text.indexOf(d.value); at >= 0; at = text.indexOf(d.value, at + d.value.length)) {
         raw.push({ type: d.type, start: at, end: at + d.value.length, score: 1, recognizer: 'deny-list' });
       }
     }
-    if (raw.length === 0) return { findings: [], masked: [] };
+    if (raw.length === 0) return raw;
     const kept: Finding[] = [];
     for (let i = 0; i < raw.length; i++) {
       const f = raw[i]!;
@@ -431,20 +425,24 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       if (allow && f.recognizer !== 'deny-list' && allow.has(canonical(text.slice(f.start, f.end)))) continue;
       kept.push(f);
     }
-    raw = resolveOverlaps(kept, priorityOf);
-    const findings: Finding[] = [];
-    const masked: Finding[] = [];
-    for (const f of raw) (f.masked ? masked : findings).push(f);
-    return { findings, masked };
+    return resolveOverlaps(kept, priorityOf);
   };
 
   return {
     recognizers,
-    analyze,
+    analyze(text: string): AnalysisResult {
+      const all = run(text);
+      const findings: Finding[] = [];
+      const masked: Finding[] = [];
+      for (const f of all) (f.masked ? masked : findings).push(f);
+      return { findings, masked };
+    },
     detect(text: string): Finding[] {
-      const r = analyze(text);
-      if (!includeMasked || r.masked.length === 0) return r.findings;
-      return [...r.findings, ...r.masked].sort(compareFindings);
+      const all = run(text);
+      if (includeMasked || all.length === 0) return all;
+      let anyMasked = false;
+      for (let i = 0; i < all.length; i++) if (all[i]!.masked) anyMasked = true;
+      return anyMasked ? all.filter((f) => !f.masked) : all;
     },
   };
 }
