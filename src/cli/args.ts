@@ -8,7 +8,9 @@ import { UsageError } from '../core/errors.js';
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export interface Parsed<O extends Options> {
-  values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K] extends { multiple: true } ? string[] : string };
+  values: {
+    [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K] extends { multiple: true } ? string[] : string;
+  };
   positionals: string[];
 }
 
@@ -17,7 +19,11 @@ export interface Parsed<O extends Options> {
  *
  * @throws UsageError LG_USAGE for unknown flags, missing values, or extra positionals
  */
-export function parse<O extends Options>(argv: readonly string[], options: O, command: string): Parsed<O> & { help: boolean } {
+export function parse<O extends Options>(
+  argv: readonly string[],
+  options: O,
+  command: string,
+): Parsed<O> & { help: boolean } {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -37,6 +43,7 @@ export function parse<O extends Options>(argv: readonly string[], options: O, co
 export function numberOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`Invalid value for --${name}: expected a number from ${min} to ${max}, got "${value}"`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`Invalid value for --${name}: expected a number from ${min} to ${max}, got "${value}"`);
   return n;
 }

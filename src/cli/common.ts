@@ -3,9 +3,9 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { type EntityName, isEntityType } from '../detect/index.js';
 import { type Analyzer, type AnalyzerOptions, createAnalyzer } from '../detect/analyzer.js';
 import { loadDetectConfig } from '../detect/custom.js';
+import { type EntityName, isEntityType } from '../detect/index.js';
 import { builtinRecognizers } from '../detect/presets.js';
 import type { CliIO } from './io.js';
 

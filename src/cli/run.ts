@@ -64,7 +64,10 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     }
     const command = COMMANDS[name];
     if (!command) {
-      await write(io.stderr, `error LG_USAGE: Unknown command "${name}"\nhint: run \`leakguard --help\` for the list of commands\n`);
+      await write(
+        io.stderr,
+        `error LG_USAGE: Unknown command "${name}"\nhint: run \`leakguard --help\` for the list of commands\n`,
+      );
       return 2;
     }
     return await command.run(rest, io);

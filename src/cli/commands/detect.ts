@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
 import type { Analyzer } from '../../detect/analyzer.js';
@@ -16,6 +17,7 @@ import { detectStreamHits, type StreamStats } from '../../detect/stream.js';
 import { numberOption, parse } from '../args.js';
 import { buildAnalyzer, splitList } from '../common.js';
 import { type CliIO, write } from '../io.js';
+import { parseJsonlLine } from '../jsonl.js';
 
 export const detectHelp = `Usage: leakguard detect [FILE|-] [options]
 
@@ -54,7 +56,7 @@ const OPTIONS = {
   'fail-on-findings': { type: 'boolean' },
 } as const;
 
-/** Largest JSONL input line accepted (longer lines are reported and skipped, not buffered). */
+/** Largest JSONL input line accepted, in characters (longer lines are reported and skipped, not buffered). */
 const MAX_JSONL_LINE = 64 * 1024 * 1024;
 
 export async function detectCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -72,7 +74,8 @@ export async function detectCommand(argv: readonly string[], io: CliIO): Promise
     includeMasked: Boolean(values['include-masked']),
   });
   if (values.jsonl) {
-    if (positionals.length > 0 && positionals[0] !== '-') throw new UsageError('--jsonl reads standard input: remove FILE');
+    if (positionals.length > 0 && positionals[0] !== '-')
+      throw new UsageError('--jsonl reads standard input: remove FILE');
     const found = await runJsonl(analyzer, io);
     return values['fail-on-findings'] && found > 0 ? 1 : 0;
   }
@@ -86,7 +89,8 @@ export async function detectCommand(argv: readonly string[], io: CliIO): Promise
     const path = resolve(io.cwd, file);
     try {
       const st = await stat(path);
-      if (!st.isFile()) throw new InputError('LG_INPUT_READ', `Cannot read "${file}": not a regular file`, { location: { file } });
+      if (!st.isFile())
+        throw new InputError('LG_INPUT_READ', `Cannot read "${file}": not a regular file`, { location: { file } });
     } catch (e) {
       if (e instanceof InputError) throw e;
       throw new InputError('LG_INPUT_READ', `Cannot read "${file}": ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
@@ -119,7 +123,12 @@ export async function detectCommand(argv: readonly string[], io: CliIO): Promise
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   if (values.json) {
-    const summary = { findings: total, masked: maskedCount, byType: Object.fromEntries(counts), invalidUtf8: stats.invalidUtf8 };
+    const summary = {
+      findings: total,
+      masked: maskedCount,
+      byType: Object.fromEntries(counts),
+      invalidUtf8: stats.invalidUtf8,
+    };
     await write(io.stdout, `${JSON.stringify({ file: label, findings: json, summary }, null, 2)}\n`);
   } else {
     const byType = [...counts.entries()].map(([t, n]) => `${t} ${n}`).join(', ');
@@ -203,83 +212,71 @@ function findingsJson(findings: readonly Finding[]): string {
 /**
  * The JSONL protocol. Returns the number of findings written. Each input line yields exactly one output line,
  * in order; malformed lines yield `{"id":null,"error":"line N: …"}` (never echoing input) and processing goes on.
+ * Lines longer than {@link MAX_JSONL_LINE} are reported and skipped without being buffered.
  */
 async function runJsonl(analyzer: Analyzer, io: CliIO): Promise<number> {
   let lineNo = 0;
   let found = 0;
   let out = '';
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  let pending = '';
   let oversized = false;
+  const decoder = new StringDecoder('utf8');
 
-  const handle = (buf: Buffer): void => {
+  const handle = (line: string): void => {
     lineNo++;
-    let end = buf.length;
-    if (end > 0 && buf[end - 1] === 13) end--;
+    const end = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
     if (end === 0) {
       out += `{"id":null,"error":"line ${lineNo}: empty line"}\n`;
       return;
     }
-    let obj: unknown;
-    try {
-      obj = JSON.parse(buf.toString('utf8', 0, end));
-    } catch {
-      out += `{"id":null,"error":"line ${lineNo}: invalid JSON"}\n`;
+    const rec = parseJsonlLine(end === line.length ? line : line.slice(0, end));
+    if (typeof rec === 'string') {
+      out += `{"id":null,"error":${JSON.stringify(`line ${lineNo}: ${rec}`)}}\n`;
       return;
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || typeof (obj as { text?: unknown }).text !== 'string') {
-      out += `{"id":null,"error":"line ${lineNo}: expected an object with a string field \\"text\\""}\n`;
-      return;
-    }
-    const { id, text } = obj as { id?: unknown; text: string };
-    const findings = analyzer.detect(text);
+    const findings = analyzer.detect(rec.text);
     found += findings.length;
-    out += `{"id":${JSON.stringify(id ?? null)},"findings":${findingsJson(findings)}}\n`;
+    out += `{"id":${rec.idJson},"findings":${findingsJson(findings)}}\n`;
   };
-
-  const flush = async (): Promise<void> => {
-    if (out.length === 0) return;
-    const s = out;
-    out = '';
-    await write(io.stdout, s);
+  const skipped = (): void => {
+    lineNo++;
+    out += `{"id":null,"error":"line ${lineNo}: line longer than ${MAX_JSONL_LINE} characters, skipped"}\n`;
   };
 
   for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let start = 0;
-    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       if (oversized) {
-        lineNo++;
-        out += `{"id":null,"error":"line ${lineNo}: line longer than ${MAX_JSONL_LINE} bytes, skipped"}\n`;
+        skipped();
         oversized = false;
       } else if (pending.length > 0) {
-        pending.push(buf.subarray(start, nl));
-        handle(Buffer.concat(pending));
-        pending = [];
-        pendingBytes = 0;
+        handle(pending + text.slice(start, nl));
+        pending = '';
       } else {
-        handle(buf.subarray(start, nl));
+        handle(text.slice(start, nl));
       }
       start = nl + 1;
-      if (out.length > 1 << 16) await flush();
-    }
-    if (start < buf.length && !oversized) {
-      pendingBytes += buf.length - start;
-      if (pendingBytes > MAX_JSONL_LINE) {
-        oversized = true;
-        pending = [];
-        pendingBytes = 0;
-      } else {
-        // Copy: the stream may reuse its buffer.
-        pending.push(Buffer.from(buf.subarray(start)));
+      if (out.length > 1 << 16) {
+        await write(io.stdout, out);
+        out = '';
       }
     }
-    if (out.length > 0) await flush();
+    if (start < text.length && !oversized) {
+      if (pending.length + text.length - start > MAX_JSONL_LINE) {
+        oversized = true;
+        pending = '';
+      } else pending += text.slice(start);
+    }
+    if (out.length > 0) {
+      await write(io.stdout, out);
+      out = '';
+    }
   }
-  if (oversized) {
-    lineNo++;
-    out += `{"id":null,"error":"line ${lineNo}: line longer than ${MAX_JSONL_LINE} bytes, skipped"}\n`;
-  } else if (pendingBytes > 0) handle(Buffer.concat(pending));
-  await flush();
+  const tail = decoder.end();
+  if (tail.length > 0 && !oversized) pending += tail;
+  if (oversized) skipped();
+  else if (pending.length > 0) handle(pending);
+  if (out.length > 0) await write(io.stdout, out);
   return found;
 }

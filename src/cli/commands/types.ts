@@ -25,7 +25,13 @@ export async function typesCommand(argv: readonly string[], io: CliIO): Promise<
   if (positionals.length > 0) throw new UsageError('Invalid arguments for "types": no positional arguments expected');
   const rows = ENTITY_TYPE_NAMES.map((t) => {
     const info = ENTITY_TYPES[t];
-    return { type: t, country: info.country, sensitive: info.sensitive, checksum: info.checksum, description: info.description };
+    return {
+      type: t,
+      country: info.country,
+      sensitive: info.sensitive,
+      checksum: info.checksum,
+      description: info.description,
+    };
   });
   if (values.json) {
     await write(io.stdout, `${JSON.stringify(rows, null, 2)}\n`);
