@@ -152,7 +152,7 @@ describe('cn generators', () => {
         const m = generateMobile(createSeededRng(seed));
         expect(m).toMatch(/^1[3-9][0-9]{9}$/);
         expect(CN_MOBILE_PREFIXES).toContain(m.slice(0, 3));
-        if (m.startsWith('174')) expect(Number(m[3] + m[4])).toBeLessThanOrEqual(5);
+        if (m.startsWith('174')) expect(Number(m.slice(3, 5))).toBeLessThanOrEqual(5);
         expect(m.startsWith('154') || m.startsWith('194') || m.startsWith('140')).toBe(false);
       }),
     );
