@@ -1,0 +1,456 @@
+/**
+ * `npm run bench`: leakguard's detection hot path side by side with npm PII detectors, in one run.
+ *
+ * Measures, each contender in its own process so peak RSS is its own:
+ *   leakguard         library `createAnalyzer().detect(line)`, every line of the corpus, single thread
+ *   leakguard-block   the same over ~64 KiB blocks of whole lines (per-call overhead vs. scanning)
+ *   cli-jsonl         `cat corpus.jsonl | leakguard detect --jsonl`, end to end (input bytes / wall time)
+ *   stream-1gb        `leakguard detect FILE` over a ≥1 GB file (the corpus repeated): peak RSS, target < 200 MB
+ *   regex8            one V8 regex alternating eight simple patterns (scale baseline)
+ *   redactpii, redact-pii, openredaction
+ *                     the npm peers, through their public APIs in default configuration, per line; a peer
+ *                     too slow for the whole corpus runs on its first lines until --peer-seconds (the output
+ *                     says so; MB/s is size-normalised)
+ * and accuracy on the labeled evaluation set (`dist/eval/dataset.js` + `dist/eval/score.js`): micro P/R/F1 of
+ * leakguard on all types, and of each peer against leakguard on the coarse types that peer claims.
+ *
+ * Usage: npm run build && npm run bench -- [options]
+ *   --mb N             corpus size in MB (1 MB = 2^20 bytes; default 100)
+ *   --only LIST        comma-separated contenders (names above)
+ *   --skip-1gb         skip the 1 GB streaming run
+ *   --stream-mb N      size of the streaming file (default 1024)
+ *   --peer-seconds S   time cap per peer (default 40)
+ *   --no-eval          skip accuracy
+ *   --json             print the results as JSON (progress still goes to stderr)
+ *   --update-md        write the figures into BENCHMARKS.md (between the bench:results markers)
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureCorpus, ensureRepeatedFile, MB } from './corpus.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(HERE, '..');
+const PEERS = ['redactpii', 'redact-pii', 'openredaction'];
+const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', ...PEERS];
+/** Hard limit for one contender process, so a hung peer cannot stall the run. */
+const CHILD_TIMEOUT_MS = 8 * 60 * 1000;
+
+const { values: opts } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '100' },
+    only: { type: 'string' },
+    'skip-1gb': { type: 'boolean', default: false },
+    'stream-mb': { type: 'string', default: '1024' },
+    'peer-seconds': { type: 'string', default: '40' },
+    'no-eval': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'update-md': { type: 'boolean', default: false },
+    seed: { type: 'string', default: '20240305' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (opts.help) {
+  const src = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8');
+  process.stdout.write(`${src.slice(src.indexOf('Usage:'), src.indexOf('*/')).replace(/^ \* ?/gm, '')}`);
+  process.exit(0);
+}
+
+const log = (s) => process.stderr.write(`${s}\n`);
+const positive = (name) => {
+  const n = Number(opts[name]);
+  if (!(n > 0)) {
+    log(`bench: --${name} expects a positive number`);
+    process.exit(2);
+  }
+  return n;
+};
+const corpusMb = positive('mb');
+const streamMb = positive('stream-mb');
+const peerSeconds = positive('peer-seconds');
+const only = opts.only ? opts.only.split(',').map((s) => s.trim()) : null;
+for (const name of only ?? []) {
+  if (!ALL.includes(name)) {
+    log(`bench: unknown contender "${name}" (known: ${ALL.join(', ')})`);
+    process.exit(2);
+  }
+}
+const wanted = (name) => (only ? only.includes(name) : !(name === 'stream-1gb' && opts['skip-1gb']));
+
+if (!fs.existsSync(path.join(ROOT, 'dist', 'detect', 'index.js'))) {
+  log('bench: dist/ is missing — run `npm run build` first');
+  process.exit(2);
+}
+
+// ---- machine facts ---------------------------------------------------------------------------------------------
+function machine() {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1].trim();
+  } catch {}
+  return {
+    cpu,
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    ramGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    v8: process.versions.v8,
+    date: new Date().toISOString(),
+  };
+}
+
+// ---- child processes -------------------------------------------------------------------------------------------
+/**
+ * Run a command; resolve `{ code, ms, stdout, stderr, lines, tally }`. With `countOutput`, stdout is consumed as
+ * it comes and only line count and a per-line tally (`countOutput(line)` → key or null) are kept.
+ */
+function runChild(cmd, args, { stdin, env, countOutput } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: [stdin ?? 'ignore', 'pipe', 'pipe'],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    let stdout = '';
+    let stderr = '';
+    let lines = 0;
+    let carry = '';
+    const tally = new Map();
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      if (!countOutput) {
+        stdout += chunk;
+        return;
+      }
+      const text = carry + chunk;
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        lines++;
+        countOutput(text.slice(from, nl), tally);
+        from = nl + 1;
+      }
+      carry = text.slice(from);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c) => {
+      if (stderr.length < 1 << 16) stderr += c;
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, ms: performance.now() - started, stdout, stderr, lines, tally });
+    });
+  });
+}
+
+async function worker(tool, extra) {
+  const args = ['--expose-gc', path.join(HERE, 'worker.mjs'), '--tool', tool, ...extra];
+  const r = await runChild(process.execPath, args);
+  if (r.code !== 0) throw new Error(`${tool} exited with ${r.code ?? r.signal}: ${r.stderr.trim().slice(-2000)}`);
+  const line = r.stdout.trim().split('\n').pop();
+  return JSON.parse(line);
+}
+
+function rssFile(name) {
+  const dir = path.join(HERE, '.corpus');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `rss-${name}-${process.pid}.json`);
+}
+
+function readRss(file) {
+  try {
+    const j = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.rmSync(file);
+    return j;
+  } catch {
+    return null;
+  }
+}
+
+/** Tally of finding types from `--jsonl` output lines. */
+function tallyJsonl(line, tally) {
+  for (let i = line.indexOf('"type":"'); i >= 0; i = line.indexOf('"type":"', i + 8)) {
+    const end = line.indexOf('"', i + 8);
+    const t = line.slice(i + 8, end);
+    tally.set(t, (tally.get(t) ?? 0) + 1);
+  }
+}
+
+/** Tally of finding types from human output lines (`file:line:col\tTYPE\tscore\tpreview`). */
+function tallyHuman(line, tally) {
+  const a = line.indexOf('\t');
+  if (a < 0) return;
+  const b = line.indexOf('\t', a + 1);
+  const t = line.slice(a + 1, b);
+  tally.set(t, (tally.get(t) ?? 0) + 1);
+}
+
+async function cliJsonl(corpus) {
+  const rss = rssFile('cli');
+  const cat = spawn('cat', [corpus.jsonl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = await runChild(
+    process.execPath,
+    ['--import', './bench/rss-hook.mjs', 'bin/leakguard.js', 'detect', '--jsonl'],
+    { stdin: cat.stdout, env: { BENCH_RSS_FILE: rss }, countOutput: tallyJsonl },
+  );
+  if (r.code !== 0) throw new Error(`detect --jsonl exited with ${r.code ?? r.signal}: ${r.stderr.trim()}`);
+  if (r.lines !== corpus.manifest.lines) {
+    throw new Error(`detect --jsonl wrote ${r.lines} lines for ${corpus.manifest.lines} input lines`);
+  }
+  const usage = readRss(rss);
+  const findings = [...r.tally.values()].reduce((a, b) => a + b, 0);
+  return {
+    tool: 'cli-jsonl',
+    name: 'leakguard detect --jsonl',
+    bytes: corpus.manifest.jsonlBytes,
+    textBytes: corpus.manifest.bytes,
+    ms: Math.round(r.ms),
+    mbPerSec: corpus.manifest.jsonlBytes / MB / (r.ms / 1000),
+    textMbPerSec: corpus.manifest.bytes / MB / (r.ms / 1000),
+    peakRssMb: usage ? Math.round(usage.maxRssKb / 1024) : null,
+    cpuMs: usage ? Math.round((usage.userUs + usage.systemUs) / 1000) : null,
+    findings,
+    byType: Object.fromEntries([...r.tally].sort((a, b) => b[1] - a[1])),
+  };
+}
+
+async function stream1gb(corpus) {
+  log(`  preparing a ${streamMb} MB file …`);
+  const big = ensureRepeatedFile(corpus, streamMb * MB);
+  const rss = rssFile('stream');
+  const r = await runChild(
+    process.execPath,
+    ['--import', './bench/rss-hook.mjs', 'bin/leakguard.js', 'detect', big.path],
+    { env: { BENCH_RSS_FILE: rss }, countOutput: tallyHuman },
+  );
+  if (r.code !== 0) throw new Error(`detect FILE exited with ${r.code ?? r.signal}: ${r.stderr.trim()}`);
+  const usage = readRss(rss);
+  return {
+    tool: 'stream-1gb',
+    name: `leakguard detect FILE (${(big.bytes / MB).toFixed(0)} MB)`,
+    bytes: big.bytes,
+    ms: Math.round(r.ms),
+    mbPerSec: big.bytes / MB / (r.ms / 1000),
+    peakRssMb: usage ? Math.round(usage.maxRssKb / 1024) : null,
+    cpuMs: usage ? Math.round((usage.userUs + usage.systemUs) / 1000) : null,
+    findings: r.lines,
+    summary: r.stderr.trim().split('\n').pop(),
+  };
+}
+
+// ---- main ------------------------------------------------------------------------------------------------------
+const facts = machine();
+log(`leakguard bench — ${facts.cpu}, ${facts.cores} cores, ${facts.ramGb} GB RAM, Node ${facts.node}`);
+const corpus = await ensureCorpus({ mb: corpusMb, seed: Number(opts.seed), log });
+log(
+  `corpus: ${(corpus.manifest.bytes / MB).toFixed(1)} MB (${corpus.manifest.lines} lines, ` +
+    `${(corpus.manifest.chars / 1e6).toFixed(1)} M chars), JSONL ${(corpus.manifest.jsonlBytes / MB).toFixed(1)} MB`,
+);
+
+const evalFlag = opts['no-eval'] ? [] : ['--eval'];
+const plan = [
+  ['leakguard', () => worker('leakguard', ['--corpus', corpus.txt, ...evalFlag])],
+  ['leakguard-block', () => worker('leakguard', ['--corpus', corpus.txt, '--unit', 'block'])],
+  ['cli-jsonl', () => cliJsonl(corpus)],
+  ['stream-1gb', () => stream1gb(corpus)],
+  ['regex8', () => worker('regex8', ['--corpus', corpus.txt])],
+  ...PEERS.map((p) => [
+    p,
+    () => worker(p, ['--corpus', corpus.txt, '--max-seconds', String(peerSeconds), ...evalFlag]),
+  ]),
+];
+
+const results = [];
+const benchStarted = performance.now();
+for (const [name, fn] of plan) {
+  if (!wanted(name)) continue;
+  log(`▶ ${name} …`);
+  try {
+    const r = await fn();
+    if (name === 'leakguard-block') {
+      r.tool = 'leakguard-block';
+      r.name = 'leakguard (64 KiB blocks)';
+    }
+    results.push(r);
+    log(
+      `  ${fmt(r.mbPerSec, 1)} MB/s over ${(r.bytes / MB).toFixed(1)} MB${r.sampled ? ' (sample)' : ''}, ` +
+        `peak RSS ${r.peakRssMb ?? '?'} MB${r.accuracy?.all ? `, F1 ${fmt(r.accuracy.all.f1, 3)}` : ''}` +
+        `${r.accuracy?.common ? `, F1 ${fmt(r.accuracy.common.f1, 3)}` : ''}`,
+    );
+  } catch (e) {
+    log(`  FAILED: ${e.message}`);
+    results.push({ tool: name, name, error: e.message });
+  }
+}
+
+const peerRates = results.filter((r) => PEERS.includes(r.tool) && r.mbPerSec > 0);
+const fastest = peerRates.reduce((best, r) => (best && best.mbPerSec >= r.mbPerSec ? best : r), null);
+for (const r of results) if (fastest && r.mbPerSec > 0) r.ratioVsFastestPeer = r.mbPerSec / fastest.mbPerSec;
+
+const report = {
+  machine: facts,
+  corpus: {
+    mb: corpusMb,
+    bytes: corpus.manifest.bytes,
+    chars: corpus.manifest.chars,
+    lines: corpus.manifest.lines,
+    jsonlBytes: corpus.manifest.jsonlBytes,
+    planted: corpus.manifest.planted,
+    linesWithPii: corpus.manifest.linesWithPii,
+    sources: corpus.manifest.sources,
+  },
+  fastestPeer: fastest ? { tool: fastest.tool, mbPerSec: fastest.mbPerSec } : null,
+  results,
+  totalSeconds: Math.round((performance.now() - benchStarted) / 1000),
+};
+
+if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+else process.stdout.write(`\n${renderText(report)}\n`);
+if (opts['update-md']) updateMarkdown(report);
+
+// ---- rendering -------------------------------------------------------------------------------------------------
+function fmt(n, digits) {
+  return typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : '–';
+}
+
+function f1Of(r) {
+  if (r.accuracy?.all) return r.accuracy.all;
+  if (r.accuracy?.common) return r.accuracy.common;
+  return null;
+}
+
+function rows(rep) {
+  const out = [];
+  for (const r of rep.results) {
+    if (r.error) {
+      out.push([r.name, 'FAILED', '', '', '', '', r.error.split('\n')[0].slice(0, 80)]);
+      continue;
+    }
+    const acc = f1Of(r);
+    const notes = [];
+    if (r.sampled) notes.push(`sample: first ${(r.bytes / MB).toFixed(1)} MB (${Math.round(r.ms / 1000)} s cap)`);
+    if (r.tool === 'cli-jsonl') notes.push(`JSONL bytes; ${fmt(r.textMbPerSec, 1)} MB/s of text`);
+    if (r.tool === 'stream-1gb') notes.push(`RSS target < 200 MB: ${r.peakRssMb < 200 ? 'met' : 'NOT met'}`);
+    if (r.tool === 'leakguard' && acc) notes.push('F1 on all types');
+    if (PEERS.includes(r.tool) && acc) notes.push('F1 on its own types');
+    out.push([
+      `${r.name}${r.version && r.tool !== 'leakguard' ? ` ${r.version}` : ''}`,
+      fmt(r.mbPerSec, 1),
+      r.ratioVsFastestPeer ? `${fmt(r.ratioVsFastestPeer, 1)}×` : '–',
+      r.peakRssMb != null ? `${r.peakRssMb}` : '–',
+      `${(r.bytes / MB).toFixed(0)}`,
+      acc ? fmt(acc.f1, 3) : '–',
+      notes.join('; '),
+    ]);
+  }
+  return out;
+}
+
+function accuracyRows(rep) {
+  const lg = rep.results.find((r) => r.tool === 'leakguard')?.accuracy;
+  const out = [];
+  for (const p of PEERS) {
+    const pr = rep.results.find((r) => r.tool === p);
+    const theirs = pr?.accuracy?.common;
+    const ours = lg?.vs?.[p];
+    if (!theirs && !ours) continue;
+    out.push([
+      pr?.name ?? p,
+      theirs ? `${fmt(theirs.precision, 3)} / ${fmt(theirs.recall, 3)} / ${fmt(theirs.f1, 3)}` : '–',
+      ours ? `${fmt(ours.precision, 3)} / ${fmt(ours.recall, 3)} / ${fmt(ours.f1, 3)}` : '–',
+      `${theirs?.support ?? ours?.support ?? '–'}`,
+    ]);
+  }
+  return out;
+}
+
+function table(head, body) {
+  const width = (s) => {
+    let w = 0;
+    for (const ch of String(s)) w += /[\u1100-\uffff]/.test(ch) && !/[–×’…]/.test(ch) ? 2 : 1;
+    return w;
+  };
+  const widths = head.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i] ?? ''))));
+  const line = (cells) => cells.map((c, i) => String(c) + ' '.repeat(widths[i] - width(c))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function renderText(rep) {
+  const m = rep.machine;
+  const parts = [];
+  parts.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}, Node ${m.node} (V8 ${m.v8}), ${m.date}`);
+  parts.push(
+    `Corpus: ${(rep.corpus.bytes / MB).toFixed(1)} MB mixed Chinese/English text, ${rep.corpus.lines} lines ` +
+      `(1 MB = 2^20 bytes; MB/s counts UTF-8 input bytes)`,
+  );
+  parts.push('');
+  parts.push(table(['Contender', 'MB/s', 'vs fastest peer', 'peak RSS MB', 'MB run', 'F1', 'notes'], rows(rep)));
+  const acc = accuracyRows(rep);
+  if (acc.length > 0) {
+    parts.push('');
+    parts.push('Accuracy on each peer’s common types (micro precision / recall / F1, same labeled set):');
+    parts.push(table(['Peer', 'peer P / R / F1', 'leakguard P / R / F1', 'labels'], acc));
+  }
+  const lg = rep.results.find((r) => r.tool === 'leakguard');
+  if (lg?.accuracy?.error) parts.push(`\nAccuracy: ${lg.accuracy.error}`);
+  if (rep.fastestPeer) {
+    const lgr = lg?.ratioVsFastestPeer;
+    parts.push(
+      `\nFastest peer: ${rep.fastestPeer.tool} at ${fmt(rep.fastestPeer.mbPerSec, 1)} MB/s; ` +
+        `leakguard detect(): ${fmt(lgr, 1)}× (target ≥ 20×).`,
+    );
+  }
+  parts.push(`Total bench time: ${rep.totalSeconds} s`);
+  return parts.join('\n');
+}
+
+function renderMarkdown(rep) {
+  const m = rep.machine;
+  const md = [];
+  md.push(`Run of ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}, Node ${m.node}.`);
+  md.push(
+    `Corpus: ${(rep.corpus.bytes / MB).toFixed(1)} MB, ${rep.corpus.lines} lines (JSONL form ${(rep.corpus.jsonlBytes / MB).toFixed(1)} MB).`,
+  );
+  md.push('');
+  const mdTable = (head, body) =>
+    [
+      `| ${head.join(' | ')} |`,
+      `| ${head.map(() => '---').join(' | ')} |`,
+      ...body.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+  md.push(mdTable(['Contender', 'MB/s', 'vs fastest peer', 'peak RSS (MB)', 'MB run', 'F1', 'notes'], rows(rep)));
+  const acc = accuracyRows(rep);
+  if (acc.length > 0) {
+    md.push('');
+    md.push('Accuracy on each peer’s common types (micro precision / recall / F1 on the same labeled set):');
+    md.push('');
+    md.push(mdTable(['Peer', 'peer P / R / F1', 'leakguard P / R / F1', 'labels'], acc));
+  }
+  return md.join('\n');
+}
+
+function updateMarkdown(rep) {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const start = '<!-- bench:results:start -->';
+  const end = '<!-- bench:results:end -->';
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) {
+    log('bench: BENCHMARKS.md has no bench:results markers; not updated');
+    return;
+  }
+  text = `${text.slice(0, a + start.length)}\n${renderMarkdown(rep)}\n${text.slice(b)}`;
+  fs.writeFileSync(file, text);
+  log('bench: BENCHMARKS.md updated');
+}
