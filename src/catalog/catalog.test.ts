@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Catalog, type UnitResult } from './catalog.js';
+import { CATALOG_MIGRATIONS, migrate } from './migrations.js';
+import { openSqlite, toPgPlaceholders } from './sql.js';
+
+function unit(id: string, counts: Record<string, number>): UnitResult {
+  return {
+    unitId: id,
+    source: 'file:/data',
+    asset: `file:/data/${id}`,
+    kind: 'file',
+    fingerprint: { size: 10 },
+    status: 'ok',
+    counts,
+    masked: {},
+    sensitiveFindings: 0,
+    fields: {},
+    sketches: {},
+    samples: [],
+    problems: [{ code: 'LG_FORMAT_CORRUPT', message: 'row 3: ragged', loc: { row: 3 } }],
+    bytes: 10,
+    rows: 1,
+  };
+}
+
+describe('Catalog (SQLite)', () => {
+  it('migrates once and records versions per module', async () => {
+    const db = await openSqlite(join(mkdtempSync(join(tmpdir(), 'lgc-')), 'c.db'));
+    expect(await migrate(db, 'catalog', CATALOG_MIGRATIONS)).toBe(CATALOG_MIGRATIONS.length);
+    expect(await migrate(db, 'catalog', CATALOG_MIGRATIONS)).toBe(0);
+    expect(await db.all('SELECT module, version FROM lg_migrations')).toEqual([{ module: 'catalog', version: 1 }]);
+    await db.close();
+  });
+
+  it('saveUnit replaces a unit’s earlier result instead of adding to it (idempotent retries)', async () => {
+    const c = await Catalog.open(join(mkdtempSync(join(tmpdir(), 'lgc-')), 'c.db'));
+    const run = await c.startRun(['/data'], {});
+    await c.saveUnit(run, unit('a', { CN_MOBILE: 2 }));
+    await c.saveUnit(run, unit('a', { CN_MOBILE: 3 }));
+    await c.saveUnit(run, unit('b', { EMAIL_ADDRESS: 1 }));
+    const by = await c.unitsBySource('file:/data');
+    expect([...by.keys()]).toEqual(['file:/data/a', 'file:/data/b']);
+    expect(by.get('file:/data/a')!.map((u) => u.counts)).toEqual([{ CN_MOBILE: 3 }]);
+    expect(await c.problems(run)).toHaveLength(2);
+    expect(await c.unitFingerprint('a')).toBe('{"size":10}');
+    expect(await c.removeUnitsNotIn('file:/data', new Set(['a']))).toBe(1);
+    await c.finishRun(run, 'done', { assets: 1 });
+    expect((await c.latestRun())?.summary).toEqual({ assets: 1 });
+    await c.close();
+  });
+});
+
+describe('toPgPlaceholders', () => {
+  it('numbers placeholders outside quotes', () => {
+    expect(toPgPlaceholders('SELECT ? , \'?\', ? WHERE "a?" = ?')).toBe('SELECT $1 , \'?\', $2 WHERE "a?" = $3');
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * A minimal SQL executor over two engines — embedded SQLite (better-sqlite3) for one machine, PostgreSQL (pg)
+ * for teams and distributed scans — so the catalog, the token vault and the audit log share one code path.
+ * Statements use `?` placeholders; the PostgreSQL adapter rewrites them to `$n`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SourceError } from '../core/errors.js';
+
+export type SqlValue = string | number | bigint | null | Uint8Array;
+export type Row = Record<string, unknown>;
+
+/** An open database connection (or pool). */
+export interface SqlDb {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Run one or more statements without parameters (DDL). */
+  exec(sql: string): Promise<void>;
+  /** Run one statement; returns the number of changed rows. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  /** Run `fn` in a transaction (serialised on SQLite; one pooled client on PostgreSQL). */
+  tx<T>(fn: (db: SqlDb) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Rewrite `?` placeholders (outside quotes) to `$1…$n`. */
+export function toPgPlaceholders(sql: string): string {
+  let n = 0;
+  let out = '';
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') out += `$${++n}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** Redact the password of a connection URL for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
+/**
+ * Open SQLite at `path` (created with its directory when missing; WAL mode).
+ *
+ * @throws SourceError LG_SOURCE_CONNECT when the file cannot be opened
+ */
+export async function openSqlite(path: string, options: { readonly?: boolean } = {}): Promise<SqlDb> {
+  const { default: Database } = await import('better-sqlite3');
+  let db: import('better-sqlite3').Database;
+  try {
+    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+  } catch (e) {
+    throw new SourceError('LG_SOURCE_CONNECT', `Cannot open SQLite database "${path}": ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  const conv = (params: readonly SqlValue[] | undefined) =>
+    (params ?? []).map((p) => (p instanceof Uint8Array ? Buffer.from(p) : p));
+  let depth = 0;
+  const self: SqlDb = {
+    dialect: 'sqlite',
+    async exec(sql) {
+      db.exec(sql);
+    },
+    async run(sql, params) {
+      return db.prepare(sql).run(...conv(params)).changes;
+    },
+    async all(sql, params) {
+      return db.prepare(sql).all(...conv(params)) as never;
+    },
+    async get(sql, params) {
+      return db.prepare(sql).get(...conv(params)) as never;
+    },
+    async tx(fn) {
+      // better-sqlite3 transactions are synchronous; async bodies use explicit savepoints instead.
+      const name = `lg_sp${depth++}`;
+      db.exec(depth === 1 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
+      try {
+        const r = await fn(self);
+        db.exec(depth === 1 ? 'COMMIT' : `RELEASE ${name}`);
+        return r;
+      } catch (e) {
+        db.exec(depth === 1 ? 'ROLLBACK' : `ROLLBACK TO ${name}`);
+        throw e;
+      } finally {
+        depth--;
+      }
+    },
+    async close() {
+      db.close();
+    },
+  };
+  return self;
+}
+
+/**
+ * Connect to PostgreSQL (a small pool).
+ *
+ * @throws SourceError LG_SOURCE_CONNECT naming the redacted URL when the server cannot be reached
+ */
+export async function openPostgres(
+  url: string,
+  options: { max?: number; applicationName?: string } = {},
+): Promise<SqlDb> {
+  const pg = await import('pg');
+  const Pool = pg.default?.Pool ?? (pg as unknown as { Pool: typeof import('pg').Pool }).Pool;
+  const pool = new Pool({
+    connectionString: url,
+    max: options.max ?? 4,
+    application_name: options.applicationName ?? 'leakguard',
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', () => {
+    // Idle client errors (server restart) surface on the next query; do not crash the process.
+  });
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new SourceError(
+      'LG_SOURCE_CONNECT',
+      `Cannot connect to PostgreSQL at "${redactUrl(url)}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  const make = (q: { query: import('pg').Pool['query'] }, inTx: boolean): SqlDb => {
+    const db: SqlDb = {
+      dialect: 'postgres',
+      async exec(sql) {
+        await q.query(sql);
+      },
+      async run(sql, params) {
+        const r = await q.query(toPgPlaceholders(sql), (params ?? []) as unknown[]);
+        return r.rowCount ?? 0;
+      },
+      async all(sql, params) {
+        const r = await q.query(toPgPlaceholders(sql), (params ?? []) as unknown[]);
+        return r.rows as never;
+      },
+      async get(sql, params) {
+        const r = await q.query(toPgPlaceholders(sql), (params ?? []) as unknown[]);
+        return r.rows[0] as never;
+      },
+      async tx(fn) {
+        if (inTx) return fn(db);
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const r = await fn(make(client as unknown as { query: import('pg').Pool['query'] }, true));
+          await client.query('COMMIT');
+          return r;
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw e;
+        } finally {
+          client.release();
+        }
+      },
+      async close() {
+        if (!inTx) await pool.end();
+      },
+    };
+    return db;
+  };
+  return make(pool, false);
+}
+
+/** Open a catalog database from a `--catalog` value: a `postgres://` URL, or a SQLite path. */
+export async function openSqlDb(target: string): Promise<SqlDb> {
+  if (/^postgres(ql)?:\/\//i.test(target)) return openPostgres(target);
+  return openSqlite(target.replace(/^sqlite:/, ''));
+}
