@@ -19,7 +19,8 @@
  *   --only LIST        comma-separated contenders (names above)
  *   --skip-1gb         skip the 1 GB streaming run
  *   --stream-mb N      size of the streaming file (default 1024)
- *   --peer-seconds S   time cap per peer (default 40)
+ *   --peer-seconds S   time cap per peer, all passes together (default 40)
+ *   --passes N         timed passes per in-process contender; the median is reported (default 3)
  *   --no-eval          skip accuracy
  *   --json             print the results as JSON (progress still goes to stderr)
  *   --update-md        write the figures into BENCHMARKS.md (between the bench:results markers)
@@ -46,6 +47,7 @@ const { values: opts } = parseArgs({
     'skip-1gb': { type: 'boolean', default: false },
     'stream-mb': { type: 'string', default: '1024' },
     'peer-seconds': { type: 'string', default: '40' },
+    passes: { type: 'string', default: '3' },
     'no-eval': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'update-md': { type: 'boolean', default: false },
@@ -72,6 +74,7 @@ const positive = (name) => {
 const corpusMb = positive('mb');
 const streamMb = positive('stream-mb');
 const peerSeconds = positive('peer-seconds');
+const passes = String(Math.round(positive('passes')));
 const only = opts.only ? opts.only.split(',').map((s) => s.trim()) : null;
 for (const name of only ?? []) {
   if (!ALL.includes(name)) {
@@ -101,6 +104,8 @@ function machine() {
     node: process.version,
     v8: process.versions.v8,
     date: new Date().toISOString(),
+    /** 1-minute load average when the run started: other work on the machine skews every figure. */
+    loadAverage: Math.round(os.loadavg()[0] * 100) / 100,
   };
 }
 
@@ -154,7 +159,7 @@ function runChild(cmd, args, { stdin, env, countOutput } = {}) {
 }
 
 async function worker(tool, extra) {
-  const args = ['--expose-gc', path.join(HERE, 'worker.mjs'), '--tool', tool, ...extra];
+  const args = ['--expose-gc', path.join(HERE, 'worker.mjs'), '--tool', tool, '--passes', passes, ...extra];
   const r = await runChild(process.execPath, args);
   if (r.code !== 0) throw new Error(`${tool} exited with ${r.code ?? r.signal}: ${r.stderr.trim().slice(-2000)}`);
   const line = r.stdout.trim().split('\n').pop();
@@ -219,6 +224,7 @@ async function cliJsonl(corpus) {
     textMbPerSec: corpus.manifest.bytes / MB / (r.ms / 1000),
     peakRssMb: usage ? Math.round(usage.maxRssKb / 1024) : null,
     cpuMs: usage ? Math.round((usage.userUs + usage.systemUs) / 1000) : null,
+    cpuMbPerSec: usage ? corpus.manifest.jsonlBytes / MB / (usage.mainThreadCpuMs / 1000) : null,
     findings,
     byType: Object.fromEntries([...r.tally].sort((a, b) => b[1] - a[1])),
   };
@@ -243,6 +249,7 @@ async function stream1gb(corpus) {
     mbPerSec: big.bytes / MB / (r.ms / 1000),
     peakRssMb: usage ? Math.round(usage.maxRssKb / 1024) : null,
     cpuMs: usage ? Math.round((usage.userUs + usage.systemUs) / 1000) : null,
+    cpuMbPerSec: usage ? big.bytes / MB / (usage.mainThreadCpuMs / 1000) : null,
     findings: r.lines,
     summary: r.stderr.trim().split('\n').pop(),
   };
@@ -251,6 +258,9 @@ async function stream1gb(corpus) {
 // ---- main ------------------------------------------------------------------------------------------------------
 const facts = machine();
 log(`leakguard bench — ${facts.cpu}, ${facts.cores} cores, ${facts.ramGb} GB RAM, Node ${facts.node}`);
+if (facts.loadAverage > 0.5) {
+  log(`warning: load average ${facts.loadAverage} — other work on this machine will skew the figures`);
+}
 const corpus = await ensureCorpus({ mb: corpusMb, seed: Number(opts.seed), log });
 log(
   `corpus: ${(corpus.manifest.bytes / MB).toFixed(1)} MB (${corpus.manifest.lines} lines, ` +
@@ -312,6 +322,7 @@ const report = {
   fastestPeer: fastest ? { tool: fastest.tool, mbPerSec: fastest.mbPerSec } : null,
   results,
   totalSeconds: Math.round((performance.now() - benchStarted) / 1000),
+  loadAverageEnd: Math.round(os.loadavg()[0] * 100) / 100,
 };
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -333,12 +344,13 @@ function rows(rep) {
   const out = [];
   for (const r of rep.results) {
     if (r.error) {
-      out.push([r.name, 'FAILED', '', '', '', '', r.error.split('\n')[0].slice(0, 80)]);
+      out.push([r.name, 'FAILED', '', '', '', '', '', r.error.split('\n')[0].slice(0, 80)]);
       continue;
     }
     const acc = f1Of(r);
     const notes = [];
-    if (r.sampled) notes.push(`sample: first ${(r.bytes / MB).toFixed(1)} MB (${Math.round(r.ms / 1000)} s cap)`);
+    if (r.sampled) notes.push(`sample: first ${(r.bytes / MB).toFixed(1)} MB (time cap)`);
+    if (r.passes > 1) notes.push(`median of ${r.passes} passes (${fmt(r.mbPerSecMin, 1)}–${fmt(r.mbPerSecMax, 1)})`);
     if (r.tool === 'cli-jsonl') notes.push(`JSONL bytes; ${fmt(r.textMbPerSec, 1)} MB/s of text`);
     if (r.tool === 'stream-1gb') notes.push(`RSS target < 200 MB: ${r.peakRssMb < 200 ? 'met' : 'NOT met'}`);
     if (r.tool === 'leakguard' && acc) notes.push('F1 on all types');
@@ -346,6 +358,7 @@ function rows(rep) {
     out.push([
       `${r.name}${r.version && r.tool !== 'leakguard' ? ` ${r.version}` : ''}`,
       fmt(r.mbPerSec, 1),
+      fmt(r.cpuMbPerSec, 1),
       r.ratioVsFastestPeer ? `${fmt(r.ratioVsFastestPeer, 1)}×` : '–',
       r.peakRssMb != null ? `${r.peakRssMb}` : '–',
       `${(r.bytes / MB).toFixed(0)}`,
@@ -389,12 +402,16 @@ function renderText(rep) {
   const m = rep.machine;
   const parts = [];
   parts.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}, Node ${m.node} (V8 ${m.v8}), ${m.date}`);
+  parts.push(`Load average (1 min): ${m.loadAverage} at start, ${rep.loadAverageEnd} at end`);
   parts.push(
     `Corpus: ${(rep.corpus.bytes / MB).toFixed(1)} MB mixed Chinese/English text, ${rep.corpus.lines} lines ` +
-      `(1 MB = 2^20 bytes; MB/s counts UTF-8 input bytes)`,
+      `(1 MB = 2^20 bytes; MB/s counts UTF-8 input bytes per wall-clock second, MB/CPU-s per second of ` +
+      `main-thread CPU time, which a busy machine distorts less)`,
   );
   parts.push('');
-  parts.push(table(['Contender', 'MB/s', 'vs fastest peer', 'peak RSS MB', 'MB run', 'F1', 'notes'], rows(rep)));
+  parts.push(
+    table(['Contender', 'MB/s', 'MB/CPU-s', 'vs fastest peer', 'peak RSS MB', 'MB run', 'F1', 'notes'], rows(rep)),
+  );
   const acc = accuracyRows(rep);
   if (acc.length > 0) {
     parts.push('');
@@ -428,7 +445,9 @@ function renderMarkdown(rep) {
       `| ${head.map(() => '---').join(' | ')} |`,
       ...body.map((r) => `| ${r.join(' | ')} |`),
     ].join('\n');
-  md.push(mdTable(['Contender', 'MB/s', 'vs fastest peer', 'peak RSS (MB)', 'MB run', 'F1', 'notes'], rows(rep)));
+  md.push(
+    mdTable(['Contender', 'MB/s', 'MB/CPU-s', 'vs fastest peer', 'peak RSS (MB)', 'MB run', 'F1', 'notes'], rows(rep)),
+  );
   const acc = accuracyRows(rep);
   if (acc.length > 0) {
     md.push('');
