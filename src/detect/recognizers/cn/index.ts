@@ -1,7 +1,16 @@
 /**
- * Chinese and Greater-China recognizers, in the order the analyzer calls them for a shared trigger.
+ * Chinese and Greater-China recognizers, in the order the analyzer calls them for a shared trigger: the
+ * checksum-validated 18-character numbers first (their O(1) gates reject most digit runs), then phones and
+ * cards, then the shape-only documents.
  */
 import type { Recognizer } from '../../recognizer.js';
+import { foreignPrIdRecognizer } from './foreign-pr-id.js';
+import { residencePermitHmtRecognizer } from './residence-permit-hmt.js';
+import { residentIdRecognizer } from './resident-id.js';
 
 /** Every recognizer for mainland-China, Hong Kong, Macau and Taiwan identifiers. */
-export const cnRecognizers: readonly Recognizer[] = [];
+export const cnRecognizers: readonly Recognizer[] = [
+  residentIdRecognizer,
+  residencePermitHmtRecognizer,
+  foreignPrIdRecognizer,
+];

@@ -1,0 +1,94 @@
+/**
+ * Helpers shared by the `cn` recognizers: allocation-free character probes and the GB 11643 parse used by the
+ * resident-ID, residence-permit and foreign-permanent-resident recognizers.
+ */
+import { ageBand, birthAgeAt } from '../../validators/cn-date.js';
+import { isMod112CheckCode, mod112CheckValueAt } from '../../validators/mod11-2.js';
+
+/** ASCII digit. */
+export function isD(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** ASCII letter or digit. */
+export function isAN(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Upper-case ASCII letter. */
+export function isUp(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/** Space or hyphen (the separators left after normalisation). */
+export function isSep(c: number): boolean {
+  return c === 32 || c === 45;
+}
+
+/**
+ * End of the `[A-Za-z0-9]` word starting at `pos`, looking at most `max` characters ahead: returns `pos + max + 1`
+ * when the word is longer than `max` (so callers can reject over-long words without scanning them).
+ */
+export function wordEnd(text: string, pos: number, max: number): number {
+  const limit = pos + max;
+  let i = pos;
+  while (i <= limit && isAN(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** End of the digit run starting at `pos`, looking at most `max` characters ahead (as {@link wordEnd}). */
+export function digitEnd(text: string, pos: number, max: number): number {
+  const limit = pos + max;
+  let i = pos;
+  while (i <= limit && isD(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Clamp a score into [0, 1] and round it to two decimals (stable, comparable figures). */
+export function clampScore(s: number): number {
+  const r = Math.round(s * 100) / 100;
+  return Math.min(1, Math.max(0, r));
+}
+
+/** Result of {@link parseGb11643At}: holder facts derived from a validated number. */
+export interface Gb11643Facts {
+  /** Age in completed years. */
+  readonly age: number;
+  readonly sex: 'male' | 'female';
+}
+
+/**
+ * Validate the birth date (positions 7–14) and MOD 11-2 check (position 18) of an 18-character GB 11643-style
+ * number at `text[start, start + 18)`, returning the holder's age and sex, or `null`. The address code is the
+ * caller's business. Allocates only the small result object, after both checks passed.
+ */
+export function parseGb11643At(text: string, start: number): Gb11643Facts | null {
+  if (!isMod112CheckCode(mod112CheckValueAt(text, start, start + 17), text.charCodeAt(start + 17))) return null;
+  const age = birthAgeAt(text, start + 6);
+  if (age < 0) return null;
+  return { age, sex: (text.charCodeAt(start + 16) - 48) % 2 === 1 ? 'male' : 'female' };
+}
+
+/** Non-identifying attributes and the PIPL Art. 28 flag for a validated number's holder. */
+export function holderAttrs(facts: Gb11643Facts): { ageBand: string; sex: string } {
+  return { ageBand: ageBand(facts.age), sex: facts.sex };
+}
+
+/**
+ * Where a spaced 18-character GB 11643 number (`110105 19491231 002X`, 6-8-4 groups with one space or hyphen)
+ * starting at `pos` ends, or -1. Allocation-free.
+ */
+export function spacedIdEnd(text: string, pos: number): number {
+  const s1 = text.charCodeAt(pos + 6);
+  if (!isSep(s1) || text.charCodeAt(pos + 15) !== s1) return -1;
+  for (let i = pos + 7; i < pos + 15; i++) if (!isD(text.charCodeAt(i))) return -1;
+  for (let i = pos + 16; i < pos + 19; i++) if (!isD(text.charCodeAt(i))) return -1;
+  const last = text.charCodeAt(pos + 19);
+  if (!(isD(last) || last === 88 || last === 120)) return -1;
+  return pos + 20;
+}
+
+/** Copy of the 18 significant characters of a spaced number (6-8-4 layout) for validation. */
+export function compactSpacedId(text: string, pos: number): string {
+  return text.slice(pos, pos + 6) + text.slice(pos + 7, pos + 15) + text.slice(pos + 16, pos + 20);
+}
