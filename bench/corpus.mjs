@@ -30,7 +30,7 @@ const DIST = path.join(HERE, '..', 'dist');
 /** Bytes in one MB, as used by every figure of the benchmark. */
 export const MB = 1024 * 1024;
 /** Bump when the generator below changes in a way that changes its output. */
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Synthetic value generators: the project's, with placeholders for types not (yet) covered.
@@ -423,9 +423,54 @@ function createLineMaker(rng, gen) {
         `${rng.pick(['会议纪要', '周报', '备注'])}：${zhSentence(rng)}另外，${rng.pick(EN_PROSE)}${has(100) ? ` 对接人：${v('PERSON')}，${zhPii()}。` : ''}`,
     ],
   ];
+  // Rarer identifiers, each in the kind of record it lives in. Used only when the project has a generator for
+  // the type (no placeholders for these); weights are in quarters of the weights above.
+  const rare = [
+    [
+      4,
+      'CN_USCC',
+      () =>
+        `发票抬头：${rng.pick(['杭州云帆科技有限公司', '北京启明商贸有限公司', '深圳市海川电子有限公司'])}；税号：${v('CN_USCC')}；金额：¥${price(rng)}；开票日期：${ts(rng).slice(0, 10)}`,
+    ],
+    [
+      4,
+      'CN_LICENSE_PLATE',
+      () =>
+        `[停车场] ${ts(rng)} 车牌 ${v('CN_LICENSE_PLATE')} ${rng.pick(['入场', '出场'])} 车位 B${1 + rng.int(3)}-${rng.int(300)} 费用 ${rng.int(60)} 元`,
+    ],
+    [
+      2,
+      'CN_PASSPORT',
+      () => `旅客：${v('PERSON')}，护照号码 ${v('CN_PASSPORT')}，航班 MU${5000 + rng.int(999)}，${ts(rng)} 起飞`,
+    ],
+    [
+      2,
+      'VIN',
+      () => `service_record vin=${v('VIN')} mileage=${rng.int(200000)}km job=${rng.pick(['oil', 'tyres', 'brakes'])}`,
+    ],
+    [2, 'SECRET', () => `# .env (staging)\tAPI_TOKEN=${v('SECRET')}`],
+    [
+      2,
+      'IBAN_CODE',
+      () => `Wire transfer to IBAN ${v('IBAN_CODE')}, amount EUR ${price(rng)}, ref INV-${rng.int(100000)}`,
+    ],
+    [
+      2,
+      'MAC_ADDRESS',
+      () => `${ts(rng)} wifi assoc sta=${v('MAC_ADDRESS')} rssi=-${30 + rng.int(60)} ch=${1 + rng.int(13)}`,
+    ],
+    [1, 'CRYPTO', () => `withdrawal ${rng.int(100)}.${rng.int(1000)} to wallet ${v('CRYPTO')} pending review`],
+    [1, 'HK_ID', () => `香港身份證號碼：${v('HK_ID')}，預約編號 ${rng.int(1000000)}`],
+    [1, 'TW_NATIONAL_ID', () => `身分證字號 ${v('TW_NATIONAL_ID')}，申請日期 ${ts(rng).slice(0, 10)}`],
+  ];
   const cumulative = [];
   let total = 0;
   for (const [w, fn] of kinds) {
+    total += w * 4;
+    cumulative.push([total, fn]);
+  }
+  for (const [w, type, fn] of rare) {
+    if (!gen[type]) continue;
     total += w;
     cumulative.push([total, fn]);
   }
@@ -484,8 +529,9 @@ export async function ensureCorpus(options = {}) {
   const valueRng = createSeededRng(seed ^ 0x5a5a5a5a);
   const sources = {};
   const gen = {};
-  for (const [type, fallback] of Object.entries(PLACEHOLDERS)) {
+  for (const type of new Set([...Object.keys(PLACEHOLDERS), ...Object.keys(table)])) {
     const g = table[type];
+    const fallback = PLACEHOLDERS[type];
     sources[type] = g ? 'synth' : 'placeholder';
     gen[type] = g ? () => g(valueRng) : () => fallback(valueRng);
   }

@@ -7,6 +7,8 @@
  *   cli-jsonl         `cat corpus.jsonl | leakguard detect --jsonl`, end to end (input bytes / wall time)
  *   stream-1gb        `leakguard detect FILE` over a ≥1 GB file (the corpus repeated): peak RSS, target < 200 MB
  *   regex8            one V8 regex alternating eight simple patterns (scale baseline)
+ *   ripgrep           `rg -j1 --count-matches` with the same eight patterns over the corpus file, if `rg` is
+ *                     installed (scale baseline: a compiled DFA regex engine, no validation, no context)
  *   redactpii, redact-pii, openredaction
  *                     the npm peers, through their public APIs in default configuration, per line; a peer
  *                     too slow for the whole corpus runs on its first lines until --peer-seconds (the output
@@ -25,18 +27,19 @@
  *   --json             print the results as JSON (progress still goes to stderr)
  *   --update-md        write the figures into BENCHMARKS.md (between the bench:results markers)
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureCorpus, ensureRepeatedFile, MB } from './corpus.mjs';
+import { REGEX8 } from './peers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..');
 const PEERS = ['redactpii', 'redact-pii', 'openredaction'];
-const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', ...PEERS];
+const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', 'ripgrep', ...PEERS];
 /** Hard limit for one contender process, so a hung peer cannot stall the run. */
 const CHILD_TIMEOUT_MS = 8 * 60 * 1000;
 
@@ -255,6 +258,45 @@ async function stream1gb(corpus) {
   };
 }
 
+async function ripgrep(corpus) {
+  const probe = spawnSync('rg', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) throw new Error('ripgrep (rg) is not installed: skipped');
+  const version = probe.stdout
+    .split('\n')[0]
+    .replace(/^ripgrep\s*/, '')
+    .split(' ')[0];
+  // ASCII classes and boundaries, as in V8: (?-u).
+  const pattern = `(?-u)${REGEX8.source}`;
+  const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const runs = [];
+  let peak = null;
+  let matches = 0;
+  for (let i = 0; i < Number(passes); i++) {
+    const args = ['-j1', '--no-config', '--count-matches', '-e', pattern, corpus.txt];
+    const r = timeBin ? await runChild(timeBin, ['-f', 'maxrss_kb=%M', 'rg', ...args]) : await runChild('rg', args);
+    if (r.code !== 0) throw new Error(`rg exited with ${r.code}: ${r.stderr.trim()}`);
+    runs.push(r.ms);
+    matches = Number(r.stdout.trim());
+    const m = /maxrss_kb=(\d+)/.exec(r.stderr);
+    if (m) peak = Math.max(peak ?? 0, Math.round(Number(m[1]) / 1024));
+  }
+  runs.sort((a, b) => a - b);
+  const ms = runs[(runs.length - 1) >> 1];
+  return {
+    tool: 'ripgrep',
+    name: 'ripgrep (same 8 patterns)',
+    version,
+    bytes: corpus.manifest.bytes,
+    ms: Math.round(ms),
+    passes: runs.length,
+    mbPerSec: corpus.manifest.bytes / MB / (ms / 1000),
+    mbPerSecMin: corpus.manifest.bytes / MB / (runs[runs.length - 1] / 1000),
+    mbPerSecMax: corpus.manifest.bytes / MB / (runs[0] / 1000),
+    peakRssMb: peak,
+    findings: matches,
+  };
+}
+
 // ---- main ------------------------------------------------------------------------------------------------------
 const facts = machine();
 log(`leakguard bench — ${facts.cpu}, ${facts.cores} cores, ${facts.ramGb} GB RAM, Node ${facts.node}`);
@@ -274,6 +316,7 @@ const plan = [
   ['cli-jsonl', () => cliJsonl(corpus)],
   ['stream-1gb', () => stream1gb(corpus)],
   ['regex8', () => worker('regex8', ['--corpus', corpus.txt])],
+  ['ripgrep', () => ripgrep(corpus)],
   ...PEERS.map((p) => [
     p,
     () => worker(p, ['--corpus', corpus.txt, '--max-seconds', String(peerSeconds), ...evalFlag]),
