@@ -398,6 +398,8 @@ function rows(rep) {
     if (r.tool === 'stream-1gb') notes.push(`RSS target < 200 MB: ${r.peakRssMb < 200 ? 'met' : 'NOT met'}`);
     if (r.tool === 'leakguard' && acc) notes.push('F1 on all types');
     if (PEERS.includes(r.tool) && acc) notes.push('F1 on its own types');
+    if (r.accuracy?.replayMismatches > 0)
+      notes.push(`span replay differed from redact() on ${r.accuracy.replayMismatches} cases`);
     out.push([
       `${r.name}${r.version && r.tool !== 'leakguard' ? ` ${r.version}` : ''}`,
       fmt(r.mbPerSec, 1),

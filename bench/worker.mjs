@@ -186,7 +186,13 @@ async function scoreAccuracy(toolKey, t) {
     return { error: `evaluation set not available (${e.code ?? e.message})` };
   }
   const cases = await dataset.buildEvalSet();
-  const predict = (text) => t.spans(text);
+  // For peers whose spans are replayed (redact-only APIs), check the replay reproduces `redact()` exactly.
+  let replayMismatches = 0;
+  const predict = (text) => {
+    const spans = t.spans(text);
+    if (t.lastReplay !== undefined && t.lastReplay !== t.run(text)) replayMismatches++;
+    return spans;
+  };
   const coarse = (m) => (type) => (Object.hasOwn(m, type) ? m[type] : type);
   const summary = (r) => ({
     precision: r.micro.precision,
@@ -233,6 +239,7 @@ async function scoreAccuracy(toolKey, t) {
         types: scheme.types,
       }),
     );
+    if (t.lastReplay !== undefined) out.replayMismatches = replayMismatches;
   }
   return out;
 }
