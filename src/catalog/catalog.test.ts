@@ -58,3 +58,26 @@ describe('toPgPlaceholders', () => {
     expect(toPgPlaceholders('SELECT ? , \'?\', ? WHERE "a?" = ?')).toBe('SELECT $1 , \'?\', $2 WHERE "a?" = $3');
   });
 });
+
+describe('openSqlite transactions', () => {
+  it('serialise concurrent async transactions and roll back failed ones', async () => {
+    const db = await openSqlite(':memory:');
+    await db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v INTEGER NOT NULL)');
+    const jobs = Array.from({ length: 50 }, (_, i) =>
+      db
+        .tx(async (t) => {
+          await t.run('INSERT INTO t (k, v) VALUES (?, ?)', [i, 0]);
+          await new Promise((r) => setTimeout(r, i % 3));
+          if (i % 10 === 9) throw new Error('boom');
+          await t.tx(async (inner) => inner.run('UPDATE t SET v = ? WHERE k = ?', [1, i]));
+        })
+        .catch(() => 'failed'),
+    );
+    const plain = db.run('INSERT INTO t (k, v) VALUES (?, ?)', [1000, 1]);
+    const results = await Promise.all([...jobs, plain]);
+    expect(results.filter((r) => r === 'failed')).toHaveLength(5);
+    const rows = await db.all<{ n: number; s: number }>('SELECT COUNT(*) AS n, SUM(v) AS s FROM t');
+    expect(rows[0]).toEqual({ n: 46, s: 46 });
+    await db.close();
+  });
+});

@@ -68,41 +68,72 @@ export async function openSqlite(path: string, options: { readonly?: boolean } =
   }
   const conv = (params: readonly SqlValue[] | undefined) =>
     (params ?? []).map((p) => (p instanceof Uint8Array ? Buffer.from(p) : p));
-  let depth = 0;
-  const self: SqlDb = {
-    dialect: 'sqlite',
-    async exec(sql) {
-      db.exec(sql);
-    },
-    async run(sql, params) {
-      return db.prepare(sql).run(...conv(params)).changes;
-    },
-    async all(sql, params) {
-      return db.prepare(sql).all(...conv(params)) as never;
-    },
-    async get(sql, params) {
-      return db.prepare(sql).get(...conv(params)) as never;
-    },
-    async tx(fn) {
-      // better-sqlite3 transactions are synchronous; async bodies use explicit savepoints instead.
-      const name = `lg_sp${depth++}`;
-      db.exec(depth === 1 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
-      try {
-        const r = await fn(self);
-        db.exec(depth === 1 ? 'COMMIT' : `RELEASE ${name}`);
-        return r;
-      } catch (e) {
-        db.exec(depth === 1 ? 'ROLLBACK' : `ROLLBACK TO ${name}`);
-        throw e;
-      } finally {
-        depth--;
-      }
-    },
-    async close() {
-      db.close();
-    },
+  // One connection: a transaction that spans awaits must not interleave with other statements, so top-level
+  // statements wait while a transaction is open, and transactions queue behind each other.
+  // FIFO lock: each transaction chains on the previous one; plain statements wait for the tail.
+  let tail: Promise<void> = Promise.resolve();
+  const idle = (): Promise<void> => tail;
+  const make = (inTx: boolean, depth: number): SqlDb => {
+    const self: SqlDb = {
+      dialect: 'sqlite',
+      async exec(sql) {
+        if (!inTx) await idle();
+        db.exec(sql);
+      },
+      async run(sql, params) {
+        if (!inTx) await idle();
+        return db.prepare(sql).run(...conv(params)).changes;
+      },
+      async all(sql, params) {
+        if (!inTx) await idle();
+        return db.prepare(sql).all(...conv(params)) as never;
+      },
+      async get(sql, params) {
+        if (!inTx) await idle();
+        return db.prepare(sql).get(...conv(params)) as never;
+      },
+      async tx(fn) {
+        if (inTx) {
+          const name = `lg_sp${depth}`;
+          db.exec(`SAVEPOINT ${name}`);
+          try {
+            const r = await fn(make(true, depth + 1));
+            db.exec(`RELEASE ${name}`);
+            return r;
+          } catch (e) {
+            db.exec(`ROLLBACK TO ${name}`);
+            db.exec(`RELEASE ${name}`);
+            throw e;
+          }
+        }
+        const prev = tail;
+        let release!: () => void;
+        tail = new Promise((r) => {
+          release = r;
+        });
+        await prev;
+        try {
+          db.exec('BEGIN IMMEDIATE');
+          try {
+            const r = await fn(make(true, 1));
+            db.exec('COMMIT');
+            return r;
+          } catch (e) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            throw e;
+          }
+        } finally {
+          release();
+        }
+      },
+      async close() {
+        await idle();
+        db.close();
+      },
+    };
+    return self;
   };
-  return self;
+  return make(false, 0);
 }
 
 /**

@@ -1,0 +1,199 @@
+/**
+ * Reading one unit into a {@link UnitResult}: detection over every fragment, per-type counts, per-field
+ * statistics, distinct-value sketches over keyed hashes, a few masked samples with locations, and problems.
+ * Pure with respect to the catalog, so a local worker thread or a remote queue worker can run it.
+ */
+import { createHmac } from 'node:crypto';
+import type { FieldStats, Sample, UnitResult } from '../catalog/catalog.js';
+import { HyperLogLog } from '../catalog/hll.js';
+import { isLeakguardError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
+import type { Analyzer } from '../detect/analyzer.js';
+import { maskedPreview } from '../detect/preview.js';
+import { type Fragment, type FragmentLocation, isProblem, type Source, type Unit } from '../sources/source.js';
+
+/** Types whose distinct values approximate distinct people (one per person, rarely shared). */
+export const PERSON_KEYS: ReadonlySet<string> = new Set([
+  'CN_RESIDENT_ID',
+  'CN_RESIDENCE_PERMIT_HMT',
+  'CN_FOREIGN_PR_ID',
+  'CN_MOBILE',
+  'PHONE_NUMBER',
+  'EMAIL_ADDRESS',
+  'CN_BANK_CARD',
+  'CREDIT_CARD',
+  'IBAN_CODE',
+  'CN_PASSPORT',
+  'CN_HK_MACAU_PERMIT',
+  'CN_TAIWAN_PERMIT',
+  'HK_ID',
+  'TW_NATIONAL_ID',
+  'US_SSN',
+]);
+
+export interface UnitOptions {
+  analyzer: Analyzer;
+  /** HMAC key for keyed hashes (32+ bytes). */
+  hashKey: Uint8Array;
+  /** Masked samples kept per type per unit. Default 5. */
+  samplesPerType?: number;
+  signal?: AbortSignal;
+}
+
+function canonical(value: string): string {
+  return value.replace(/[\s-]+/g, '').toUpperCase();
+}
+
+/** Collects a unit's results while its fragments stream by. */
+export class UnitAccumulator {
+  readonly result: UnitResult;
+  private readonly sketches = new Map<string, HyperLogLog>();
+  private readonly sampleCount = new Map<string, number>();
+
+  constructor(
+    unit: Unit,
+    source: string,
+    private readonly hashKey: Uint8Array,
+    private readonly samplesPerType = 5,
+  ) {
+    this.result = {
+      unitId: unit.id,
+      source,
+      asset: unit.asset,
+      kind: unit.kind,
+      fingerprint: unit.fingerprint ?? null,
+      status: 'ok',
+      counts: {},
+      masked: {},
+      sensitiveFindings: 0,
+      fields: {},
+      sketches: {},
+      samples: [],
+      problems: [],
+      bytes: 0,
+      rows: 0,
+    };
+  }
+
+  /** Keyed hash of a value of `type` (domain-separated from the protect `hash` operator). */
+  private keyedHash(type: string, value: string): Buffer {
+    return createHmac('sha256', this.hashKey)
+      .update(`leakguard/catalog\u0000${type}\u0000${canonical(value)}`)
+      .digest();
+  }
+
+  fragment(frag: Fragment, findings: readonly Finding[], masked: readonly Finding[]): void {
+    const r = this.result;
+    r.bytes += frag.text.length;
+    let field: FieldStats | undefined;
+    if (frag.structured && frag.loc.field !== undefined) {
+      const key = frag.loc.field;
+      field = r.fields[key] ??= { values: 0, nonEmpty: 0, hits: {}, masked: {} };
+      field.values++;
+      if (frag.text.trim().length > 0) field.nonEmpty++;
+    }
+    let seen: Set<string> | null = null;
+    let line = frag.loc.line;
+    let scanned = 0;
+    for (const f of findings) {
+      r.counts[f.type] = (r.counts[f.type] ?? 0) + 1;
+      if (f.sensitive) r.sensitiveFindings++;
+      const value = frag.text.slice(f.start, f.end);
+      let digest: Buffer | null = null;
+      if (PERSON_KEYS.has(f.type)) {
+        digest = this.keyedHash(f.type, value);
+        let h = this.sketches.get(f.type);
+        if (!h) this.sketches.set(f.type, (h = new HyperLogLog()));
+        h.add(digest.readUInt32BE(0), digest.readUInt32BE(4));
+      }
+      if (field) {
+        seen ??= new Set();
+        if (!seen.has(f.type)) {
+          seen.add(f.type);
+          field.hits[f.type] = (field.hits[f.type] ?? 0) + 1;
+        }
+      }
+      const n = this.sampleCount.get(f.type) ?? 0;
+      if (n < this.samplesPerType) {
+        this.sampleCount.set(f.type, n + 1);
+        let loc: FragmentLocation = frag.loc;
+        if (line !== undefined) {
+          for (let i = frag.text.indexOf('\n', scanned); i >= 0 && i < f.start; i = frag.text.indexOf('\n', i + 1))
+            line++;
+          scanned = f.start;
+          loc = { ...frag.loc, line };
+        }
+        digest ??= this.keyedHash(f.type, value);
+        const sample: Sample = {
+          type: f.type,
+          loc,
+          preview: maskedPreview(value, f.type),
+          hash: digest.toString('hex', 0, 8),
+        };
+        r.samples.push(sample);
+      }
+    }
+    for (const f of masked) {
+      r.masked[f.type] = (r.masked[f.type] ?? 0) + 1;
+      if (field) field.masked[f.type] = (field.masked[f.type] ?? 0) + 1;
+    }
+  }
+
+  row(): void {
+    this.result.rows++;
+  }
+
+  problem(code: string, message: string, loc?: FragmentLocation): void {
+    // Bounded: a file with a million bad rows keeps the first 100 problems and a count.
+    const p = this.result.problems;
+    if (p.length < 100) p.push(loc ? { code, message, loc } : { code, message });
+    else if (p.length === 100)
+      p.push({ code: 'LG_TOO_MANY_PROBLEMS', message: 'further problems in this unit were counted, not listed' });
+  }
+
+  fail(e: unknown): void {
+    this.result.status = 'failed';
+    const code = isLeakguardError(e) ? e.code : 'LG_SOURCE_FAILED';
+    const message = isLeakguardError(e) ? e.message : `Cannot read unit: ${(e as Error)?.name ?? 'error'}`;
+    this.problem(code, message);
+  }
+
+  finish(): UnitResult {
+    for (const [t, h] of this.sketches) this.result.sketches[t] = h.toBase64();
+    return this.result;
+  }
+}
+
+/**
+ * Read and analyse one unit. Never throws for a source failure: the result says `failed` with the problem.
+ *
+ * @example
+ * const result = await processUnit(source, 'file:/data', unit, { analyzer, hashKey });
+ */
+export async function processUnit(
+  source: Source,
+  sourceId: string,
+  unit: Unit,
+  options: UnitOptions,
+): Promise<UnitResult> {
+  const acc = new UnitAccumulator(unit, sourceId, options.hashKey, options.samplesPerType);
+  let lastRow = -1;
+  try {
+    for await (const item of source.read(unit, options.signal)) {
+      if (isProblem(item)) {
+        acc.problem(item.problem, item.message, item.loc);
+        continue;
+      }
+      if (item.loc.row !== undefined && item.loc.row !== lastRow) {
+        lastRow = item.loc.row;
+        acc.row();
+      }
+      const { findings, masked } = options.analyzer.analyze(item.text);
+      acc.fragment(item, findings, masked);
+    }
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    acc.fail(e);
+  }
+  return acc.finish();
+}
