@@ -19,13 +19,14 @@ import { ENTITY_TYPE_NAMES, type EntityType } from '../../core/entity-types.js';
 import { cnGenerators } from '../../synth/cn.js';
 import { intlGenerators } from '../../synth/intl.js';
 import { createKeyedRng } from '../../synth/rng.js';
+import { textGenerators } from '../../synth/text.js';
 import type { Generator, GeneratorTable, SynthOptions } from '../../synth/types.js';
 import { normalizeValue } from '../normalize-value.js';
 import { type Operator, type OperatorContext, operatorFailed, parseWith } from '../operator.js';
 import { base32 } from './hash.js';
 
 /** Every generator the pseudonym operator can use, by entity type. */
-const GENERATORS: GeneratorTable = { ...intlGenerators, ...cnGenerators };
+const GENERATORS: GeneratorTable = { ...textGenerators, ...intlGenerators, ...cnGenerators };
 
 /**
  * Whether `pseudonym` has a realistic generator for `type` (otherwise it falls back to a keyed hash-shaped value).
@@ -41,7 +42,8 @@ const Schema = z.strictObject({
   /**
    * Aspects of the original to keep, as the type's generator documents them: resident ID `region`,
    * `birthYear`, `birthDecade`, `sex`; mobile `carrier`; bank/credit card `bin`; USCC `orgType`, `region`;
-   * landline `areaCode`; plate `province`; VIN `wmi`; e-mail `domain`; phone/IBAN `country`; MAC `oui`.
+   * landline `areaCode`; plate `province`; VIN `wmi`; e-mail `domain`; phone/IBAN `country`; MAC `oui`;
+   * PERSON `script`, `surname`; ADDRESS `province`, `city`, `district`; DATE_OF_BIRTH `year`, `decade`, `month`.
    */
   keep: z.array(z.string().min(1).max(32)).max(16).default([]),
   /** The type to generate when the value has no detected type (column rules). */
