@@ -1,0 +1,259 @@
+/**
+ * SECRET — credentials assigned to a credential-named key: `password=…`, `"passwd": "…"`, `pwd: …`,
+ * `api_key=…`, `apikey`, `secret=…`, `token: …`, `access_key=…`, `aws_secret_access_key = …`, `密码：…`.
+ *
+ * Spec: key/value syntaxes of config files, environment files, JSON/YAML, URLs' query strings, logs and prose
+ * (`=`, `:`, `:=`, `=>`, `==`, `是`/`为` after Chinese keys). Validator: Shannon entropy (`validators/entropy.ts`):
+ * a password must look random for its length (two character classes, or a long single-class value with enough
+ * entropy); keys and tokens must be at least 16 characters and look random. The reported span is the value only.
+ *
+ * Triggered by KEYWORD at the key name; the value is read at most 256 characters after it.
+ *
+ * False-positive traps handled: placeholders and templates (`changeme`, `xxx`, `<password>`, `${VAR}`, `{{x}}`,
+ * `****`, `%s`, `[REDACTED]`), code references (`password=self.password`, `token = getToken()`,
+ * `process.env.X`, `os.environ[...]`), type annotations (`password: string`), empty values, key names that only
+ * contain the keyword (`password_hash`, `token_url`: the operator must follow the keyword).
+ */
+import { defineContext } from '../../context.js';
+import { defineRecognizer, type MatchContext, Trigger } from '../../recognizer.js';
+import { charClasses, entropyThreshold, looksRandom, shannonEntropy } from '../../validators/entropy.js';
+
+const ID = 'secret-assignment';
+
+/** Key names. Index < PASSWORD_KEYS are passwords (human-chosen); the rest are machine keys and tokens. */
+const KEYWORDS = [
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'db_pass',
+  '密码',
+  '口令',
+  'secret',
+  'client_secret',
+  'secret_key',
+  'api_key',
+  'apikey',
+  'api_secret',
+  'access_key',
+  'access_token',
+  'auth_token',
+  'refresh_token',
+  'token',
+  'secret_access_key',
+  'aws_secret_access_key',
+  'secretaccesskey',
+  'private_key',
+  '密钥',
+  '秘钥',
+  '令牌',
+] as const;
+
+const PASSWORD_KEYS = 7;
+
+const NEGATIVE = defineContext({
+  negative: ['example', 'sample', 'placeholder', 'dummy', 'fake', 'redacted', 'masked', '示例', '样例', '例如'],
+  before: 40,
+  after: 0,
+});
+
+/** Values that are not secrets: placeholders, nulls, types, env references (compared lower-cased). */
+const PLACEHOLDERS = new Set([
+  'changeme',
+  'change_me',
+  'changeit',
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'your_password',
+  'yourpassword',
+  'your-password',
+  'your_api_key',
+  'your-api-key',
+  'your_token',
+  'mypassword',
+  'my_password',
+  'xxx',
+  'null',
+  'none',
+  'nil',
+  'undefined',
+  'true',
+  'false',
+  'string',
+  'str',
+  'int',
+  'number',
+  'bool',
+  'boolean',
+  'required',
+  'optional',
+  'example',
+  'test',
+  'dummy',
+  'placeholder',
+  'redacted',
+  'hidden',
+  'secret_value',
+  'empty',
+  'default',
+]);
+
+/**
+ * Template and reference syntaxes. Example match: `${DB_PASSWORD}`; source: shell, Jinja/Mustache, printf, Spring,
+ * docs conventions; does not match literal values such as `s3cr3t!`.
+ */
+const TEMPLATE =
+  /^(?:\$\{|\$\(|\{\{|\{%|%\(|%s$|%[A-Z_]+%$|<[^>]{0,64}>$|\[[^\]]{0,64}\]$|\*{3,}|x{3,}$|X{3,}$|\.{3}|·{3,}|#{3,}|process\.env|os\.environ|os\.getenv|env\(|getenv|System\.getenv|ENV\[)/;
+
+/** Maximum length of a value. */
+const MAX_VALUE = 256;
+
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Characters that end an unquoted value. */
+function endsValue(c: number): boolean {
+  return (
+    Number.isNaN(c) ||
+    c <= 32 ||
+    c === 44 ||
+    c === 59 ||
+    c === 38 ||
+    c === 41 ||
+    c === 93 ||
+    c === 125 ||
+    c === 60 ||
+    c === 62 ||
+    c === 34 ||
+    c === 39 ||
+    c === 96 ||
+    c === 0xff0c ||
+    c === 0x3001 ||
+    c === 0x3002
+  );
+}
+
+/** Offset just after the assignment operator following the key, or -1. */
+function afterOperator(text: string, i: number, cjk: boolean): number {
+  // A closing quote of a JSON/YAML key, then spaces.
+  const q = text.charCodeAt(i);
+  if (q === 34 || q === 39) i++;
+  let k = i;
+  while (k < i + 4 && isSpace(text.charCodeAt(k))) k++;
+  const c = text.charCodeAt(k);
+  const c1 = text.charCodeAt(k + 1);
+  if (c === 61) return c1 === 61 || c1 === 62 ? k + 2 : k + 1; // = == =>
+  if (c === 58) return c1 === 61 ? k + 2 : k + 1; // : :=
+  if (cjk && (c === 0x662f || c === 0x4e3a)) return k + 1; // 是 为
+  if (!cjk && (c === 105 || c === 73) && (c1 === 115 || c1 === 83) && isSpace(text.charCodeAt(k + 2))) {
+    return k > i ? k + 2 : -1; // " is "
+  }
+  return -1;
+}
+
+function match(text: string, pos: number, ctx: MatchContext): void {
+  const cjk = text.charCodeAt(pos) > 127;
+  let i = afterOperator(text, ctx.keywordEnd, cjk);
+  if (i < 0) return;
+  while (i < ctx.keywordEnd + 16 && isSpace(text.charCodeAt(i))) i++;
+  const open = text.charCodeAt(i);
+  let start: number;
+  let end: number;
+  const quoted = open === 34 || open === 39 || open === 96;
+  if (quoted) {
+    start = i + 1;
+    end = start;
+    const limit = Math.min(text.length, start + MAX_VALUE);
+    while (end < limit && text.charCodeAt(end) !== open && text.charCodeAt(end) !== 10) end++;
+    if (text.charCodeAt(end) !== open) return;
+  } else {
+    start = i;
+    end = start;
+    const limit = Math.min(text.length, start + MAX_VALUE);
+    while (end < limit && !endsValue(text.charCodeAt(end))) end++;
+    if (end === limit && !endsValue(text.charCodeAt(end))) return;
+    // A trailing full stop ends a sentence, not the password.
+    while (end > start && text.charCodeAt(end - 1) === 46) end--;
+  }
+  const n = end - start;
+  if (n < 4) return;
+  const first = text.charCodeAt(start);
+  if (first === 36 || first === 37 || first === 123 || first === 60 || first === 91) {
+    if (TEMPLATE.test(text.slice(start, Math.min(end, start + 80)))) return;
+  }
+  const value = text.slice(start, end);
+  if (TEMPLATE.test(value) || PLACEHOLDERS.has(value.toLowerCase())) return;
+  if (!quoted) {
+    // Code references: identifiers, member access and calls (`self.password`, `getToken()`).
+    let identifier = true;
+    for (let k = start; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (!(isWordCode(c) || c === 46) || (c >= 48 && c <= 57)) {
+        identifier = false;
+        break;
+      }
+    }
+    if (identifier && (n < 20 || value.includes('.'))) return;
+    if (text.charCodeAt(end) === 40) return;
+  }
+  const password = ctx.keyword < PASSWORD_KEYS;
+  let score: number;
+  if (password) {
+    const classes = charClasses(text, start, end);
+    let count = 0;
+    for (let m = classes; m !== 0; m &= m - 1) count++;
+    if (n < 6 && count < 3) return;
+    if (count < 2) {
+      // Single-class passwords: digits-only PINs of 6+ with entropy (`123456` yes, `888888` no).
+      if (!(n >= 6 && shannonEntropy(text, start, end) >= entropyThreshold(n))) return;
+      score = 0.7;
+    } else {
+      if (shannonEntropy(text, start, end) < entropyThreshold(n) * 0.85) return;
+      score = looksRandom(text, start, end) ? 0.9 : 0.8;
+    }
+  } else {
+    if (n < 16 || !looksRandom(text, start, end)) return;
+    score = 0.9;
+  }
+  if (ctx.context(pos, end, NEGATIVE) === -1) score -= 0.4;
+  ctx.emit({ type: 'SECRET', start, end, score, recognizer: ID, attrs: { kind: password ? 'password' : 'key' } });
+}
+
+/**
+ * Passwords, API keys and tokens assigned to a credential-named key; the value span is reported.
+ *
+ * @example
+ * createAnalyzer({ recognizers: [secretAssignmentRecognizer] }).detect('DB_PASSWORD=Xk3#pL9q') // [{ start: 12, end: 20, … }]
+ */
+export const secretAssignmentRecognizer = defineRecognizer({
+  id: ID,
+  entities: ['SECRET'],
+  triggers: Trigger.KEYWORD,
+  keywords: KEYWORDS,
+  match,
+  examples: {
+    match: [
+      'DB_PASSWORD=Xk3#pL9q',
+      '{"password": "hunter2!"}',
+      'api_key: 9f86d081884c7d659a2feaa0c55ad015',
+      '数据库密码：Tr0ub4dor&3',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK8sPq2LmT',
+    ],
+    noMatch: [
+      'password=changeme',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell placeholder is the input under test
+      'password: ${DB_PASSWORD}',
+      'password: string;',
+      'token = getToken()',
+      'PASSWORD=process.env.DB_PASSWORD',
+      'password_hash = 5f4dcc3b5aa765d61d8327deb882cf99',
+    ],
+  },
+});
