@@ -5,6 +5,8 @@
  */
 import type { Recognizer } from '../../recognizer.js';
 import { foreignPrIdRecognizer } from './foreign-pr-id.js';
+import { landlineRecognizer } from './landline.js';
+import { mobileRecognizer } from './mobile.js';
 import { residencePermitHmtRecognizer } from './residence-permit-hmt.js';
 import { residentIdRecognizer } from './resident-id.js';
 
@@ -13,4 +15,6 @@ export const cnRecognizers: readonly Recognizer[] = [
   residentIdRecognizer,
   residencePermitHmtRecognizer,
   foreignPrIdRecognizer,
+  mobileRecognizer,
+  landlineRecognizer,
 ];

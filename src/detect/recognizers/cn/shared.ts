@@ -44,6 +44,27 @@ export function digitEnd(text: string, pos: number, max: number): number {
   return i;
 }
 
+/**
+ * Start of a `86`/`+86`/`0086` prefix (optionally in brackets, `(+86)`) that ends right before `pos`, allowing one
+ * space or hyphen between it and the number; -1 when there is none.
+ */
+export function prefixStart(text: string, pos: number): number {
+  let j = pos;
+  if (isSep(text.charCodeAt(j - 1))) j--;
+  const paren = text.charCodeAt(j - 1) === 41;
+  if (paren) j--;
+  if (text.charCodeAt(j - 1) !== 54 || text.charCodeAt(j - 2) !== 56) return -1;
+  let k = j - 2;
+  if (text.charCodeAt(k - 1) === 48 && text.charCodeAt(k - 2) === 48) k -= 2;
+  if (isD(text.charCodeAt(k - 1))) return -1;
+  if (text.charCodeAt(k - 1) === 43) k--;
+  if (paren) {
+    if (text.charCodeAt(k - 1) !== 40) return -1;
+    k--;
+  }
+  return isAN(text.charCodeAt(k - 1)) ? -1 : k;
+}
+
 /** Clamp a score into [0, 1] and round it to two decimals (stable, comparable figures). */
 export function clampScore(s: number): number {
   const r = Math.round(s * 100) / 100;
