@@ -139,7 +139,7 @@ function emit(
     type: 'CN_LANDLINE',
     start,
     end,
-    score: clampScore(score > 0.97 ? 0.97 : score),
+    score: clampScore(Math.min(score, 0.97)),
     recognizer: ID,
     ...(localStars > 0 ? { masked: true } : {}),
     ...(organisation ? { subject: 'organisation' as const } : {}),
