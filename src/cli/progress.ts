@@ -1,0 +1,76 @@
+/**
+ * Progress reporting on stderr: a redrawn bar on a terminal, plain lines at most every few seconds otherwise
+ * (so logs stay readable), nothing with `quiet`.
+ */
+import type { Writable } from 'node:stream';
+
+export interface ProgressState {
+  done: number;
+  total: number;
+  /** Bytes (or rows) processed so far, for the rate. */
+  amount: number;
+  /** Total bytes (or rows), for the ETA; 0 when unknown. */
+  amountTotal: number;
+  unit: 'B' | 'rows';
+  label?: string;
+}
+
+export interface ProgressOptions {
+  stream: Writable;
+  isTTY: boolean;
+  quiet?: boolean;
+  /** Minimum interval between plain lines (ms). Default 2000. */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+function rate(amount: number, unit: 'B' | 'rows', seconds: number): string {
+  if (seconds <= 0) return '';
+  const r = amount / seconds;
+  return unit === 'B' ? `${(r / 1e6).toFixed(1)} MB/s` : `${Math.round(r).toLocaleString('en-US')} rows/s`;
+}
+
+function eta(s: ProgressState, seconds: number): string {
+  const frac = s.amountTotal > 0 ? s.amount / s.amountTotal : s.total > 0 ? s.done / s.total : 0;
+  if (frac <= 0 || frac >= 1) return '';
+  const left = Math.round((seconds * (1 - frac)) / frac);
+  const m = Math.floor(left / 60);
+  return `ETA ${m}:${String(left % 60).padStart(2, '0')}`;
+}
+
+/** A progress reporter. `update` is cheap to call often; `done` clears the bar. */
+export function createProgress(options: ProgressOptions) {
+  const now = options.now ?? Date.now;
+  const start = now();
+  let last = 0;
+  let drawn = false;
+  const interval = options.intervalMs ?? 2000;
+  const line = (s: ProgressState): string => {
+    const secs = (now() - start) / 1000;
+    const parts = [`${s.done}/${s.total || '?'} units`, rate(s.amount, s.unit, secs), eta(s, secs)].filter(Boolean);
+    return parts.join('  ');
+  };
+  return {
+    update(s: ProgressState): void {
+      if (options.quiet) return;
+      const t = now();
+      if (options.isTTY) {
+        if (t - last < 100 && s.done < s.total) return;
+        last = t;
+        const width = 24;
+        const frac = s.total > 0 ? Math.min(1, s.done / s.total) : 0;
+        const filled = Math.round(frac * width);
+        const label = s.label ? `  ${s.label.length > 40 ? `…${s.label.slice(-39)}` : s.label}` : '';
+        options.stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line(s)}${label}`);
+        drawn = true;
+      } else if (t - last >= interval) {
+        last = t;
+        options.stream.write(`progress: ${line(s)}\n`);
+      }
+    },
+    done(): void {
+      if (drawn) options.stream.write('\r\x1b[2K');
+      drawn = false;
+    },
+  };
+}
