@@ -10,7 +10,9 @@ describe('maskedPreview', () => {
     expect(maskedPreview('欧阳娜娜', 'PERSON')).toBe('欧***');
     expect(maskedPreview('John Smith', 'PERSON')).toBe('J*** S****');
     expect(maskedPreview('zhang.wei@example.com', 'EMAIL_ADDRESS')).toBe('z***@example.com');
-    expect(maskedPreview('AKIAABCDEFGHIJKLMNOP', 'SECRET')).toBe('AKIA****************');
+    expect(maskedPreview('AKIAABCDEFGHIJKLMNOP', 'SECRET')).toBe('AKIA********');
+    expect(maskedPreview('138 1234 5678', 'CN_MOBILE')).toBe('138 **** 5678');
+    expect(maskedPreview('6222 0212 3456 7890 128', 'CN_BANK_CARD')).toBe('622* **** **** ***0 128');
   });
 
   it('never reveals more than 7 characters of a value of 11 or more (property)', () => {

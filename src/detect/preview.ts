@@ -7,12 +7,32 @@ import type { EntityName } from '../core/finding.js';
 
 const STAR = '*';
 
+function isValueChar(c: string): boolean {
+  // Letters and digits of any script are masked; separators and punctuation stay so the shape is readable.
+  return /[\p{L}\p{N}]/u.test(c);
+}
+
+/** Keep the first `head` and last `tail` value characters; mask the others; keep separators. */
 function keepEnds(value: string, head: number, tail: number): string {
   const chars = Array.from(value);
-  if (chars.length <= head + tail) return chars[0] + STAR.repeat(Math.max(1, chars.length - 1));
-  return (
-    chars.slice(0, head).join('') + STAR.repeat(chars.length - head - tail) + chars.slice(chars.length - tail).join('')
-  );
+  let total = 0;
+  for (const c of chars) if (isValueChar(c)) total++;
+  if (total <= head + tail) {
+    // Too short to show both ends: show only the first value character.
+    head = Math.min(1, total - 1);
+    tail = 0;
+  }
+  let k = 0;
+  let out = '';
+  for (const c of chars) {
+    if (!isValueChar(c)) {
+      out += c;
+      continue;
+    }
+    out += k < head || k >= total - tail ? c : STAR;
+    k++;
+  }
+  return out;
 }
 
 /**
@@ -44,13 +64,17 @@ export function maskedPreview(value: string, type: EntityName): string {
       return chars.slice(0, keep).join('') + STAR.repeat(Math.max(1, chars.length - keep));
     }
     case 'SECRET':
-      return keepEnds(v, 4, 0);
+      // A short prefix names the kind of credential (AKIA, eyJh, post…); the length stays hidden.
+      return `${Array.from(v).slice(0, 4).join('')}${STAR.repeat(8)}`;
     case 'IP_ADDRESS':
     case 'MAC_ADDRESS':
       return keepEnds(v, Math.min(4, Math.floor(v.length / 3)), 0);
-    default:
-      if (v.length >= 11) return keepEnds(v, 3, 4);
-      if (v.length >= 6) return keepEnds(v, 1, 2);
+    default: {
+      let n = 0;
+      for (const c of v) if (isValueChar(c)) n++;
+      if (n >= 11) return keepEnds(v, 3, 4);
+      if (n >= 6) return keepEnds(v, 1, 2);
       return keepEnds(v, 1, 0);
+    }
   }
 }
