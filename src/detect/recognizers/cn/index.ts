@@ -4,17 +4,21 @@
  * cards, then the shape-only documents.
  */
 import type { Recognizer } from '../../recognizer.js';
+import { bankCardRecognizer } from './bank-card.js';
 import { foreignPrIdRecognizer } from './foreign-pr-id.js';
 import { landlineRecognizer } from './landline.js';
 import { mobileRecognizer } from './mobile.js';
 import { residencePermitHmtRecognizer } from './residence-permit-hmt.js';
 import { residentIdRecognizer } from './resident-id.js';
+import { usccRecognizer } from './uscc.js';
 
 /** Every recognizer for mainland-China, Hong Kong, Macau and Taiwan identifiers. */
 export const cnRecognizers: readonly Recognizer[] = [
   residentIdRecognizer,
   residencePermitHmtRecognizer,
   foreignPrIdRecognizer,
+  usccRecognizer,
+  bankCardRecognizer,
   mobileRecognizer,
   landlineRecognizer,
 ];
