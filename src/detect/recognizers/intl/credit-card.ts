@@ -94,6 +94,10 @@ function isMaskCode(c: number): boolean {
   return c === 42 || c === 88 || c === 120 || c === 0xb7 || c === 0x2022;
 }
 
+function isAlnumCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 function isWordCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -122,14 +126,15 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   if (
     run <= 6 &&
     (prev === 45 || prev === 32) &&
-    isDigitCode(text.charCodeAt(pos - 2)) &&
-    isDigitCode(text.charCodeAt(pos - 3)) &&
-    isDigitCode(text.charCodeAt(pos - 4)) &&
-    isDigitCode(text.charCodeAt(pos - 5)) &&
-    !isDigitCode(text.charCodeAt(pos - 6))
+    isAlnumCode(text.charCodeAt(pos - 2)) &&
+    isAlnumCode(text.charCodeAt(pos - 3)) &&
+    isAlnumCode(text.charCodeAt(pos - 4)) &&
+    isAlnumCode(text.charCodeAt(pos - 5)) &&
+    !isWordCode(text.charCodeAt(pos - 6)) &&
+    (isDigitCode(text.charCodeAt(pos - 2)) || isDigitCode(text.charCodeAt(pos - 3)))
   ) {
-    // The second group of a number grouped in fours (`4111 1111 …`) is not a start; a number after some other
-    // digit group (`qty 2 4111…`) still is.
+    // A later group of a code grouped in fours (`4111 1111 …`, an IBAN's `DE89 3704 …`) is not a start; a
+    // number after some other group (`qty 2 4111…`) still is.
     return;
   }
   if (run > 19) return;

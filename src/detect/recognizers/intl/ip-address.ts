@@ -141,7 +141,7 @@ function matchIpv4(text: string, pos: number, ctx: MatchContext): void {
   const prev = text.charCodeAt(pos - 1);
   if (isWordCode(prev) || prev === 46) return;
   // Part of an IPv6 address (`::ffff:192.0.2.1`): the IPv6 path reports the whole address.
-  if (prev === 58 && (hexValue(text.charCodeAt(pos - 2)) >= 0 || text.charCodeAt(pos - 2) === 58)) return;
+  if (prev === 58 && (text.charCodeAt(pos - 2) === 58 || afterGroup(text, pos))) return;
   const end = ipv4End(text, pos);
   if (end < 0 || ipv4Continues(text, end)) return;
   const c = ctx.context(pos, end, CONTEXT);
@@ -223,6 +223,14 @@ function matchIpv6(text: string, start: number, ctx: MatchContext): void {
   ctx.emit({ type: 'IP_ADDRESS', start, end: stop, score, recognizer: ID, attrs: { version: 6 } });
 }
 
+/** Whether `pos` follows `:` and a whole group of 1-4 hex digits (a middle group of an address). */
+function afterGroup(text: string, pos: number): boolean {
+  let k = pos - 2;
+  while (k >= pos - 6 && hexValue(text.charCodeAt(k)) >= 0) k--;
+  const len = pos - 2 - k;
+  return len >= 1 && len <= 4 && !isWordCode(text.charCodeAt(k));
+}
+
 function match(text: string, pos: number, ctx: MatchContext): void {
   const prev = text.charCodeAt(pos - 1);
   // IPv6 candidates: a group of ≤ 4 hex digits followed by `:`.
@@ -230,10 +238,15 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   while (k < pos + 4 && hexValue(text.charCodeAt(k)) >= 0) k++;
   if (text.charCodeAt(k) === 58) {
     if (prev === 58) {
-      // `::1`, `::ffff:…` start two characters back; otherwise this is a middle group.
+      // `::1`, `::ffff:…` start two characters back; after a hex group this is a middle group; after a label
+      // (`IP:2001:db8::1`) it is a start.
       const p2 = text.charCodeAt(pos - 2);
       const p3 = text.charCodeAt(pos - 3);
-      if (p2 === 58 && hexValue(p3) < 0 && p3 !== 58 && p3 !== 46) matchIpv6(text, pos - 2, ctx);
+      if (p2 === 58) {
+        if (hexValue(p3) < 0 && p3 !== 58 && p3 !== 46) matchIpv6(text, pos - 2, ctx);
+      } else if (!afterGroup(text, pos)) {
+        matchIpv6(text, pos, ctx);
+      }
     } else if (hexValue(prev) < 0 && !isWordCode(prev) && prev !== 46) {
       matchIpv6(text, pos, ctx);
     }

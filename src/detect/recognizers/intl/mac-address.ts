@@ -96,9 +96,17 @@ function emit(
   });
 }
 
+/** Whether `pos` follows a separator and a whole hex group of 2 or 4 digits (the address started earlier). */
+function continuesGroup(text: string, pos: number): boolean {
+  if (!isSep(text.charCodeAt(pos - 1))) return false;
+  let k = pos - 2;
+  while (k >= pos - 6 && hexValue(text.charCodeAt(k)) >= 0) k--;
+  const len = pos - 2 - k;
+  return (len === 2 || len === 4) && !isWordCode(text.charCodeAt(k));
+}
+
 function match(text: string, pos: number, ctx: MatchContext): void {
-  const prev = text.charCodeAt(pos - 1);
-  if (isWordCode(prev) || (isSep(prev) && hexValue(text.charCodeAt(pos - 2)) >= 0)) return;
+  if (isWordCode(text.charCodeAt(pos - 1)) || continuesGroup(text, pos)) return;
   const s2 = text.charCodeAt(pos + 2);
   if (s2 === 58 || s2 === 45) {
     // Six groups of two: positions 2, 5, 8, 11, 14 hold the separator.

@@ -19,7 +19,7 @@
  */
 import { defineContext } from '../../context.js';
 import { defineRecognizer, type MatchContext, Trigger } from '../../recognizer.js';
-import { charClasses } from '../../validators/entropy.js';
+import { CharClass, charClasses, entropyThreshold, shannonEntropy } from '../../validators/entropy.js';
 
 const ID = 'secret-token';
 
@@ -138,9 +138,10 @@ function matchCloudKey(text: string, pos: number, ctx: MatchContext): void {
     const tencent = p4 === 'AKID';
     if (tencent ? n < 32 || n > 40 : n < 16 || n > 34) return;
     if (!all(text, pos + 4, end, isAlnumCode)) return;
-    // Random keys mix cases and digits; words such as LTAIEXAMPLEKEY do not.
+    // Random keys mix letters and digits with high entropy; words such as LTAIEXAMPLEKEY do not.
     const classes = charClasses(text, pos + 4, end);
-    if (classes !== 7 && !(classes >= 5 && n >= 24)) return;
+    if ((classes & CharClass.DIGIT) === 0 || (classes & (CharClass.LOWER | CharClass.UPPER)) === 0) return;
+    if (shannonEntropy(text, pos + 4, end) < 0.8 * entropyThreshold(n - 4)) return;
     const c = ctx.context(pos, end, CLOUD_CONTEXT);
     emit(pos, end, c === 1 ? 0.95 : 0.85, tencent ? 'tencent-secret-id' : 'alibaba-access-key', ctx);
   }

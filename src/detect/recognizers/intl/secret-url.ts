@@ -58,9 +58,9 @@ function isWordCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-/** Characters that end a URL in running text. */
+/** Characters that end a URL in running text (non-ASCII too: Chinese text is often glued to a URL). */
 function endsUrl(c: number): boolean {
-  return Number.isNaN(c) || c <= 32 || c === 34 || c === 39 || c === 60 || c === 62 || c === 96 || c === 0x3000;
+  return Number.isNaN(c) || c <= 32 || c > 126 || c === 34 || c === 39 || c === 60 || c === 62 || c === 96;
 }
 
 function match(text: string, pos: number, ctx: MatchContext): void {
@@ -96,11 +96,21 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   if (!isWordCode(h) && h !== 91) return;
   let end = at + 1;
   const urlLimit = Math.min(text.length, start + MAX_URL);
-  while (end < urlLimit && !endsUrl(text.charCodeAt(end))) end++;
+  // A closing bracket with no opening one inside the URL belongs to the surrounding text: `(see postgres://…)`.
+  let depth = 0;
+  for (; end < urlLimit; end++) {
+    const c = text.charCodeAt(end);
+    if (endsUrl(c)) break;
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
   // Trailing sentence punctuation and a closing bracket are not part of the URL.
   for (;;) {
     const c = text.charCodeAt(end - 1);
-    if (c === 46 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125 || c === 0x3002 || c === 0xff0c) end--;
+    if (c === 46 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125) end--;
     else break;
   }
   const scheme = text.slice(pos, ctx.keywordEnd).toLowerCase();
