@@ -7,7 +7,7 @@
  * - CN_MOBILE: a leading `+86` / `0086` / `86` country code removed;
  * - EMAIL_ADDRESS: lower-cased (domains are case-insensitive and providers treat local parts so in practice).
  */
-import type { EntityType } from '../core/entity-types.js';
+import type { EntityName } from '../core/finding.js';
 import { normalizeText } from '../detect/normalize.js';
 
 const COMPACT = new Set<string>([
@@ -43,7 +43,7 @@ const SEPARATORS = /[\s\-.()]/g;
  * @example
  * normalizeValue('CN_MOBILE', '+86 138-1234-5678') // '13812345678'
  */
-export function normalizeValue(type: EntityType | undefined, value: string): string {
+export function normalizeValue(type: EntityName | undefined, value: string): string {
   let v = normalizeText(value).trim();
   if (type === undefined) return v;
   if (COMPACT.has(type)) {

@@ -8,8 +8,8 @@
  * an asynchronous vault; callers test `typeof result === 'string'` on the fast path and await otherwise.
  */
 import type { z } from 'zod';
-import type { EntityType } from '../core/entity-types.js';
 import { type ErrorLocation, PolicyError } from '../core/errors.js';
+import type { EntityName } from '../core/finding.js';
 import type { KeyMaterial, KeyRing } from './keys/key-ring.js';
 import type { TokenVault } from './vault/token-vault.js';
 
@@ -38,7 +38,7 @@ export interface OperatorContext<P> {
   /** The operator's parsed options (from {@link Operator.parse}). */
   readonly params: P;
   /** The entity type of the value, when it was detected (or the rule names exactly one type). */
-  readonly type: EntityType | undefined;
+  readonly type: EntityName | undefined;
   /** The column name / CSV header / JSON path the value came from, when structured. */
   readonly column: string | undefined;
   /** The rule's resolved key (operators derive their own per-purpose subkeys from it). */
@@ -56,7 +56,7 @@ export interface OperatorContext<P> {
 /** What {@link Operator.parse} knows about the rule it parses options for. */
 export interface ParseInfo {
   /** The entity types the rule matches (undefined for a column-only or default rule). */
-  readonly types?: readonly EntityType[] | undefined;
+  readonly types?: readonly EntityName[] | undefined;
 }
 
 /** A de-identification operator. Built-ins assert conformance with `satisfies Operator<…>`. */
@@ -124,7 +124,7 @@ export function parseWith<S extends z.ZodType>(operator: string, schema: S, para
  */
 export function operatorFailed(
   operator: string,
-  ctx: { type: EntityType | undefined; column: string | undefined },
+  ctx: { type: EntityName | undefined; column: string | undefined },
   detail: string,
   cause?: unknown,
 ): PolicyError {

@@ -34,8 +34,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { type EntityType, isEntityType } from '../core/entity-types.js';
+import { isEntityType } from '../core/entity-types.js';
 import { ConfigError, type ErrorLocation, isLeakguardError, PolicyError } from '../core/errors.js';
+import type { EntityName } from '../core/finding.js';
 import { type KeyMaterial, type KeyRing, type KeySpec, loadKeyRing } from './keys/key-ring.js';
 import {
   type MaybePromise,
@@ -56,7 +57,7 @@ export type OnError = 'fail' | 'redact';
 /** Per-value context given when applying a rule. */
 export interface ApplyOptions {
   /** The value's detected entity type. */
-  readonly type?: EntityType | undefined;
+  readonly type?: EntityName | undefined;
   /** The column / JSON path the value came from. */
   readonly column?: string | undefined;
   /** The data subject (for `dateshift`). */
@@ -69,7 +70,7 @@ export interface ApplyOptions {
 export interface CompiledRule {
   /** Position in `rules:` (−1 for `default`). */
   readonly index: number;
-  readonly types: readonly EntityType[] | undefined;
+  readonly types: readonly EntityName[] | undefined;
   readonly columns: readonly string[] | undefined;
   readonly action: OperatorName;
   readonly operator: Operator;
@@ -98,7 +99,7 @@ export interface CompiledPolicy {
    * The rule for a value of `type` from `column` (see the module doc for precedence); the default rule when only
    * a type is known and nothing matches; `undefined` when neither a type nor a matching column is given.
    */
-  ruleFor(type: EntityType | undefined, column?: string): CompiledRule | undefined;
+  ruleFor(type: EntityName | undefined, column?: string): CompiledRule | undefined;
   /** Closes the vault if the policy opened it. */
   close(): MaybePromise<void>;
 }
@@ -111,6 +112,10 @@ export interface PolicyOptions {
   baseDir?: string;
   /** A vault to use instead of the policy's `vault:` section (e.g. a PostgreSQL vault). */
   vault?: TokenVault;
+  /**
+   * Entity types declared by custom recognizers (UPPER_SNAKE), accepted in `type:` besides the built-in ones.
+   */
+  customTypes?: readonly string[];
   /** Receives each warning as it is found. */
   onWarning?: (message: string) => void;
 }
@@ -227,7 +232,7 @@ interface RuleSource {
   action: string;
   key?: string | undefined;
   options?: Record<string, unknown> | undefined;
-  types?: EntityType[] | undefined;
+  types?: EntityName[] | undefined;
   columns?: string[] | undefined;
 }
 
@@ -246,7 +251,7 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
   const loc = new Locator(doc, lines, fileName);
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const pos = yamlError.linePos?.[0];
+    const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
     throw new PolicyError(
       'LG_POLICY_INVALID',
       `Cannot load policy "${fileName}": ${pos ? `line ${pos.line}, ` : ''}invalid YAML: ${yamlError.code}`,
@@ -269,6 +274,7 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
     options.onWarning?.(w);
   };
   const baseDir = options.baseDir ?? dirname(resolve(fileName));
+  const custom = new Set(options.customTypes ?? []);
 
   // Rules first (pure validation), then keys and vault (I/O): a typo is reported before the environment is read.
   const sources: Array<{ path: Path; src: RuleSource; index: number }> = [];
@@ -276,7 +282,7 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
     const types = list(r.type);
     if (types) {
       types.forEach((t, j) => {
-        if (!isEntityType(t)) {
+        if (!isEntityType(t) && !custom.has(t)) {
           const p: Path = Array.isArray(r.type) ? ['rules', i, 'type', j] : ['rules', i, 'type'];
           throw loc.error(p, `unknown entity type "${t}"`);
         }
@@ -289,7 +295,7 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
         action: r.action,
         key: r.key,
         options: r.options,
-        types: types as EntityType[] | undefined,
+        types,
         columns: list(r.column),
       },
     });
@@ -334,7 +340,7 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
         );
       }
       if (op.name === 'pseudonym') {
-        const p = params as { as?: EntityType };
+        const p = params as { as?: EntityName };
         const targets = src.types ?? (p.as ? [p.as] : []);
         for (const t of targets) {
           if (!hasPseudonymGenerator(t)) {
@@ -428,7 +434,7 @@ function buildPolicy(
   onError: OnError,
   warnings: string[],
 ): CompiledPolicy {
-  const byType = new Map<EntityType, CompiledRule>();
+  const byType = new Map<EntityName, CompiledRule>();
   const byColumn = new Map<string, CompiledRule>();
   const byBoth = new Map<string, CompiledRule>();
   for (const r of rules) {

@@ -131,7 +131,7 @@ function subTweak(p: FpeParams, context: string): Uint8Array {
 
 function resolveScheme(p: FpeParams, ctx: OperatorContext<FpeParams>): Scheme {
   if (p.scheme) return p.scheme;
-  const s = ctx.type ? (SCHEMES as Partial<Record<EntityType, Scheme>>)[ctx.type] : undefined;
+  const s = ctx.type ? (SCHEMES as Partial<Record<string, Scheme>>)[ctx.type] : undefined;
   if (!s) {
     throw operatorFailed('fpe', ctx, 'preserveCheck needs a resident ID, bank card or USCC value; set options.as');
   }

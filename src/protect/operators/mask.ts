@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import type { EntityType } from '../../core/entity-types.js';
+import type { EntityName } from '../../core/finding.js';
 import { surnameLengthAt } from '../../detect/data/cn-surnames.js';
 import { addressPrefixEnd, parseAddressPrefix } from '../cn-address.js';
 import { type Operator, type OperatorContext, parseWith } from '../operator.js';
@@ -202,7 +203,7 @@ function maskFirstGroup(value: string, seps: ReadonlySet<number>, groupChars: nu
   return maskRange(cps, keepN, 0, seps, p.char, p.maskedLength);
 }
 
-function maskByType(value: string, type: EntityType | undefined, p: MaskParams): string {
+function maskByType(value: string, type: EntityName | undefined, p: MaskParams): string {
   switch (type) {
     case 'PERSON':
       return maskName(value, p);
@@ -236,8 +237,8 @@ function maskByType(value: string, type: EntityType | undefined, p: MaskParams):
       return maskRange([...value], first, 3, DEFAULT_SEP_SET, p.char, p.maskedLength);
     }
     default: {
-      const d = type ? TYPE_DEFAULTS[type] : undefined;
-      const seps = (type && TYPE_SEP_SETS.get(type)) ?? DEFAULT_SEP_SET;
+      const d = type ? TYPE_DEFAULTS[type as EntityType] : undefined;
+      const seps = (type && TYPE_SEP_SETS.get(type as EntityType)) ?? DEFAULT_SEP_SET;
       return maskRange([...value], d?.first ?? 0, d?.last ?? 0, seps, p.char, p.maskedLength);
     }
   }
@@ -270,7 +271,7 @@ export const mask = {
       return maskByType(value, ctx.type, p);
     }
     if (p.keepFirst === undefined && p.keepLast === undefined) {
-      const d = ctx.type ? TYPE_DEFAULTS[ctx.type] : undefined;
+      const d = ctx.type ? TYPE_DEFAULTS[ctx.type as EntityType] : undefined;
       return maskRange([...value], d?.first ?? 0, d?.last ?? 0, p.keepChars ?? DEFAULT_SEP_SET, p.char, p.maskedLength);
     }
     return maskRange(

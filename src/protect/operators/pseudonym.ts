@@ -16,6 +16,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { ENTITY_TYPE_NAMES, type EntityType } from '../../core/entity-types.js';
+import type { EntityName } from '../../core/finding.js';
 import { cnGenerators } from '../../synth/cn.js';
 import { intlGenerators } from '../../synth/intl.js';
 import { createKeyedRng } from '../../synth/rng.js';
@@ -34,8 +35,8 @@ const GENERATORS: GeneratorTable = { ...textGenerators, ...intlGenerators, ...cn
  * @example
  * hasPseudonymGenerator('CN_MOBILE') // true
  */
-export function hasPseudonymGenerator(type: EntityType): boolean {
-  return GENERATORS[type] !== undefined;
+export function hasPseudonymGenerator(type: EntityName): boolean {
+  return GENERATORS[type as EntityType] !== undefined;
 }
 
 const Schema = z.strictObject({
@@ -56,7 +57,7 @@ export interface PseudonymParams {
   readonly as: EntityType | undefined;
 }
 
-function fallback(type: EntityType | undefined, normalised: string, subkey: Uint8Array): string {
+function fallback(type: EntityName | undefined, normalised: string, subkey: Uint8Array): string {
   const h = createHmac('sha256', subkey)
     .update(`fallback:${type ?? ''}:${normalised}`, 'utf8')
     .digest();
@@ -83,7 +84,7 @@ export const pseudonym = {
     const type = ctx.type ?? ctx.params.as;
     const subkey = ctx.key.derive('pseudonym');
     const normalised = normalizeValue(type, value);
-    const gen: Generator | undefined = type ? GENERATORS[type] : undefined;
+    const gen: Generator | undefined = type ? GENERATORS[type as EntityType] : undefined;
     if (!gen) return fallback(type, normalised, subkey);
     const rng = createKeyedRng(subkey, `${type}:${normalised}`);
     const options: SynthOptions = { like: value, keep: ctx.params.keep };
