@@ -1,0 +1,143 @@
+/**
+ * Apache Parquet through `hyparquet` (pure JavaScript, reads by random access, all standard codecs with
+ * `hyparquet-compressors`): one structured fragment per string, number, date or big-integer value, with
+ * `loc.row` (1-based across the file) and `loc.field` (column name; nested fields as `address.city`, list items
+ * under the list's name). Row groups are read one at a time, so memory is one decoded row group.
+ *
+ * A row group whose declared uncompressed size is beyond `maxEntryBytes`, or whose declared ratio is beyond
+ * `maxRatio`, is refused like an archive member (a Parquet file is a compressed container too).
+ */
+import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import type { Fragment } from '../source.js';
+import { type ByteInput, toBuffer } from './input.js';
+import { at, checkAbort, errorTag, PROBLEM, problem, type ReadContext, type ReadItem, rethrowFatal } from './types.js';
+
+/** Leaves of a decoded value as `[field, text]`. */
+function leaves(value: unknown, field: string, out: [string, string][], depth = 0): void {
+  if (value === null || value === undefined || depth > 32) return;
+  switch (typeof value) {
+    case 'string':
+      if (value.length > 0) out.push([field, value]);
+      return;
+    case 'number':
+      if (Number.isFinite(value)) out.push([field, String(value)]);
+      return;
+    case 'bigint':
+      out.push([field, value.toString()]);
+      return;
+    case 'object':
+      if (value instanceof Date) {
+        if (!Number.isNaN(value.getTime())) out.push([field, value.toISOString()]);
+        return;
+      }
+      if (ArrayBuffer.isView(value)) return;
+      if (Array.isArray(value)) {
+        for (const v of value) leaves(v, field, out, depth + 1);
+        return;
+      }
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) leaves(v, `${field}.${k}`, out, depth + 1);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Read a Parquet file.
+ *
+ * @example
+ * for await (const item of readParquet(input, ctx)) …
+ */
+export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadItem> {
+  let random = input.random();
+  if (!random) {
+    const data = await toBuffer(input, ctx.limits.maxBufferBytes);
+    if (!data) {
+      yield problem(
+        ctx,
+        PROBLEM.skippedTooLarge,
+        `Skipped Parquet file: a nested file must be held in memory and exceeds ${ctx.limits.maxBufferBytes} bytes`,
+      );
+      return;
+    }
+    random = { size: data.length, read: async (p, l) => data.subarray(p, p + l) };
+  }
+  const ra = random;
+  const file = {
+    byteLength: ra.size,
+    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const b = await ra.read(start, (end ?? ra.size) - start);
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    },
+  };
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (e) {
+    rethrowFatal(e, ctx);
+    yield problem(ctx, PROBLEM.corrupt, `Cannot read Parquet file: the footer is damaged (${errorTag(e)})`);
+    return;
+  }
+  const max = ctx.limits.maxFragmentChars;
+  let rowStart = 0;
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    checkAbort(ctx.signal);
+    const group = metadata.row_groups[g]!;
+    const rows = Number(group.num_rows);
+    const rowEnd = rowStart + rows;
+    const uncompressed = Number(group.total_byte_size);
+    const compressed = Number(
+      group.total_compressed_size ??
+        group.columns.reduce((n, c) => n + Number(c.meta_data?.total_compressed_size ?? 0n), 0),
+    );
+    const { limits } = ctx;
+    if (
+      uncompressed > limits.maxEntryBytes ||
+      (uncompressed > limits.ratioFloorBytes && uncompressed > limits.maxRatio * Math.max(1, compressed))
+    ) {
+      yield problem(
+        ctx,
+        PROBLEM.archiveRefused,
+        `Refused Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): it declares ${uncompressed} uncompressed bytes from ${compressed}, beyond the size or ratio limit`,
+        { row: rowStart + 1 },
+      );
+      rowStart = rowEnd;
+      continue;
+    }
+    let objects: Record<string, unknown>[];
+    try {
+      objects = await parquetReadObjects({ file, metadata, rowStart, rowEnd, compressors });
+    } catch (e) {
+      rethrowFatal(e, ctx);
+      yield problem(
+        ctx,
+        PROBLEM.corrupt,
+        `Cannot read Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): damaged data (${errorTag(e)})`,
+        {
+          row: rowStart + 1,
+        },
+      );
+      rowStart = rowEnd;
+      continue;
+    }
+    const found: [string, string][] = [];
+    for (let r = 0; r < objects.length; r++) {
+      if ((r & 1023) === 0) checkAbort(ctx.signal);
+      found.length = 0;
+      for (const [column, value] of Object.entries(objects[r]!)) leaves(value, column, found);
+      const row = rowStart + r + 1;
+      for (const [field, text] of found) {
+        for (let i = 0; i < text.length; i += max) {
+          const f: Fragment = {
+            text: text.length <= max ? text : text.slice(i, i + max),
+            loc: at(ctx, { row, field }),
+            structured: true,
+          };
+          yield f;
+        }
+      }
+    }
+    rowStart = rowEnd;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The sniff-and-dispatch entry point every level goes through: a file on disk, an archive member, an attachment.
+ * Also the helpers other features reuse to read one file or one buffer (protect, canary).
+ */
+import { SourceError } from '../../core/errors.js';
+import { readCsv } from './csv.js';
+import { readEml } from './eml.js';
+import { readGzip } from './gzip.js';
+import { type ByteInput, bufferInput, fileInput, HEAD_BYTES, NotRegularFileError, openRegularFile } from './input.js';
+import { readJson, readNdjson } from './json.js';
+import { officeKind, readDocx, readXlsx } from './ooxml.js';
+import { readParquet } from './parquet.js';
+import { readPdf } from './pdf.js';
+import { type Sniffed, sniff } from './sniff.js';
+import { readTar } from './tar.js';
+import { readText } from './text.js';
+import {
+  baseName,
+  createReadContext,
+  errorTag,
+  PROBLEM,
+  problem,
+  type ReadContext,
+  type ReadItem,
+  type ReadLimits,
+} from './types.js';
+import { openZip, readZipMembers } from './zip.js';
+
+/** Sniff an input: its head, whether the head is all of it, and the verdict. */
+export async function sniffInput(input: ByteInput): Promise<Sniffed> {
+  const head = await input.head();
+  const complete = input.size !== undefined ? head.length >= input.size : head.length < HEAD_BYTES;
+  return sniff(head, input.name, complete);
+}
+
+/** What a zip holds: an Office document or an archive of members. */
+async function* readZipFamily(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadItem> {
+  const what = /\.xlsx$/i.test(input.name)
+    ? 'XLSX workbook'
+    : /\.docx$/i.test(input.name)
+      ? 'DOCX document'
+      : 'zip archive';
+  const opened = await openZip(input, ctx, what);
+  if ('problem' in opened) {
+    yield opened;
+    return;
+  }
+  try {
+    const kind = officeKind(opened);
+    if (kind === 'xlsx') yield* readXlsx(opened, ctx);
+    else if (kind === 'docx') yield* readDocx(opened, ctx);
+    else yield* readZipMembers(opened, input.label ?? input.name, ctx, readInput);
+  } finally {
+    opened.close();
+  }
+}
+
+/**
+ * Read an already-sniffed input with the reader for its format.
+ *
+ * @example
+ * yield* readSniffed(input, ctx, await sniffInput(input));
+ */
+export async function* readSniffed(input: ByteInput, ctx: ReadContext, sniffed: Sniffed): AsyncGenerator<ReadItem> {
+  const encoding = sniffed.encoding ?? 'utf-8';
+  switch (sniffed.format) {
+    case 'empty':
+      return;
+    case 'text':
+      yield* readText(input, ctx, { encoding });
+      return;
+    case 'csv':
+      yield* readCsv(input, ctx, { dialect: sniffed.dialect ?? { delimiter: ',', header: false }, encoding });
+      return;
+    case 'json':
+      yield* readJson(input, ctx, encoding);
+      return;
+    case 'ndjson':
+      yield* readNdjson(input, ctx, encoding);
+      return;
+    case 'eml':
+      yield* readEml(input, ctx, readInput);
+      return;
+    case 'pdf':
+      yield* readPdf(input, ctx);
+      return;
+    case 'parquet':
+      yield* readParquet(input, ctx);
+      return;
+    case 'gzip':
+      yield* readGzip(input, ctx, readInput);
+      return;
+    case 'tar':
+      yield* readTar(input, ctx, readInput);
+      return;
+    case 'zip':
+      yield* readZipFamily(input, ctx);
+      return;
+    case 'binary':
+      yield problem(ctx, PROBLEM.skippedBinary, 'Skipped binary content: not a supported format');
+      return;
+    case 'unsupported':
+      yield problem(
+        ctx,
+        PROBLEM.skippedUnsupported,
+        `Skipped ${sniffed.detail ?? 'unsupported'} content: the format is not supported`,
+      );
+      return;
+  }
+}
+
+/**
+ * Read any input through sniffing (the recursion point for archive members and attachments).
+ *
+ * @example
+ * for await (const item of readInput(bufferInput('a.csv', data), createReadContext())) …
+ */
+export async function* readInput(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadItem> {
+  yield* readSniffed(input, ctx, await sniffInput(input));
+}
+
+/** Options of {@link readFileFragments} and {@link readBytesFragments}. */
+export interface ReadFileOptions {
+  limits?: Partial<ReadLimits>;
+  signal?: AbortSignal;
+}
+
+/** The `SourceError` for a file that cannot be opened as a regular file. */
+export function unreadableError(path: string, e: unknown): SourceError {
+  let why: string;
+  if (e instanceof NotRegularFileError)
+    why = e.kind === 'directory' ? 'it is a directory' : 'it is not a regular file (FIFO, socket or device)';
+  else {
+    const code = errorTag(e);
+    why =
+      code === 'ENOENT'
+        ? 'it does not exist (removed since it was planned?)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ELOOP'
+            ? 'it is a symbolic link, which is not followed'
+            : `system error ${code}`;
+  }
+  return new SourceError('LG_SOURCE_UNREADABLE', `Cannot read file "${path}": ${why}`, {
+    cause: e,
+    location: { file: path },
+  });
+}
+
+/**
+ * Read one file through sniffing: its fragments and problems, with the default (or given) limits. Symbolic links
+ * are not followed and special files are refused.
+ *
+ * @throws SourceError `LG_SOURCE_UNREADABLE` when the file cannot be opened as a regular file
+ * @example
+ * for await (const item of readFileFragments('/data/users.csv')) if (!isProblem(item)) scan(item.text);
+ */
+export async function* readFileFragments(path: string, options: ReadFileOptions = {}): AsyncGenerator<ReadItem> {
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(path);
+  } catch (e) {
+    throw unreadableError(path, e);
+  }
+  try {
+    const ctx = createReadContext(options.limits, options.signal);
+    yield* readInput(fileInput(baseName(path), opened.handle, opened.stats.size), ctx);
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/**
+ * Read bytes in memory through sniffing (`name` is only an extension hint and the label of member locations).
+ *
+ * @example
+ * for await (const item of readBytesFragments(upload, 'upload.xlsx')) …
+ */
+export async function* readBytesFragments(
+  data: Uint8Array,
+  name: string,
+  options: ReadFileOptions = {},
+): AsyncGenerator<ReadItem> {
+  const ctx = createReadContext(options.limits, options.signal);
+  yield* readInput(bufferInput(name, Buffer.from(data.buffer, data.byteOffset, data.byteLength)), ctx);
+}
