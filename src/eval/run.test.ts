@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildEvalSet, type EvalCase } from './dataset.js';
+import { EVAL_TARGETS, evaluate, formatSummary, runEval } from './run.js';
+
+const all = buildEvalSet();
+/** A small slice with every category, so the engine runs quickly. */
+const slice: EvalCase[] = [];
+{
+  const perCategory = new Map<string, number>();
+  for (const c of all) {
+    const n = perCategory.get(c.category) ?? 0;
+    if (n < 25) slice.push(c);
+    perCategory.set(c.category, n + 1);
+  }
+}
+
+describe('evaluate', () => {
+  it('`evaluate` prints no labeled or look-alike value in clear when showing errors', () => {
+    const summary = evaluate({ cases: slice, showErrors: 1000 });
+    const printed = formatSummary(summary) + JSON.stringify(summary);
+    const leaked: string[] = [];
+    for (const c of slice) {
+      // Already-masked values may be printed: their masked preview can equal them (`a***@example.com`).
+      for (const s of [...c.spans, ...(c.lookalike ?? [])]) {
+        const value = c.text.slice(s.start, s.end);
+        if (value.length >= 6 && printed.includes(value)) leaked.push(`${c.id} ${s.type}`);
+      }
+    }
+    expect(leaked).toEqual([]);
+    for (const e of summary.errors) {
+      expect(e.context).toContain('⟦');
+      expect(e.context).toContain('⟧');
+    }
+  });
+
+  it('`evaluate` reports a row for every target and meets them vacuously when the set is empty', () => {
+    const summary = evaluate({ cases: [] });
+    for (const t of EVAL_TARGETS) expect(summary.rows.some((r) => r.label === t.label)).toBe(true);
+    expect(summary.failed).toEqual([]);
+  });
+
+  it('`evaluate` fails the look-alike target when a look-alike case is found', () => {
+    const fake: EvalCase = {
+      id: 'fake-0',
+      category: 'lookalike',
+      lang: 'zh',
+      text: '手机13812345678',
+      spans: [],
+      lookalike: [{ type: 'CN_RESIDENT_ID', start: 2, end: 13 }],
+    };
+    const summary = evaluate({ cases: [fake] });
+    if (summary.lookalikes[0]!.findings > 0) {
+      expect(summary.failed.some((f) => f.startsWith('look-alikes of CN_RESIDENT_ID'))).toBe(true);
+    } else {
+      expect(summary.failed).toEqual([]);
+    }
+  });
+});
+
+describe('runEval', () => {
+  it('`runEval` prints usage and exits 0 when asked for help', () => {
+    const r = runEval(['--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('--show-errors');
+  });
+
+  it('`runEval` exits 2 with LG_USAGE when an option is unknown or malformed', () => {
+    for (const argv of [['--bogus'], ['--show-errors', 'many'], ['--seed', '-1'], ['extra']]) {
+      const r = runEval(argv);
+      expect(r.exitCode, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain('LG_USAGE');
+    }
+  });
+
+  it('`runEval` writes the labeled set as JSONL when given --write-set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakguard-eval-'));
+    try {
+      const file = join(dir, 'set.jsonl');
+      const r = runEval(['--write-set', file, '--seed', '7']);
+      expect(r.exitCode).toBe(0);
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      const expected = buildEvalSet(7);
+      expect(lines).toHaveLength(expected.length);
+      expect(JSON.parse(lines[0]!)).toEqual(expected[0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`runEval` exits 1 exactly when a target is missed and prints JSON with --json', () => {
+    const r = runEval(['--json']);
+    const summary = JSON.parse(r.stdout) as { failed: string[]; cases: number };
+    expect(summary.cases).toBe(all.length);
+    expect(r.exitCode).toBe(summary.failed.length === 0 ? 0 : 1);
+  });
+});
