@@ -421,7 +421,7 @@ function accuracyRows(rep) {
     const pr = rep.results.find((r) => r.tool === p);
     const theirs = pr?.accuracy?.common;
     const ours = lg?.vs?.[p];
-    if (!theirs && !ours) continue;
+    if (!theirs) continue;
     out.push([
       pr?.name ?? p,
       theirs ? `${fmt(theirs.precision, 3)} / ${fmt(theirs.recall, 3)} / ${fmt(theirs.f1, 3)}` : '–',
@@ -430,6 +430,26 @@ function accuracyRows(rep) {
     ]);
   }
   return out;
+}
+
+/** F1 per coarse type: one column per peer that ran, and leakguard's (the same whichever peer's scheme). */
+function perTypeRows(rep) {
+  const lg = rep.results.find((r) => r.tool === 'leakguard')?.accuracy;
+  const peers = PEERS.map((p) => rep.results.find((r) => r.tool === p)).filter((r) => r?.accuracy?.common);
+  const types = new Set();
+  for (const pr of peers) for (const t of Object.keys(pr.accuracy.common.perType)) types.add(t);
+  const ours = {};
+  for (const v of Object.values(lg?.vs ?? {})) Object.assign(ours, v.perType);
+  const head = ['Type', ...peers.map((r) => r.name), 'leakguard', 'labels'];
+  const body = [];
+  for (const t of [...types].sort()) {
+    const support =
+      ours[t]?.support ?? peers.find((r) => r.accuracy.common.perType[t])?.accuracy.common.perType[t].support;
+    if (!support) continue;
+    const cell = (s) => (s ? fmt(s.f1, 3) : '–');
+    body.push([t, ...peers.map((r) => cell(r.accuracy.common.perType[t])), cell(ours[t]), String(support)]);
+  }
+  return { head, body };
 }
 
 function table(head, body) {
@@ -462,6 +482,12 @@ function renderText(rep) {
     parts.push('');
     parts.push('Accuracy on each peer’s common types (micro precision / recall / F1, same labeled set):');
     parts.push(table(['Peer', 'peer P / R / F1', 'leakguard P / R / F1', 'labels'], acc));
+    const pt = perTypeRows(rep);
+    if (pt.body.length > 0) {
+      parts.push('');
+      parts.push('F1 per coarse type (a peer is blank where it does not claim the type):');
+      parts.push(table(pt.head, pt.body));
+    }
   }
   const lg = rep.results.find((r) => r.tool === 'leakguard');
   if (lg?.accuracy?.error) parts.push(`\nAccuracy: ${lg.accuracy.error}`);
@@ -499,6 +525,13 @@ function renderMarkdown(rep) {
     md.push('Accuracy on each peer’s common types (micro precision / recall / F1 on the same labeled set):');
     md.push('');
     md.push(mdTable(['Peer', 'peer P / R / F1', 'leakguard P / R / F1', 'labels'], acc));
+    const pt = perTypeRows(rep);
+    if (pt.body.length > 0) {
+      md.push('');
+      md.push('F1 per coarse type (– where a peer does not claim the type):');
+      md.push('');
+      md.push(mdTable(pt.head, pt.body));
+    }
   }
   return md.join('\n');
 }
