@@ -30,7 +30,7 @@ const DIST = path.join(HERE, '..', 'dist');
 /** Bytes in one MB, as used by every figure of the benchmark. */
 export const MB = 1024 * 1024;
 /** Bump when the generator below changes in a way that changes its output. */
-const FORMAT_VERSION = 4;
+const FORMAT_VERSION = 5;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Synthetic value generators: the project's, with placeholders for types not (yet) covered.
@@ -300,7 +300,8 @@ function createLineMaker(rng, gen) {
   const v = (type) => {
     plantedTotal++;
     planted[type] = (planted[type] ?? 0) + 1;
-    return gen[type]();
+    // One record per line: a multi-line value (a PEM key block) is written escaped, as in .env and JSON files.
+    return gen[type]().replace(/\r?\n/g, '\\n');
   };
   const maskedMobile = () => {
     const m = gen.CN_MOBILE();
@@ -410,7 +411,7 @@ function createLineMaker(rng, gen) {
     [
       1,
       () =>
-        `姓名：${v('PERSON')}；性别：${rng.pick(['男', '女'])}；身份证号码：${v('CN_RESIDENT_ID')}；联系电话：${v('CN_MOBILE')}；${has(500) ? `开户行：中国工商银行；账号：${v('CN_BANK_CARD')}；` : ''}住址：${v('ADDRESS')}`,
+        `姓名：${v('PERSON')}；性别：${rng.pick(['男', '女'])}；${gen.DATE_OF_BIRTH && has(500) ? `出生日期：${v('DATE_OF_BIRTH')}；` : ''}身份证号码：${v('CN_RESIDENT_ID')}；联系电话：${v('CN_MOBILE')}；${has(500) ? `开户行：中国工商银行；账号：${v('CN_BANK_CARD')}；` : ''}住址：${v('ADDRESS')}`,
     ],
     [
       12,
