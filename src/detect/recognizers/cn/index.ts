@@ -6,11 +6,18 @@
 import type { Recognizer } from '../../recognizer.js';
 import { bankCardRecognizer } from './bank-card.js';
 import { foreignPrIdRecognizer } from './foreign-pr-id.js';
+import { hkIdRecognizer } from './hk-id.js';
+import { hkMacauPermitRecognizer } from './hk-macau-permit.js';
 import { landlineRecognizer } from './landline.js';
+import { licensePlateRecognizer } from './license-plate.js';
 import { mobileRecognizer } from './mobile.js';
+import { passportRecognizer } from './passport.js';
 import { residencePermitHmtRecognizer } from './residence-permit-hmt.js';
 import { residentIdRecognizer } from './resident-id.js';
+import { taiwanPermitRecognizer } from './taiwan-permit.js';
+import { twIdRecognizer } from './tw-id.js';
 import { usccRecognizer } from './uscc.js';
+import { vinRecognizer } from './vin.js';
 
 /** Every recognizer for mainland-China, Hong Kong, Macau and Taiwan identifiers. */
 export const cnRecognizers: readonly Recognizer[] = [
@@ -21,4 +28,11 @@ export const cnRecognizers: readonly Recognizer[] = [
   bankCardRecognizer,
   mobileRecognizer,
   landlineRecognizer,
+  taiwanPermitRecognizer,
+  passportRecognizer,
+  hkMacauPermitRecognizer,
+  hkIdRecognizer,
+  twIdRecognizer,
+  vinRecognizer,
+  licensePlateRecognizer,
 ];

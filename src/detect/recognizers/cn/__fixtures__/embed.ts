@@ -25,8 +25,9 @@ export function embedded(
 ): fc.Arbitrary<{ text: string; start: number; end: number; value: string }> {
   return fc.tuple(filler, fc.integer({ min: 0, max: 0x7fffffff }), filler).map(([pre, seed, post]) => {
     const value = generate(createSeededRng(seed));
-    // A trailing space or newline in `pre` keeps the label apart from the filler; the value follows the label.
-    const head = `${pre}${label}`;
+    // The analyzer treats `_` as a word character and fires ALNUM only where a word starts, so `_E12345678` is one
+    // word that does not start with the value: keep `_` off the character right before the value.
+    const head = `${pre}${label}`.replace(/_$/, ' ');
     return { text: `${head}${value}${post}`, start: head.length, end: head.length + value.length, value };
   });
 }
