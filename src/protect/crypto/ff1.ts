@@ -11,6 +11,9 @@ import { bitLength, numBytes, numRadix, strRadix, writeBigBytes } from './numera
 /** Minimum domain size radix^n required by SP 800-38G Rev. 1. */
 export const FPE_MIN_DOMAIN = 1_000_000n;
 
+/** Largest radix^v handled with plain numbers (see `#runSmall`): products stay below 2^53. */
+const SMALL_DOMAIN = 2 ** 40;
+
 /** Longest numeral string accepted (the standard allows up to 2^32 − 1; nothing here needs more). */
 export const FF1_MAX_LEN = 4096;
 
@@ -104,8 +107,82 @@ export class Ff1 {
     return c;
   }
 
+  /**
+   * The same algorithm with plain numbers when radix^v ≤ 2^40: NUM_radix of each half, y mod radix^m (reduced
+   * byte by byte) and STR all stay below 2^53. About 3× faster than the BigInt path for phone-number-sized
+   * inputs (bench/protect-ops.mjs); NIST samples 1, 2, 4, 5, 7 and 8 exercise it, 3, 6 and 9 the BigInt path.
+   */
+  #runSmall(x: readonly number[], tweak: Uint8Array, decrypt: boolean): number[] {
+    const radix = this.radix;
+    const n = x.length;
+    const t = tweak.length;
+    const u = n >>> 1;
+    const v = n - u;
+    let a = 0;
+    for (let i = 0; i < u; i++) a = a * radix + (x[i] as number);
+    let b = 0;
+    for (let i = u; i < n; i++) b = b * radix + (x[i] as number);
+    const modU = radix ** u;
+    const modV = radix ** v;
+    const b8 = Math.ceil(bitLength(BigInt(modV) - 1n) / 8);
+    const d = 4 * Math.ceil(b8 / 4) + 4;
+    const cp = this.#cipherP(n, u, t);
+    const pad = (((-t - b8 - 1) % 16) + 16) % 16;
+    const qLen = t + pad + 1 + b8;
+    const q = new Uint8Array(qLen);
+    q.set(tweak, 0);
+    const y = new Uint8Array(AES_BLOCK_BYTES);
+    const extraBlocks = Math.ceil(d / 16) - 1;
+    const s = new Uint8Array(16 * (extraBlocks + 1));
+    for (let step = 0; step < 10; step++) {
+      const i = decrypt ? 9 - step : step;
+      q[t + pad] = i;
+      let num = decrypt ? a : b;
+      for (let j = t + pad + b8; j > t + pad; j--) {
+        q[j] = num % 256;
+        num = Math.floor(num / 256);
+      }
+      let r: Uint8Array = cp;
+      for (let off = 0; off < qLen; off += AES_BLOCK_BYTES) {
+        for (let j = 0; j < AES_BLOCK_BYTES; j++) y[j] = (r[j] as number) ^ (q[off + j] as number);
+        r = this.#aes.encrypt(y);
+      }
+      s.set(r, 0);
+      for (let j = 1; j <= extraBlocks; j++) {
+        y.set(r);
+        y[15] = (y[15] as number) ^ (j & 0xff);
+        y[14] = (y[14] as number) ^ ((j >>> 8) & 0xff);
+        s.set(this.#aes.encrypt(y), 16 * j);
+      }
+      const mod = i % 2 === 0 ? modU : modV;
+      let ym = 0;
+      for (let j = 0; j < d; j++) ym = (ym * 256 + (s[j] as number)) % mod;
+      if (!decrypt) {
+        const c = (a + ym) % mod;
+        a = b;
+        b = c;
+      } else {
+        const c = (((b - ym) % mod) + mod) % mod;
+        b = a;
+        a = c;
+      }
+    }
+    const out = new Array<number>(n);
+    for (let i = u - 1; i >= 0; i--) {
+      out[i] = a % radix;
+      a = Math.floor(a / radix);
+    }
+    for (let i = n - 1; i >= u; i--) {
+      out[i] = b % radix;
+      b = Math.floor(b / radix);
+    }
+    return out;
+  }
+
   #run(x: readonly number[], tweak: Uint8Array, decrypt: boolean): number[] {
     this.#checkInput(x);
+    const v0 = x.length - (x.length >>> 1);
+    if (this.radix ** v0 <= SMALL_DOMAIN) return this.#runSmall(x, tweak, decrypt);
     const radix = this.#bigRadix;
     const n = x.length;
     const t = tweak.length;

@@ -108,12 +108,23 @@ function floorKeep(first: number, last: number, m: number): [number, number] {
   return [Math.max(0, first), Math.max(0, last)];
 }
 
+/** The code point at `i` of `s` and its length in UTF-16 units. */
+function cpAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+  }
+  return c;
+}
+
 /**
- * Masks code points `cps` keeping `first`/`last` maskable characters, separators `seps` untouched.
- * `maskedLength` collapses the hidden middle.
+ * Masks `value` keeping `first`/`last` maskable code points, separators `seps` untouched; `maskedLength`
+ * collapses the hidden middle. Works on UTF-16 units with a surrogate check, building the output by
+ * concatenation (no per-character arrays: this is the protect hot path).
  */
 function maskRange(
-  cps: readonly string[],
+  value: string,
   first: number,
   last: number,
   seps: ReadonlySet<number>,
@@ -121,32 +132,39 @@ function maskRange(
   maskedLength: number | undefined,
   applyFloor = true,
 ): string {
+  const len = value.length;
   let m = 0;
-  for (const c of cps) if (!seps.has(c.codePointAt(0) as number)) m++;
+  for (let i = 0; i < len; i++) {
+    const c = cpAt(value, i);
+    if (c > 0xffff) i++;
+    if (!seps.has(c)) m++;
+  }
   if (applyFloor) [first, last] = floorKeep(first, last, m);
   else {
     first = Math.min(first, m);
     last = Math.min(last, m - first);
   }
-  const out: string[] = [];
+  let out = '';
   let k = 0;
   let collapsed = false;
-  for (const c of cps) {
-    if (seps.has(c.codePointAt(0) as number)) {
+  for (let i = 0; i < len; i++) {
+    const c = cpAt(value, i);
+    const w = c > 0xffff ? 2 : 1;
+    if (seps.has(c)) {
       // Separators inside a collapsed middle disappear with it.
-      if (!(maskedLength !== undefined && k > first && k < m - last)) out.push(c);
-      continue;
+      if (!(maskedLength !== undefined && k > first && k < m - last)) out += value.slice(i, i + w);
+    } else {
+      if (k < first || k >= m - last) out += value.slice(i, i + w);
+      else if (maskedLength === undefined) out += char;
+      else if (!collapsed) {
+        out += char.repeat(maskedLength);
+        collapsed = true;
+      }
+      k++;
     }
-    const visible = k < first || k >= m - last;
-    if (visible) out.push(c);
-    else if (maskedLength === undefined) out.push(char);
-    else if (!collapsed) {
-      out.push(char.repeat(maskedLength));
-      collapsed = true;
-    }
-    k++;
+    i += w - 1;
   }
-  return out.join('');
+  return out;
 }
 
 function maskName(value: string, p: MaskParams): string {
@@ -157,7 +175,7 @@ function maskName(value: string, p: MaskParams): string {
     const surname = Math.max(1, surnameLengthAt(value, 0));
     // Keep the surname, never the whole name (a one-character "name" is masked completely).
     const keepN = cps.length > surname ? surname : 0;
-    return maskRange(cps, keepN, 0, NAME_SEPS, p.char, p.maskedLength, false);
+    return maskRange(value, keepN, 0, NAME_SEPS, p.char, p.maskedLength, false);
   }
   // Latin names: the initial of each word (`J*** S****`).
   const out: string[] = [];
@@ -176,16 +194,16 @@ function maskName(value: string, p: MaskParams): string {
 
 function maskEmail(value: string, p: MaskParams): string {
   const at = value.lastIndexOf('@');
-  if (at <= 0) return maskRange([...value], 0, 0, DEFAULT_SEP_SET, p.char, p.maskedLength);
-  const local = [...value.slice(0, at)];
-  const keepN = local.length >= 2 ? 1 : 0;
+  if (at <= 0) return maskRange(value, 0, 0, DEFAULT_SEP_SET, p.char, p.maskedLength);
+  const local = value.slice(0, at);
+  const keepN = [...local].length >= 2 ? 1 : 0;
   return maskRange(local, keepN, 0, new Set(), p.char, p.maskedLength, false) + value.slice(at);
 }
 
 function maskAddress(value: string, p: MaskParams): string {
   const end = addressPrefixEnd(parseAddressPrefix(value), 'district');
   const head = value.slice(0, end);
-  const tail = [...value.slice(end)];
+  const tail = value.slice(end);
   if (tail.length === 0) return head;
   return head + maskRange(tail, 0, 0, new Set(), p.char, p.maskedLength, false);
 }
@@ -200,7 +218,7 @@ function maskFirstGroup(value: string, seps: ReadonlySet<number>, groupChars: nu
       keepN++;
     }
   }
-  return maskRange(cps, keepN, 0, seps, p.char, p.maskedLength);
+  return maskRange(value, keepN, 0, seps, p.char, p.maskedLength);
 }
 
 function maskByType(value: string, type: EntityName | undefined, p: MaskParams): string {
@@ -216,12 +234,11 @@ function maskByType(value: string, type: EntityName | undefined, p: MaskParams):
     case 'MAC_ADDRESS':
       return maskFirstGroup(value, MAC_SEPS, 6, p);
     case 'CN_MOBILE': {
-      const cps = [...value];
       let m = 0;
-      for (const c of cps) if (!DEFAULT_SEP_SET.has(c.codePointAt(0) as number)) m++;
+      for (let i = 0; i < value.length; i++) if (!DEFAULT_SEP_SET.has(value.charCodeAt(i))) m++;
       // `+86 138 1234 5678`: the country code stays visible with the 3-digit network prefix.
       // The floor would hide more than the middle four once a country code is added: skip it at 11+ characters.
-      return maskRange(cps, 3 + Math.max(0, m - 11), 4, DEFAULT_SEP_SET, p.char, p.maskedLength, m < 11);
+      return maskRange(value, 3 + Math.max(0, m - 11), 4, DEFAULT_SEP_SET, p.char, p.maskedLength, m < 11);
     }
     case 'CN_LANDLINE': {
       let digits = '';
@@ -229,17 +246,17 @@ function maskByType(value: string, type: EntityName | undefined, p: MaskParams):
       let area = 0;
       if (digits.startsWith('+86')) area = 3 + (digits[3] === '1' || digits[3] === '2' ? 2 : 3);
       else if (digits.startsWith('0')) area = digits[1] === '1' || digits[1] === '2' ? 3 : 4;
-      return maskRange([...value], area, 4, LANDLINE_SEPS, p.char, p.maskedLength);
+      return maskRange(value, area, 4, LANDLINE_SEPS, p.char, p.maskedLength);
     }
     case 'CN_PASSPORT': {
       const c1 = value.charCodeAt(1);
       const first = c1 >= 65 && c1 <= 90 ? 2 : 1;
-      return maskRange([...value], first, 3, DEFAULT_SEP_SET, p.char, p.maskedLength);
+      return maskRange(value, first, 3, DEFAULT_SEP_SET, p.char, p.maskedLength);
     }
     default: {
       const d = type ? TYPE_DEFAULTS[type as EntityType] : undefined;
       const seps = (type && TYPE_SEP_SETS.get(type as EntityType)) ?? DEFAULT_SEP_SET;
-      return maskRange([...value], d?.first ?? 0, d?.last ?? 0, seps, p.char, p.maskedLength);
+      return maskRange(value, d?.first ?? 0, d?.last ?? 0, seps, p.char, p.maskedLength);
     }
   }
 }
@@ -272,15 +289,8 @@ export const mask = {
     }
     if (p.keepFirst === undefined && p.keepLast === undefined) {
       const d = ctx.type ? TYPE_DEFAULTS[ctx.type as EntityType] : undefined;
-      return maskRange([...value], d?.first ?? 0, d?.last ?? 0, p.keepChars ?? DEFAULT_SEP_SET, p.char, p.maskedLength);
+      return maskRange(value, d?.first ?? 0, d?.last ?? 0, p.keepChars ?? DEFAULT_SEP_SET, p.char, p.maskedLength);
     }
-    return maskRange(
-      [...value],
-      p.keepFirst ?? 0,
-      p.keepLast ?? 0,
-      p.keepChars ?? DEFAULT_SEP_SET,
-      p.char,
-      p.maskedLength,
-    );
+    return maskRange(value, p.keepFirst ?? 0, p.keepLast ?? 0, p.keepChars ?? DEFAULT_SEP_SET, p.char, p.maskedLength);
   },
 } satisfies Operator<MaskParams>;
