@@ -212,7 +212,9 @@ export class CsvTokenizer {
         const end = i > 0 && b[i - 1] === CR ? i - 1 : i;
         const empty = this.bounds.length === 0 && end === 0 && !this.afterQuote && !this.fieldQuoted;
         if (!empty) {
-          if (this.bad) {
+          if (i + 1 > this.maxRecord) {
+            events.push({ kind: 'malformed', reason: 'too-large', offset: this.bufOffset, line: this.recLine });
+          } else if (this.bad) {
             events.push({ kind: 'malformed', reason: 'bad-quote', offset: this.bufOffset, line: this.recLine });
           } else this.emitRecord(events, end, i + 1);
         }

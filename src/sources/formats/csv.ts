@@ -137,7 +137,8 @@ export function sniffCsvDialect(head: Buffer, name: string, complete: boolean): 
     const consistency = modeCount / counts.length;
     const minRecords = ext ? 1 : delimiter === ',' || delimiter === '\t' ? 3 : 5;
     const minFields = ext ? 1 : 2;
-    if (mode < minFields || counts.length < minRecords || consistency < (ext ? 0.8 : 0.9)) continue;
+    // A named CSV with broken rows is still CSV (the rows are reported); unnamed text needs strong evidence.
+    if (mode < minFields || counts.length < minRecords || consistency < (ext ? 0.5 : 0.9)) continue;
     // Prefer consistent, then wider, then the extension's delimiter, then the table order.
     const score = consistency * 1000 + Math.min(mode, 100) * 2 + (delimiter === preferred ? 1 : 0);
     if (mode === 1 && delimiter !== (preferred ?? ',')) continue;

@@ -223,7 +223,8 @@ export class JsonWalker {
         case Mode.String: {
           // Copy runs of plain characters at once.
           let j = i;
-          while (j < n) {
+          const limit = this.strIsKey ? n : Math.min(n, i + this.maxChars - this.str.length);
+          while (j < limit) {
             const d = s.charCodeAt(j);
             if (this.esc !== 0 || d === 0x22 || d === 0x5c || d < 0x20) break;
             j++;
@@ -413,26 +414,28 @@ export function probeJson(text: string, name: string, complete: boolean): 'json'
   const c = text[first];
   if (c !== '{' && c !== '[') return undefined;
   const ndjsonName = /\.(ndjson|jsonl|ldjson)$/i.test(name);
+  const jsonName = /\.(json|geojson)$/i.test(name);
   const lines = text.split('\n');
   if (!complete) lines.pop();
   let values = 0;
-  let allValues = true;
+  let nonEmpty = 0;
+  let firstIsValue = false;
   for (const line of lines.slice(0, 200)) {
     if (line.trim() === '') continue;
     const w = new JsonWalker(1 << 30);
     w.write(line);
     w.end();
-    if (!w.complete) {
-      allValues = false;
-      break;
-    }
-    values++;
+    if (nonEmpty === 0) firstIsValue = w.complete;
+    nonEmpty++;
+    if (w.complete) values++;
   }
-  if (allValues && (values >= 2 || (values === 1 && ndjsonName))) return 'ndjson';
+  // NDJSON: the first line is one value and most lines are (bad lines are then reported one by one).
+  if (firstIsValue && ((ndjsonName && values >= 1) || (values >= 2 && values >= 0.8 * nonEmpty))) return 'ndjson';
   const w = new JsonWalker(1 << 30);
   w.write(text);
   if (complete) w.end();
-  if (w.error === undefined) return 'json';
+  // A named JSON file that breaks later is still JSON: the error is reported and the rest read as text.
+  if (w.error === undefined || jsonName) return 'json';
   return undefined;
 }
 

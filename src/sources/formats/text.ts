@@ -133,10 +133,11 @@ export async function* lineAlignedRange(
     if (skipped) skipped.moved = moved;
     if (!found) return;
   }
-  if (from >= size) return;
+  // A range owns the lines that start inside it; none does when the first line start is at or past its end.
+  if (from >= size || from >= end) return;
   let pos = from;
   let lastByte = -1;
-  for await (const chunk of input.stream(from, Math.max(from, end))) {
+  for await (const chunk of input.stream(from, end)) {
     pos += chunk.length;
     lastByte = chunk[chunk.length - 1]!;
     yield chunk;

@@ -1,0 +1,166 @@
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { describe, expect, it } from 'vitest';
+import { buildDocx, buildEml, buildPdf, buildXlsx, buildZip, collect } from './__fixtures__/build.js';
+import { htmlToText } from './html.js';
+import { columnLetters, columnNumber } from './ooxml.js';
+import { readBytesFragments } from './read.js';
+
+describe('XLSX', () => {
+  it('readBytesFragments yields XLSX cells with sheet, spreadsheet row and header field', async () => {
+    const xlsx = buildXlsx([
+      {
+        name: '客户',
+        rows: [
+          ['姓名', '手机'],
+          ['王芳', 13800138000],
+          ['李雷', null],
+        ],
+      },
+      {
+        name: 'Raw',
+        rows: [
+          ['Alice', 'Paris'],
+          ['Bob', 'Lyon'],
+        ],
+      },
+    ]);
+    const { fragments, problems } = await collect(readBytesFragments(xlsx, 'book.xlsx'));
+    expect(problems).toEqual([]);
+    expect(fragments).toEqual([
+      { text: '王芳', loc: { sheet: '客户', row: 2, field: '姓名' }, structured: true },
+      { text: '13800138000', loc: { sheet: '客户', row: 2, field: '手机' }, structured: true },
+      { text: '李雷', loc: { sheet: '客户', row: 3, field: '姓名' }, structured: true },
+      { text: 'Alice', loc: { sheet: 'Raw', row: 1, field: 'column A' }, structured: true },
+      { text: 'Paris', loc: { sheet: 'Raw', row: 1, field: 'column B' }, structured: true },
+      { text: 'Bob', loc: { sheet: 'Raw', row: 2, field: 'column A' }, structured: true },
+      { text: 'Lyon', loc: { sheet: 'Raw', row: 2, field: 'column B' }, structured: true },
+    ]);
+  });
+
+  it('readBytesFragments reports a corrupt XLSX instead of throwing', async () => {
+    const good = buildXlsx([{ name: 'S', rows: [['a']] }]);
+    const damaged = Buffer.from(good);
+    damaged.fill(0x41, 200, damaged.length - 100);
+    const { problems } = await collect(readBytesFragments(damaged, 'broken.xlsx'));
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.problem === 'LG_FORMAT_CORRUPT')).toBe(true);
+    const noWorkbook = buildZip([
+      { name: '[Content_Types].xml', data: '<Types/>' },
+      { name: 'xl/workbook.xml', data: '<workbook><sheets><sheet name="S" r:id="rId1"' },
+    ]);
+    const r = await collect(readBytesFragments(noWorkbook, 'cut.xlsx'));
+    expect(r.problems.map((p) => p.problem)).toEqual(['LG_FORMAT_CORRUPT']);
+  });
+
+  it('columnNumber and columnLetters convert spreadsheet columns both ways', () => {
+    for (const n of [1, 26, 27, 52, 702, 703, 16384]) expect(columnNumber(columnLetters(n))).toBe(n);
+    expect(columnLetters(28)).toBe('AB');
+  });
+});
+
+describe('DOCX', () => {
+  it('readBytesFragments yields DOCX paragraphs with their number, and header parts with their name', async () => {
+    const docx = buildDocx(['First paragraph', '', 'Contact: test@example.com'], 'Confidential header');
+    const { fragments } = await collect(readBytesFragments(docx, 'letter.docx'));
+    expect(fragments).toEqual([
+      { text: 'First paragraph', loc: { line: 1 } },
+      { text: 'Contact: test@example.com', loc: { line: 3 } },
+      { text: 'Confidential header', loc: { line: 1, field: 'word/header1.xml' } },
+    ]);
+  });
+});
+
+describe('Parquet', () => {
+  it('readBytesFragments yields Parquet values per row and column across row groups', async () => {
+    const data = parquetWriteBuffer({
+      columnData: [
+        { name: 'name', data: ['Wang', 'Li', 'Zhang'], type: 'STRING' },
+        { name: 'phone', data: ['13800138000', null, '13700137000'], type: 'STRING' },
+        { name: 'age', data: [30, 41, 25], type: 'INT32' },
+      ],
+      rowGroupSize: 2,
+    });
+    const { fragments, problems } = await collect(readBytesFragments(Buffer.from(data), 'people.parquet'));
+    expect(problems).toEqual([]);
+    expect(fragments.map((f) => [f.text, f.loc.row, f.loc.field])).toEqual([
+      ['Wang', 1, 'name'],
+      ['13800138000', 1, 'phone'],
+      ['30', 1, 'age'],
+      ['Li', 2, 'name'],
+      ['41', 2, 'age'],
+      ['Zhang', 3, 'name'],
+      ['13700137000', 3, 'phone'],
+      ['25', 3, 'age'],
+    ]);
+  });
+
+  it('readBytesFragments reports a damaged Parquet footer', async () => {
+    const { problems } = await collect(readBytesFragments(Buffer.from('PAR1 not really parquet PAR1'), 'x.parquet'));
+    expect(problems.map((p) => p.problem)).toEqual(['LG_FORMAT_CORRUPT']);
+  });
+});
+
+describe('PDF', () => {
+  it('readBytesFragments yields the text layer of each PDF page', async () => {
+    const { fragments, problems } = await collect(
+      readBytesFragments(buildPdf(['Page one 555-0100', 'Page (two)']), 'doc.pdf'),
+    );
+    expect(problems).toEqual([]);
+    expect(fragments.map((f) => [f.text.trim(), f.loc.page])).toEqual([
+      ['Page one 555-0100', 1],
+      ['Page (two)', 2],
+    ]);
+  });
+
+  it('readBytesFragments reports a corrupt PDF and does not echo its content', async () => {
+    const { fragments, problems } = await collect(
+      readBytesFragments(Buffer.from('%PDF-1.4\nsecret@example.com garbage'), 'bad.pdf'),
+    );
+    expect(fragments).toEqual([]);
+    expect(problems.map((p) => p.problem)).toEqual(['LG_FORMAT_CORRUPT']);
+    expect(problems[0]?.message).not.toContain('example.com');
+  });
+});
+
+describe('EML', () => {
+  it('readBytesFragments yields e-mail addresses, subject, body lines and attachments', async () => {
+    const eml = buildEml({
+      text: 'Hello,\r\nmy phone is 555-0100.\r\n',
+      html: '<p>Hello</p>',
+      attachment: { name: 'list.csv', type: 'text/csv', data: Buffer.from('name,email\nLi,li@example.com\n') },
+    });
+    const { fragments, problems } = await collect(readBytesFragments(Buffer.from(eml), 'mail.eml'));
+    expect(problems).toEqual([]);
+    expect(fragments.filter((f) => f.structured && !f.loc.entry).map((f) => [f.loc.field, f.text])).toEqual([
+      ['From', 'Test Sender <sender@example.com>'],
+      ['To', 'recipient@example.org'],
+      ['To', 'Second <second@example.net>'],
+      ['Cc', 'cc@example.com'],
+    ]);
+    expect(fragments.find((f) => f.loc.field === 'Subject')?.text).toBe('测试 quarterly list');
+    expect(fragments.find((f) => f.loc.field === 'body')).toMatchObject({ loc: { line: 1, field: 'body' } });
+    expect(fragments.find((f) => f.loc.field === 'body')?.text).toContain('555-0100');
+    expect(fragments.filter((f) => f.loc.entry).map((f) => [f.text, f.loc.entry, f.loc.field])).toEqual([
+      ['Li', 'mail.eml!/list.csv', 'name'],
+      ['li@example.com', 'mail.eml!/list.csv', 'email'],
+    ]);
+  });
+
+  it('readBytesFragments reads the HTML body, stripped, when there is no text body', async () => {
+    const eml = buildEml({
+      html: '<html><style>p{}</style><p>Call <a href="tel:555-0100">me</a></p><script>x()</script></html>',
+    });
+    const { fragments } = await collect(readBytesFragments(Buffer.from(eml), 'mail.eml'));
+    const body = fragments.find((f) => f.loc.field === 'body.html');
+    expect(body?.text).toContain('Call');
+    expect(body?.text).toContain('tel:555-0100');
+    expect(body?.text).not.toContain('<');
+    expect(body?.text).not.toContain('x()');
+  });
+
+  it('htmlToText strips tags, decodes references and keeps mailto targets', () => {
+    expect(htmlToText('<div>a&amp;b&#x4E2D;</div><a href="mailto:x@example.com">mail</a><!-- hidden -->')).toBe(
+      '\na&b中\n mailto:x@example.com mail',
+    );
+  });
+});
