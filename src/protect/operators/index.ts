@@ -27,7 +27,7 @@ export const BUILTIN_OPERATORS: readonly Operator[] = [
   tokenize,
   generalize,
   dateshift,
-] as readonly Operator[];
+];
 
 const BY_NAME = new Map<string, Operator>(BUILTIN_OPERATORS.map((o) => [o.name, o]));
 
