@@ -14,6 +14,8 @@ describe('createProgress', () => {
     let t = 0;
     const { s, text } = capture();
     const p = createProgress({ stream: s, isTTY: false, now: () => t });
+    t = 1000;
+    p.update({ done: 0, total: 4, amount: 0, amountTotal: 40e6, unit: 'B' });
     t = 2000;
     p.update({ done: 1, total: 4, amount: 10e6, amountTotal: 40e6, unit: 'B' });
     t = 2500;

@@ -42,7 +42,8 @@ function eta(s: ProgressState, seconds: number): string {
 export function createProgress(options: ProgressOptions) {
   const now = options.now ?? Date.now;
   const start = now();
-  let last = 0;
+  // The first plain line waits one interval: a run that ends quickly prints none.
+  let last = options.isTTY ? 0 : start;
   let drawn = false;
   const interval = options.intervalMs ?? 2000;
   const line = (s: ProgressState): string => {

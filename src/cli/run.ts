@@ -3,23 +3,22 @@
  * `error LG_…: message` and a hint (no stack unless --debug); anything else prints "internal error, please
  * report" with the stack. Exit 0 clean, 1 findings (when asked to fail on them), 2 usage/config/fatal.
  */
-import { createRequire } from 'node:module';
 import { formatLocation, isLeakguardError } from '../core/errors.js';
 import { detectCommand } from './commands/detect.js';
+import { reportCommand } from './commands/report.js';
+import { scanCommand } from './commands/scan.js';
 import { typesCommand } from './commands/types.js';
 import { type CliIO, processIO, write } from './io.js';
+import { version } from './version.js';
 
 type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   detect: { run: detectCommand, summary: 'Find personal information in text (file, stdin, or JSON lines)' },
+  scan: { run: scanCommand, summary: 'Discover personal information in files and databases; catalog and grade it' },
+  report: { run: reportCommand, summary: 'Render the latest scan as HTML, JSON, SARIF or Markdown' },
   types: { run: typesCommand, summary: 'List the entity types leakguard detects' },
 };
-
-function version(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
-}
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -66,7 +66,10 @@ export interface ScanSummary {
   masked: number;
   people: number;
   grades: Record<string, number>;
+  /** Problems with the input (corrupt files, malformed rows, refused archives, unreadable units). */
   problems: number;
+  /** Notes on content passed over on purpose (binary files, unsupported formats). */
+  skipped: number;
   changes: number;
   durationMs: number;
 }
@@ -108,6 +111,7 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
   };
   let unitsRemoved = 0;
   let problems = 0;
+  let skipped = 0;
   const allAssets: AssetRecord[] = [];
   const allChanges: ChangeRecord[] = [];
   try {
@@ -147,7 +151,11 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
             ...(options.signal ? { signal: options.signal } : {}),
           });
           await catalog.saveUnit(runId, result);
-          problems += result.problems.length;
+          for (const pr of result.problems) {
+            // `skipped-*` are notes (binary files, unsupported formats), not problems with the input.
+            if (pr.code.startsWith('skipped')) skipped++;
+            else problems++;
+          }
           if (result.status === 'failed') progress.unitsFailed++;
           progress.unitsDone++;
           progress.bytesDone += u.size ?? result.bytes;
@@ -176,6 +184,7 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
       progress,
       unitsRemoved,
       problems,
+      skipped,
       Date.now() - t0,
     );
     await catalog.finishRun(runId, 'done', summary as unknown as Record<string, unknown>);
@@ -333,6 +342,7 @@ function summarize(
   p: ScanProgress,
   unitsRemoved: number,
   problems: number,
+  skipped: number,
   durationMs: number,
 ): ScanSummary {
   const byType: Record<string, number> = {};
@@ -366,6 +376,7 @@ function summarize(
     people,
     grades,
     problems,
+    skipped,
     changes: changes.length,
     durationMs,
   };

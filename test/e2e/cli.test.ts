@@ -18,9 +18,15 @@ describe('leakguard detect --jsonl', () => {
     const { exitCode, stdout, stderr } = await runCli(['detect', '--jsonl'], `${input}\n`);
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toEqual({ id: 1, findings: [{ type: 'CN_MOBILE', start: 2, end: 13, score: expect.any(Number) }] });
+    expect(lines[0]).toEqual({
+      id: 1,
+      findings: [{ type: 'CN_MOBILE', start: 2, end: 13, score: expect.any(Number) }],
+    });
     expect(lines[1]).toEqual({ id: 'b', findings: [] });
     expect(lines[2].id).toEqual({ k: [1] });
     expect(lines[2].findings).toEqual([{ type: 'CN_RESIDENT_ID', start: 7, end: 25, score: expect.any(Number) }]);
@@ -31,7 +37,10 @@ describe('leakguard detect --jsonl', () => {
     const input = `{"id":1,"text":"ok"}\nnot json ${MOBILE}\n{"id":3}\n\n[1,2]\n{"id":6,"text":"${MOBILE}"}`;
     const { exitCode, stdout } = await runCli(['detect', '--jsonl'], input);
     expect(exitCode).toBe(0);
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual([1, null, null, null, null, 6]);
     expect(lines[1].error).toBe('line 2: invalid JSON');
     expect(lines[2].error).toMatch(/^line 3: expected an object with a string field "text"$/);
@@ -46,7 +55,10 @@ describe('leakguard detect --jsonl', () => {
     const bytes = Buffer.from(`${line}\r\n${line}`);
     const chunks = [bytes.subarray(0, 5), bytes.subarray(5, 23), bytes.subarray(23)];
     const { stdout } = await runCli(['detect', '--jsonl'], chunks);
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     for (const l of lines) expect(l.findings[0]).toMatchObject({ type: 'CN_MOBILE', start: 2, end: 13 });
   });
@@ -131,7 +143,10 @@ describe('leakguard types and help', () => {
     const { stdout, exitCode } = await runCli(['types', '--json']);
     expect(exitCode).toBe(0);
     const rows = JSON.parse(stdout);
-    expect(rows.find((r: { type: string }) => r.type === 'CN_BANK_CARD')).toMatchObject({ country: 'CN', sensitive: true });
+    expect(rows.find((r: { type: string }) => r.type === 'CN_BANK_CARD')).toMatchObject({
+      country: 'CN',
+      sensitive: true,
+    });
     expect(rows.map((r: { type: string }) => r.type)).toContain('SECRET');
     const table = await runCli(['types']);
     expect(table.stdout).toMatch(/^TYPE\s+COUNTRY\s+PIPL-SENSITIVE\s+DESCRIPTION/);

@@ -1,0 +1,198 @@
+/**
+ * `leakguard scan <source…>` — discover personal information in files and databases, classify and grade it,
+ * keep it in the catalog, report it.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Catalog } from '../../catalog/catalog.js';
+import { isEntityType } from '../../core/entity-types.js';
+import { UsageError } from '../../core/errors.js';
+import { renderHtml } from '../../report/html.js';
+import { loadReportModel } from '../../report/model.js';
+import { DEFAULT_GRADING, type GradingConfig, gradeRank, loadGrading } from '../../scan/grading.js';
+import { resolveScanKey } from '../../scan/key.js';
+import { openScanSource } from '../../scan/open-source.js';
+import { runScan, type ScanSource } from '../../scan/scan.js';
+import { numberOption, parse } from '../args.js';
+import { buildAnalyzer } from '../common.js';
+import { type CliIO, write } from '../io.js';
+import { createProgress } from '../progress.js';
+import { version } from '../version.js';
+
+export const scanHelp = `Usage: leakguard scan <source…> [options]
+
+Discover personal information: read every source, detect, classify columns and fields, grade each asset,
+store the results in the catalog (never raw values) and print a summary. Unchanged files and tables are
+skipped (incremental) unless --full.
+
+Sources:
+  PATH                        A file or directory (recursive; .gitignore and .leakguardignore honoured;
+                              links leaving the root are never followed). Formats are sniffed by content:
+                              text/log/Markdown, CSV/TSV, JSON/NDJSON, XLSX, Parquet, PDF, DOCX, EML, zip/tar/gz
+  postgres://user@host/db     PostgreSQL (also mysql://, mariadb://, sqlite:PATH); ?tables=a,b&schema=s
+  es+http://host:9200/idx*    Elasticsearch / OpenSearch index pattern
+
+Options:
+  --catalog PATH|URL          Catalog database (default .leakguard/catalog.db; postgres://… for teams)
+  --full                      Re-read unchanged assets; read every row/document instead of a sample
+  --sample N                  Rows sampled per table / documents per index (default 1000)
+  --include GLOB              Only files matching (repeatable)
+  --exclude GLOB              Skip files matching (repeatable)
+  --config FILE               Detection config (custom recognizers, thresholds, allow/deny)
+  --grading FILE              Grading rules (YAML); default levels L1–L4, see README
+  --report FILE               Also write the HTML report to FILE
+  --json                      Print { assets: [{ uri, kind, types, people, sensitive, grade }], summary }
+  --fail-on GRADE|TYPE        Exit 1 when an asset has this grade or higher, or this entity type
+  --quiet                     No progress output
+  -h, --help                  Show this help
+
+Exit status: 0 done, 1 --fail-on matched, 2 usage/configuration/fatal error,
+3 done but some units could not be read or had problems (listed in the summary and the catalog).
+`;
+
+const OPTIONS = {
+  catalog: { type: 'string' },
+  full: { type: 'boolean' },
+  sample: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  grading: { type: 'string' },
+  report: { type: 'string' },
+  json: { type: 'boolean' },
+  'fail-on': { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+/** Default catalog location, relative to the working directory. */
+export const DEFAULT_CATALOG = '.leakguard/catalog.db';
+
+/** Resolve a `--catalog` value (URL stays, path is made absolute). */
+export function catalogTarget(value: string | undefined, io: CliIO): string {
+  const v = value ?? io.env.LEAKGUARD_CATALOG ?? DEFAULT_CATALOG;
+  return /^postgres(ql)?:\/\//i.test(v) ? v : resolve(io.cwd, v.replace(/^sqlite:/, ''));
+}
+
+export async function scanCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals, help } = parse(argv, OPTIONS, 'scan');
+  if (help) {
+    await write(io.stdout, scanHelp);
+    return 0;
+  }
+  if (positionals.length === 0)
+    throw new UsageError('Invalid arguments for "scan": give at least one source (a path or a database URL)');
+  const grading: GradingConfig = values.grading ? loadGrading(resolve(io.cwd, values.grading)) : DEFAULT_GRADING;
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && gradeRank(failOn, grading) < 0 && !isEntityType(failOn)) {
+    throw new UsageError(
+      `Invalid value for --fail-on: "${failOn}" is neither a grade (${grading.grades.map((g) => g.grade).join(', ')}) nor an entity type`,
+    );
+  }
+  const sampleRows = numberOption(values.sample, 'sample', 1, 10_000_000);
+  const analyzer = buildAnalyzer(io, values.config !== undefined ? { config: values.config } : {});
+  const target = catalogTarget(values.catalog, io);
+  const hashKey = resolveScanKey(target, io.env);
+  const sources: ScanSource[] = [];
+  for (const spec of positionals) {
+    sources.push(
+      await openScanSource(spec, {
+        cwd: io.cwd,
+        ...(values.include ? { include: values.include } : {}),
+        ...(values.exclude ? { exclude: values.exclude } : {}),
+        ...(values.full ? { full: true } : {}),
+        ...(sampleRows !== undefined ? { sampleRows } : {}),
+      }),
+    );
+  }
+  const catalog = await Catalog.open(target);
+  const progress = createProgress({
+    stream: io.stderr,
+    isTTY: io.isTTY,
+    quiet: Boolean(values.quiet) || Boolean(values.json && !io.isTTY),
+  });
+  try {
+    const report = await runScan(sources, {
+      catalog,
+      analyzer,
+      hashKey,
+      full: Boolean(values.full),
+      grading,
+      runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
+      onProgress: (p) =>
+        progress.update({
+          done: p.unitsDone,
+          total: p.unitsPlanned,
+          amount: p.bytesDone,
+          amountTotal: p.bytesPlanned,
+          unit: 'B',
+          ...(p.current !== undefined ? { label: p.current } : {}),
+        }),
+    });
+    progress.done();
+    for (const s of sources) await s.source.close();
+    const { summary } = report;
+    if (values.report) {
+      const model = await loadReportModel(catalog, { runId: report.runId, version: version(), grading });
+      writeFileSync(resolve(io.cwd, values.report), renderHtml(model));
+    }
+    if (values.json) {
+      const assets = report.assets.map((a) => ({
+        uri: a.asset,
+        kind: a.kind,
+        types: a.types,
+        people: a.people,
+        sensitive: a.sensitive,
+        grade: a.grade,
+      }));
+      await write(io.stdout, `${JSON.stringify({ assets, summary, changes: report.changes }, null, 2)}\n`);
+    } else {
+      await write(io.stdout, renderSummary(report.assets, summary, report.changes.length, grading));
+      if (values.report) await write(io.stderr, `report written to ${values.report}\n`);
+    }
+    if (failOn !== undefined) {
+      const rank = gradeRank(failOn, grading);
+      const hit = report.assets.some((a) =>
+        rank >= 0 ? gradeRank(a.grade, grading) >= rank : (a.types[failOn] ?? 0) > 0,
+      );
+      if (hit) return 1;
+    }
+    return summary.unitsFailed > 0 || summary.problems > 0 ? 3 : 0;
+  } finally {
+    await catalog.close();
+  }
+}
+
+function renderSummary(
+  assets: readonly {
+    asset: string;
+    kind: string;
+    types: Record<string, number>;
+    people: number;
+    grade: string;
+    sensitive: boolean;
+  }[],
+  s: import('../../scan/scan.js').ScanSummary,
+  changes: number,
+  grading: GradingConfig,
+): string {
+  const rank = (g: string) => gradeRank(g, grading);
+  const rows = [...assets].sort((a, b) => rank(b.grade) - rank(a.grade) || a.asset.localeCompare(b.asset));
+  const width = Math.min(60, Math.max(5, ...rows.map((r) => r.asset.length)));
+  let out = `${'GRADE'.padEnd(6)}${'ASSET'.padEnd(width + 2)}${'PEOPLE'.padStart(8)}  TYPES\n`;
+  for (const a of rows) {
+    const name = a.asset.length > width ? `…${a.asset.slice(-(width - 1))}` : a.asset;
+    const types = Object.entries(a.types)
+      .sort((x, y) => y[1] - x[1])
+      .map(([t, n]) => `${t}×${n}`)
+      .join(' ');
+    out += `${a.grade.padEnd(6)}${name.padEnd(width + 2)}${String(a.people).padStart(8)}  ${types || '-'}\n`;
+  }
+  const grades = Object.entries(s.grades)
+    .sort((a, b) => rank(b[0]) - rank(a[0]))
+    .map(([g, n]) => `${g} ${n}`)
+    .join(', ');
+  out += `\n${s.assets} assets (${grades || 'none'}), ${s.findings} findings, ~${s.people} people; `;
+  out += `${s.unitsRead} units read, ${s.unitsSkipped} unchanged, ${s.unitsFailed} failed, ${s.problems} problems; `;
+  out += `${changes} changes since the last run; run ${s.runId} in ${(s.durationMs / 1000).toFixed(1)} s\n`;
+  return out;
+}
