@@ -17,12 +17,14 @@
  *   full-width forms) and an extension (`转8021`, `-8021`). Never the label before it (`手机：`, `tel:`), quotes,
  *   surrounding brackets or trailing punctuation. `HK_ID` includes its bracketed check character (`A123456(3)`);
  *   plates include an inner separator (`京A·12345`).
- * - `EMAIL_ADDRESS`: `local@domain` (a full-width `＠` counts); not `mailto:`, not angle brackets.
+ * - `EMAIL_ADDRESS`: `local@domain` (a full-width `＠` counts); not `mailto:`, not angle brackets. Role addresses
+ *   (`support@…`) are labeled too: a detector cannot tell them apart.
  * - `IP_ADDRESS`: the address only — no port, no `[…]` around IPv6, no CIDR suffix.
  * - `SECRET`: self-identifying tokens (`AKIA…`, `ghp_…`, `xoxb-…`, `sk_live_…`, JWTs) whole; a PEM private key
  *   from `-----BEGIN` to the end of its `-----END … KEY-----` line; a URL carrying a password whole
  *   (`postgres://user:pw@host:5432/db` — the URL is the credential: host plus password); an assignment
- *   (`password=…`, `AWS_SECRET_ACCESS_KEY=…`, `"password": "…"`, `密码：…`) only the value, without quotes.
+ *   (`password=…`, `AWS_SECRET_ACCESS_KEY=…`, `"password": "…"`, `密码：…`) only the value, without quotes;
+ *   passwords given as command-line flags (`-p …`, `-a …`) are labeled too.
  * - `PERSON`: the name only, without titles or roles (`先生`, `女士`, `Mr.`, `Dr.`, `患者`); a name with a middle
  *   dot (`买买提·艾力`) whole. A surname with an honorific alone (`王先生`) is not labeled: a surname is not a name.
  * - `ADDRESS`: from the first administrative or street component to the last component (room, unit, apartment).
@@ -1815,8 +1817,6 @@ const GC_IDS: readonly Template[] = [
   'Passport No.: {passport}',
   '因私护照{passport}，有效期至{date}',
   '老身份证号（15位）：{rid15}',
-  '旧版身份证号码{rid15}需要升级为18位',
-  '15位身份证号：{rid15}',
   '请提供台胞证号码，例如您的：{twPermit}',
   '通行证号码{hkmo}，持证人{zhName}',
   'Hong Kong ID card {hkid}, holder {enName}',
@@ -2353,7 +2353,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'police', category: 'police', lang: 'zh', count: 260, templates: POLICE },
   { name: 'form-zh', category: 'form', lang: 'zh', count: 240, templates: FORM_ZH },
   { name: 'form-en', category: 'form', lang: 'en', count: 130, templates: FORM_EN },
-  { name: 'gc-ids', category: 'form', lang: 'zh', count: 700, templates: GC_IDS },
+  { name: 'gc-ids', category: 'form', lang: 'zh', count: 780, templates: GC_IDS },
   { name: 'vehicle', category: 'chat', lang: 'zh', count: 160, templates: VEHICLE },
   { name: 'finance', category: 'form', lang: 'zh', count: 200, templates: FINANCE },
   { name: 'network', category: 'log', lang: 'mixed', count: 90, templates: NETWORK },
