@@ -79,6 +79,8 @@ interface Prepared {
   label: string;
   from: string;
   keyNames: string[];
+  /** Key columns qualified by the table: PostgreSQL resolves a bare `ORDER BY "id"` to an output column first,
+   *  and the output `"id"::text` is also named `id` — ordering text instead of numbers. */
   keyRefs: string[];
   /** Select expressions of the key (or the locator), then the value columns. */
   select: string;
@@ -136,7 +138,7 @@ export class SqlSource implements Source {
     schemas: readonly string[] | undefined;
   };
   #tables: Promise<TableInfo[]> | undefined;
-  readonly #lookup = new Map<string, Promise<TableInfo[]>>();
+  readonly #lookup = new Map<string, TableInfo[]>();
 
   constructor(driver: SqlDriver, target: SqlTarget, options: SqlSourceOptions = {}) {
     this.kind = driver.dialect.name;
@@ -206,7 +208,12 @@ export class SqlSource implements Source {
   async *read(unit: Unit, signal?: AbortSignal): AsyncIterable<Fragment | Problem> {
     const p = this.#parseUnit(unit);
     const label = `${p.schema}.${p.table}`;
-    const info = await this.#findTable(p.schema, p.table, signal);
+    const info = await this.#findTable(
+      p.schema,
+      p.table,
+      { source: this.display, action: 'read', table: label, range: unitRange(unit, p) },
+      signal,
+    );
     if (!info) {
       throw new SourceError(
         'LG_SOURCE_UNREADABLE',
@@ -333,18 +340,20 @@ export class SqlSource implements Source {
     return selected.sort((a, b) => cmp(a.schema, b.schema) || cmp(a.name, b.name));
   }
 
-  async #findTable(schema: string, table: string, signal?: AbortSignal): Promise<TableInfo | undefined> {
-    // Units may come from a queue, planned by another process with other filters: look tables up per schema,
-    // unfiltered, once per schema.
+  async #findTable(
+    schema: string,
+    table: string,
+    ctx: SqlErrorContext,
+    signal?: AbortSignal,
+  ): Promise<TableInfo | undefined> {
+    // Units may come from a queue, planned by another process with other filters: tables are looked up per
+    // schema, unfiltered. Only a successful lookup is cached, so a failure is reported by the unit that met it.
     let list = this.#lookup.get(schema);
     if (!list) {
-      list = this.#retrying({ source: this.display, action: 'list' }, signal, (q) =>
-        this.#driver.introspect(q, [schema]),
-      );
+      list = await this.#retrying(ctx, signal, (q) => this.#driver.introspect(q, [schema]));
       this.#lookup.set(schema, list);
-      list.catch(() => this.#lookup.delete(schema));
     }
-    return (await list).find((t) => t.schema === schema && t.name === table);
+    return list.find((t) => t.schema === schema && t.name === table);
   }
 
   #prepare(info: TableInfo): Prepared {
@@ -353,12 +362,13 @@ export class SqlSource implements Source {
     const skipped = info.columns.filter((c) => c.kind === 'binary');
     const keyExprs = info.key.length > 0 ? info.key.map((k) => k.expr) : info.locator ? [info.locator.expr] : [];
     const selectParts = [...keyExprs, ...values.map((c) => c.expr)];
+    const from = `${d.quote(info.schema)}.${d.quote(info.name)}`;
     return {
       info,
       label: `${info.schema}.${info.name}`,
-      from: `${d.quote(info.schema)}.${d.quote(info.name)}`,
+      from,
       keyNames: info.key.map((k) => k.name),
-      keyRefs: info.key.map((k) => k.ref),
+      keyRefs: info.key.map((k) => `${from}.${k.ref}`),
       select: selectParts.length > 0 ? selectParts.join(', ') : '1',
       keyWidth: keyExprs.length,
       values,
@@ -525,7 +535,7 @@ export class SqlSource implements Source {
       }
       case 'probe': {
         const bounds = await q.query(
-          `SELECT ${d.text(`min(${s.key.ref})`)}, ${d.text(`max(${s.key.ref})`)} FROM ${t.from}`,
+          `SELECT ${d.text(`min(${t.keyRefs[0]})`)}, ${d.text(`max(${t.keyRefs[0]})`)} FROM ${t.from}`,
         );
         const lo = bounds[0]?.[0];
         const hi = bounds[0]?.[1];
@@ -538,7 +548,7 @@ export class SqlSource implements Source {
           const params = new SqlParams(d);
           const at = params.add(randomBetween(min, max));
           const rows = await q.query(
-            `${head} WHERE ${s.key.ref} >= ${at} ORDER BY ${t.keyRefs.join(', ')} LIMIT ${s.perProbe}`,
+            `${head} WHERE ${t.keyRefs[0]} >= ${at} ORDER BY ${t.keyRefs.join(', ')} LIMIT ${s.perProbe}`,
             params.values,
           );
           for (const r of rows) {
@@ -874,6 +884,19 @@ export class SqlSource implements Source {
     if (typeof ordinal !== 'number' || !Number.isInteger(ordinal) || ordinal < 1) throw bad('bad ordinal');
     return { schema: p.schema, table: p.table, mode, rows, from, to, ordinal };
   }
+}
+
+/**
+ * The range of a unit as its id shows it, for messages written before the table is known: `sample`, `all`,
+ * `(700,1400]` or `#3`.
+ */
+function unitRange(unit: Unit, p: UnitParams): string {
+  if (p.mode !== 'range') return p.mode;
+  // The id's own range label: `#range=(700,1400]` or `#range=3`. Example match: `#range=(,448]`. Anything else
+  // (a foreign id) falls back to the ordinal.
+  const m = /#range=(\([^()#]{0,200}\]|[0-9]{1,9})$/.exec(unit.id);
+  if (!m) return `#${p.ordinal}`;
+  return m[1]!.startsWith('(') ? m[1]! : `#${m[1]}`;
 }
 
 /** Per-unit memory of notes already given (one per column and kind). */

@@ -1,0 +1,174 @@
+/**
+ * The shared SQL source suite against real servers: PostgreSQL and MariaDB/MySQL on loopback.
+ *
+ * URLs come from `LEAKGUARD_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`) and
+ * `LEAKGUARD_TEST_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/test`). An unreachable server fails the run
+ * with a message saying so — it is never skipped. Each run works in its own schema (PostgreSQL) or database
+ * (MySQL) with a unique name and drops it afterwards.
+ *
+ * Run with `npx vitest run --config vitest.services.config.ts`.
+ */
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type * as Mysql from 'mysql2';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { isLeakguardError } from '../../src/core/errors.js';
+import { redactUrl } from '../../src/sources/db-url.js';
+import { createMysqlSource } from '../../src/sources/mysql/mysql-source.js';
+import { createPostgresSource } from '../../src/sources/postgres/postgres-source.js';
+import { describeSqlSourceSuite } from '../../src/sources/sql/__fixtures__/shared-suite.js';
+import { quoteIdentifier } from '../../src/sources/sql/identifiers.js';
+
+const require = createRequire(import.meta.url);
+const PG_URL = process.env.LEAKGUARD_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const MYSQL_URL = process.env.LEAKGUARD_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306/test';
+
+function uniqueName(): string {
+  return `lg_it_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+describeSqlSourceSuite({
+  name: 'PostgreSQL',
+  dialect: 'postgres',
+  types: {
+    int: 'integer',
+    bigint: 'bigint',
+    key: 'text',
+    text: 'text',
+    json: 'jsonb',
+    blob: 'bytea',
+    timestamp: 'timestamp',
+    bool: 'boolean',
+  },
+  blob: (hex) => `'\\x${hex}'::bytea`,
+  async setup() {
+    const { Client } = require('pg') as typeof pg;
+    const admin = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+    admin.on('error', () => undefined);
+    try {
+      await admin.connect();
+    } catch (cause) {
+      throw new Error(
+        `PostgreSQL not reachable at ${redactUrl(PG_URL)}: start it or set LEAKGUARD_TEST_PG_URL (${(cause as Error).message})`,
+      );
+    }
+    const schema = uniqueName();
+    const q = (n: string) => quoteIdentifier(n, '"');
+    await admin.query(`CREATE SCHEMA ${q(schema)}`);
+    const url = new URL(PG_URL);
+    url.searchParams.set('schema', schema);
+    return {
+      schema,
+      table: (name) => `${q(schema)}.${q(name)}`,
+      quote: q,
+      exec: async (sql) => {
+        await admin.query(sql);
+      },
+      analyze: async (t) => {
+        await admin.query(`ANALYZE ${q(schema)}.${q(t)}`);
+      },
+      source: (options) =>
+        createPostgresSource(url.toString(), { applicationName: `leakguard-it-${schema}`, ...options }),
+      slowQuery: 'SELECT pg_sleep(30)',
+      kill: async (pid) => {
+        // The timeout form waits until the backend has exited (PostgreSQL 14+), so the next use surely fails.
+        await admin.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
+      },
+      teardown: async () => {
+        await admin.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);
+        await admin.end();
+      },
+    };
+  },
+});
+
+describeSqlSourceSuite({
+  name: 'MariaDB/MySQL',
+  dialect: 'mysql',
+  types: {
+    int: 'INT',
+    bigint: 'BIGINT',
+    key: 'VARCHAR(64)',
+    text: 'TEXT',
+    json: 'JSON',
+    blob: 'BLOB',
+    timestamp: 'DATETIME(6)',
+    bool: 'BOOLEAN',
+  },
+  blob: (hex) => `X'${hex}'`,
+  async setup() {
+    const mysql = require('mysql2') as typeof Mysql;
+    const admin = mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 5000, multipleStatements: false });
+    admin.on('error', () => undefined);
+    const run = (sql: string, values: unknown[] = []) =>
+      new Promise<void>((resolve, reject) => admin.query(sql, values, (e) => (e ? reject(e) : resolve())));
+    try {
+      await new Promise<void>((resolve, reject) => admin.connect((e) => (e ? reject(e) : resolve())));
+    } catch (cause) {
+      throw new Error(
+        `MariaDB/MySQL not reachable at ${redactUrl(MYSQL_URL)}: start it or set LEAKGUARD_TEST_MYSQL_URL (${(cause as Error).message})`,
+      );
+    }
+    const database = uniqueName();
+    const q = (n: string) => quoteIdentifier(n, '`');
+    await run(`CREATE DATABASE ${q(database)} CHARACTER SET utf8mb4`);
+    const url = new URL(MYSQL_URL);
+    url.pathname = `/${database}`;
+    return {
+      schema: database,
+      table: (name) => `${q(database)}.${q(name)}`,
+      quote: q,
+      exec: (sql) => run(sql),
+      analyze: (t) => run(`ANALYZE TABLE ${q(database)}.${q(t)}`),
+      source: (options) => createMysqlSource(url.toString(), options),
+      // A cross join big enough to outlast any timeout under test.
+      slowQuery:
+        'SELECT count(*) FROM information_schema.COLUMNS a, information_schema.COLUMNS b, information_schema.COLUMNS c',
+      kill: async (id) => {
+        await run(`KILL CONNECTION ${Number(id)}`);
+      },
+      teardown: async () => {
+        await run(`DROP DATABASE IF EXISTS ${q(database)}`);
+        await new Promise<void>((resolve) => admin.end(() => resolve()));
+      },
+    };
+  },
+});
+
+describe('database sources against unreachable servers', () => {
+  it('`createPostgresSource` fails with LG_SOURCE_CONNECT and a redacted URL when nothing listens', async () => {
+    const source = createPostgresSource('postgres://scanner:hunter2@127.0.0.1:1/x', {
+      connectTimeoutMs: 2000,
+      retries: 0,
+    });
+    const err = await source.tables().catch((e: unknown) => e);
+    await source.close();
+    expect(isLeakguardError(err) && err.code).toBe('LG_SOURCE_CONNECT');
+    expect((err as Error).message).toBe(
+      'Cannot connect to PostgreSQL at "postgres://scanner:***@127.0.0.1:1/x": connection refused (ECONNREFUSED)',
+    );
+  });
+
+  it('`createMysqlSource` fails with LG_SOURCE_CONNECT and a redacted URL when nothing listens', async () => {
+    const source = createMysqlSource('mysql://scanner:hunter2@127.0.0.1:1/x', { connectTimeoutMs: 2000, retries: 0 });
+    const err = await source.tables().catch((e: unknown) => e);
+    await source.close();
+    expect(isLeakguardError(err) && err.code).toBe('LG_SOURCE_CONNECT');
+    expect((err as Error).message).toBe(
+      'Cannot connect to MySQL/MariaDB at "mysql://scanner:***@127.0.0.1:1/x": connection refused (ECONNREFUSED)',
+    );
+  });
+
+  it('`createPostgresSource` reports authentication failure without the password when the user is unknown', async () => {
+    const url = new URL(PG_URL);
+    url.username = 'no_such_user_lg';
+    url.password = 'hunter2';
+    const source = createPostgresSource(url.toString(), { retries: 0 });
+    const err = await source.tables().catch((e: unknown) => e);
+    await source.close();
+    expect(isLeakguardError(err) && err.code).toBe('LG_SOURCE_CONNECT');
+    expect((err as Error).message).not.toContain('hunter2');
+    expect((err as Error).message).toMatch(/^Cannot connect to PostgreSQL at ".*no_such_user_lg:\*\*\*@/);
+  });
+});
