@@ -138,6 +138,15 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   }
 
   async function* read(unit: Unit, signal?: AbortSignal): AsyncGenerator<ReadItem> {
+    checkAbort(signal);
+    // Nothing comes out after an abort, even items a reader had already batched.
+    for await (const item of readUnit(unit, signal)) {
+      checkAbort(signal);
+      yield item;
+    }
+  }
+
+  async function* readUnit(unit: Unit, signal?: AbortSignal): AsyncGenerator<ReadItem> {
     if (unit.kind !== 'file' && unit.kind !== 'file-range')
       throw new TypeError(`FileSource.read: not a file unit (${unit.kind})`);
     const path = str(unit, 'path');

@@ -139,7 +139,7 @@ describe('tar and gzip', () => {
     const refused = await collect(readBytesFragments(bomb, 'zeros.gz'));
     expect(refused.problems.map((p) => p.problem)).toEqual(['LG_ARCHIVE_REFUSED']);
     const damaged = buildGzip('hello world\n'.repeat(100));
-    damaged[20] ^= 0xff;
+    damaged.writeUInt8(damaged.readUInt8(20) ^ 0xff, 20);
     const r = await collect(readBytesFragments(damaged, 'x.gz'));
     expect(r.problems.map((p) => p.problem)).toContain('LG_FORMAT_CORRUPT');
   });

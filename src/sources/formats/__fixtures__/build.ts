@@ -25,7 +25,7 @@ export function buildZip(entries: readonly ZipEntrySpec[], options: { overlap?: 
   const centrals: Buffer[] = [];
   let offset = 0;
   let firstOffset = 0;
-  let firstCompressed = Buffer.alloc(0);
+  let firstCompressed: Buffer = Buffer.alloc(0);
   entries.forEach((e, i) => {
     const raw = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : e.data;
     const method = e.method ?? 8;
