@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   LG_KEY_INVALID: { safe: true, httpStatus: 500, exitCode: 2, hint: 'Keys must be at least 32 random bytes' },
   LG_POLICY_INVALID: { safe: true, httpStatus: 400, exitCode: 2, hint: 'Run `leakguard policy check FILE`' },
   LG_OPERATOR_FAILED: { safe: false, httpStatus: 500, exitCode: 2, hint: 'Check the operator parameters' },
+  LG_VAULT_FAILED: { safe: false, httpStatus: 500, exitCode: 2, hint: 'Check the token vault database is reachable and writable' },
   LG_SOURCE_FAILED: { safe: false, httpStatus: 502, exitCode: 2, hint: 'Check the source is reachable' },
   LG_SOURCE_CONNECT: {
     safe: false,
