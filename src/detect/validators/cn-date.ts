@@ -76,9 +76,17 @@ function dateKey(y: number, m: number, d: number): number {
  * todayKey(Date.UTC(2024, 0, 31, 17)) // 20240201 (already 1 February in Beijing)
  */
 export function todayKey(nowMs: number = Date.now()): number {
+  // Recognizers ask on every candidate: keep the last day's answer instead of building a Date each time.
+  const day = Math.floor((nowMs + CST_OFFSET_MS) / 86_400_000);
+  if (day === cachedDay) return cachedKey;
   const t = new Date(nowMs + CST_OFFSET_MS);
-  return dateKey(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+  cachedDay = day;
+  cachedKey = dateKey(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+  return cachedKey;
 }
+
+let cachedDay = Number.NaN;
+let cachedKey = 0;
 
 /**
  * Completed years between the birth date and today's date key (`YYYYMMDD`), or -1 when born after it.

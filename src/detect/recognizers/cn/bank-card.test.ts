@@ -19,6 +19,13 @@ describe('cn.bank-card', () => {
     expect(spans(r, '卡号：６２１７００１２３４５６７８９０１２２')).toEqual([[B, 3, 22]]);
   });
 
+  it('bankCardRecognizer finds each card of a space-separated list', () => {
+    expect(spans(r, '6222021234567894 6217001234567890122')).toEqual([
+      [B, 0, 16],
+      [B, 17, 36],
+    ]);
+  });
+
   it('bankCardRecognizer reads grouped layouts', () => {
     expect(spans(r, '6222 0212 3456 7890 123'.replace(/.$/, '') + luhnCheckDigit('622202123456789012'))).toEqual([
       [B, 0, 23],
@@ -64,6 +71,7 @@ describe('cn.bank-card', () => {
       '6217001234567890122y',
       '1 6222 0212 3456 7894',
       '6222 0212 3456 7894 1',
+      '6222 0212 3456 7894 1234',
       '550e8400-e29b-41d4-a716-446655440000',
     ]) {
       expect(

@@ -188,9 +188,8 @@ export const bankCardRecognizer = defineRecognizer({
     const c0 = text.charCodeAt(pos);
     if (c0 === 48 || c0 === 50 || c0 === 55) return;
     if (run >= 16 && run <= 19) {
+      // (A whole card in one run stands on its own: lists such as `6222… 6217…` are fine.)
       if (isAN(text.charCodeAt(pos - 1)) || isAN(text.charCodeAt(ctx.runEnd))) return;
-      if (isSep(text.charCodeAt(ctx.runEnd)) && isD(text.charCodeAt(ctx.runEnd + 1))) return;
-      if (isSep(text.charCodeAt(pos - 1)) && isD(text.charCodeAt(pos - 2))) return;
       emitClear(text, pos, ctx.runEnd, ctx);
       return;
     }

@@ -20,6 +20,8 @@ describe('hk.id', () => {
   it('hkIdRecognizer scores the bracketed form higher than the bare one', () => {
     expect(findingsOf(r, 'A123456(3)')[0]?.score).toBeCloseTo(0.85);
     expect(findingsOf(r, 'A1234563')[0]?.score).toBeCloseTo(0.55);
+    expect(spans(r, 'EK4264533')).toEqual([]); // bare two-letter form: a passport shape too
+    expect(spans(r, 'HKID EK4264533')).toEqual([[K, 5, 14]]);
     expect(findingsOf(r, '香港身份证 A123456(3)')[0]?.score).toBeGreaterThanOrEqual(0.95);
   });
 

@@ -3,7 +3,8 @@
  *
  * Spec: one or two upper-case letters + six digits + check character `0`–`9`/`A`, written `A123456(3)` (the usual
  * form) or `A1234563`. Validator: `hk-id.ts` (mod 11, space = 36 for one-letter prefixes).
- * Scores: bracketed form 0.85, bare form 0.55 (a mod-11 check passes 1 in 11 random codes); labelled 0.95;
+ * Scores: bracketed form 0.85, bare form 0.55 (a mod-11 check passes 1 in 11 random codes), bare two-letter form
+ * 0.45 (collides with `E`/`C` + letter + 7-digit passports and permits); labelled +0.1;
  * negative context lowers.
  *
  * False-positive traps: product and part codes `B1234567` (bare form scores low; lower-case never matches);
@@ -67,7 +68,9 @@ export const hkIdRecognizer = defineRecognizer({
     } else return;
     if (isAN(text.charCodeAt(end))) return;
     const c = ctx.context(pos, end, CONTEXT);
-    const base = bracketed ? 0.85 : 0.55;
+    // Bare two-letter forms (`AB9876543`) are rare in writing and collide with passport/permit shapes
+    // (`EK4264533`): they need a label.
+    const base = bracketed ? 0.85 : letters === 2 ? 0.45 : 0.55;
     const score = c === 1 ? base + 0.1 : c === -1 ? base - 0.3 : base;
     ctx.emit({ type: 'HK_ID', start: pos, end, score: clampScore(score), recognizer: ID, subject: 'person' });
   },

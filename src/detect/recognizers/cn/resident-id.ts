@@ -54,6 +54,7 @@ export const ID_LABELS: readonly string[] = [
   'identity',
   'sfz',
   'sfzh',
+  'social security',
 ];
 
 const ID_CONTEXT = defineContext({
@@ -104,7 +105,8 @@ function full(src: string, at: number, ctx: MatchContext, start: number, end: nu
   const c = ctx.context(start, end, ID_CONTEXT);
   const base = region === 'known' ? 0.9 : 0.86;
   const score = c === 1 ? base + 0.08 : c === -1 ? base - 0.3 : base;
-  const u = usage(ctx, start, end);
+  // Social-security labels are identity labels too: look for them only when a label is near.
+  const u = c === 1 ? usage(ctx, start, end) : undefined;
   ctx.emit({
     type: 'CN_RESIDENT_ID',
     start,

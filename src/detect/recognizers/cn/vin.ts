@@ -46,7 +46,8 @@ export const vinRecognizer = defineRecognizer({
     // O(1) gate: a word start whose run can hold 17 characters; digit-led words start with a DIGIT trigger.
     const c0 = text.charCodeAt(pos);
     if (isD(c0)) {
-      if (ctx.runEnd - pos >= 17) return; // all-digit runs are not VINs
+      // Digit-led WMIs are 1-9; the run must stop at an upper-case letter (all-digit runs are not VINs).
+      if (c0 === 48 || ctx.runEnd - pos >= 17 || !isUp(text.charCodeAt(ctx.runEnd))) return;
     } else if (ctx.runEnd - pos < 17 || !isUp(c0)) return;
     if (isAN(text.charCodeAt(pos - 1))) return;
     const end = pos + 17;
