@@ -311,11 +311,11 @@ log(
 
 const evalFlag = opts['no-eval'] ? [] : ['--eval'];
 const plan = [
-  ['leakguard', () => worker('leakguard', ['--corpus', corpus.txt, ...evalFlag])],
-  ['leakguard-block', () => worker('leakguard', ['--corpus', corpus.txt, '--unit', 'block'])],
+  ['leakguard', () => worker('leakguard', ['--corpus', corpus.txt, '--budget-seconds', '60', ...evalFlag])],
+  ['leakguard-block', () => worker('leakguard', ['--corpus', corpus.txt, '--unit', 'block', '--budget-seconds', '45'])],
   ['cli-jsonl', () => cliJsonl(corpus)],
   ['stream-1gb', () => stream1gb(corpus)],
-  ['regex8', () => worker('regex8', ['--corpus', corpus.txt])],
+  ['regex8', () => worker('regex8', ['--corpus', corpus.txt, '--budget-seconds', '30'])],
   ['ripgrep', () => ripgrep(corpus)],
   ...PEERS.map((p) => [
     p,

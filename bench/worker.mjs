@@ -3,13 +3,13 @@
  * accuracy on the labeled evaluation set. Prints one JSON object on stdout. Spawned by `bench/run.js`.
  *
  * Usage: node --expose-gc bench/worker.mjs --tool KEY --corpus FILE [--unit line|block] [--max-mb N]
- *        [--max-seconds S] [--passes N] [--eval]
+ *        [--max-seconds S] [--budget-seconds S] [--passes N] [--eval]
  *
  * Timing: the corpus is read into memory first (its lines, as JS strings); a warm-up pass (first ~2 MB, at
  * most 3 s) lets the JIT settle; then the contender's `run()` is called on each unit in order and a pass stops
  * at the end of the corpus, at `--max-mb`, or when `--max-seconds` (for all passes together, checked every 256
- * units) is spent. Up to `--passes` passes (default 3) run while they fit the time cap; the median pass is
- * reported. Throughput counts the UTF-8 bytes of the units processed, newlines included.
+ * units) is spent. Up to `--passes` passes (default 3) run while they fit the time cap (`--budget-seconds`:
+ * a cap that only stops further passes, never cuts one); the median pass is reported. Throughput counts the UTF-8 bytes of the units processed, newlines included.
  * Peak RSS (`getrusage` maxrss) is taken right after timing, before the accuracy pass.
  */
 import fs from 'node:fs';
@@ -31,6 +31,8 @@ const corpusPath = arg('--corpus');
 const unit = arg('--unit', 'line');
 const maxBytes = Number(arg('--max-mb', 'Infinity')) * MB;
 const maxSeconds = Number(arg('--max-seconds', 'Infinity'));
+/** Like --max-seconds, but never cuts a pass short: only decides whether another whole pass starts. */
+const budgetSeconds = Number(arg('--budget-seconds', 'Infinity'));
 const maxPasses = Number(arg('--passes', '3'));
 const withEval = process.argv.includes('--eval');
 if (!CONTENDERS[key]) throw new Error(`worker: unknown tool "${key}"`);
@@ -137,7 +139,7 @@ if (units.length > 0) {
     }
     // Only whole passes over the same units are compared; stop when the next one would not fit the cap.
     if (pDone < units.length && pBytes < maxBytes) break;
-    if (performance.now() - benchStart + ms > deadline) break;
+    if (performance.now() - benchStart + ms > Math.min(deadline, budgetSeconds * 1000)) break;
   }
   const sorted = passes.map((p) => p.mbPerSec).sort((a, b) => a - b);
   const median = sorted[(sorted.length - 1) >> 1];
