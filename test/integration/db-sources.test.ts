@@ -14,6 +14,7 @@ import type * as Mysql from 'mysql2';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { isLeakguardError } from '../../src/core/errors.js';
+import { describeSourceConformance } from '../../src/sources/conformance.js';
 import { redactUrl } from '../../src/sources/db-url.js';
 import { createMysqlSource } from '../../src/sources/mysql/mysql-source.js';
 import { createPostgresSource } from '../../src/sources/postgres/postgres-source.js';
@@ -172,3 +173,68 @@ describe('database sources against unreachable servers', () => {
     expect((err as Error).message).toMatch(/^Cannot connect to PostgreSQL at ".*no_such_user_lg:\*\*\*@/);
   });
 });
+
+// The project-wide Source conformance suite, on a small table per server (sampling mode and full mode).
+for (const [name, url, make] of [
+  ['PostgreSQL', PG_URL, createPostgresSource],
+  ['MariaDB/MySQL', MYSQL_URL, createMysqlSource],
+] as const) {
+  for (const full of [false, true]) {
+    describeSourceConformance(`${name} source (${full ? 'full' : 'sampling'})`, async () => {
+      const isPg = name === 'PostgreSQL';
+      const ns = uniqueName();
+      const adminUrl = url;
+      const exec = isPg ? await pgExec(adminUrl) : await mysqlExec(adminUrl);
+      const q = (n: string) => quoteIdentifier(n, isPg ? '"' : '`');
+      await exec.run(isPg ? `CREATE SCHEMA ${q(ns)}` : `CREATE DATABASE ${q(ns)}`);
+      await exec.run(`CREATE TABLE ${q(ns)}.${q('customers')} (id INT PRIMARY KEY, phone VARCHAR(20), note TEXT)`);
+      await exec.run(
+        `INSERT INTO ${q(ns)}.${q('customers')} (id, phone, note) VALUES ${Array.from({ length: 30 }, (_, i) => `(${i + 1}, '1380013${String(i).padStart(4, '0')}', 'note ${i}')`).join(', ')}`,
+      );
+      await exec.run(`CREATE TABLE ${q(ns)}.${q('log')} (line TEXT)`);
+      await exec.run(`INSERT INTO ${q(ns)}.${q('log')} (line) VALUES ('a'), ('b'), ('c')`);
+      const u = new URL(url);
+      if (isPg) u.searchParams.set('schema', ns);
+      else u.pathname = `/${ns}`;
+      return {
+        source: make(u.toString(), full ? { full: true, rangeRows: 8, batchRows: 3 } : { sampleRows: 10 }),
+        cleanup: async () => {
+          await exec.run(isPg ? `DROP SCHEMA ${q(ns)} CASCADE` : `DROP DATABASE ${q(ns)}`);
+          await exec.end();
+        },
+      };
+    });
+  }
+}
+
+async function pgExec(url: string): Promise<{ run(sql: string): Promise<void>; end(): Promise<void> }> {
+  const { Client } = require('pg') as typeof pg;
+  const c = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  c.on('error', () => undefined);
+  await c.connect().catch((cause: Error) => {
+    throw new Error(
+      `PostgreSQL not reachable at ${redactUrl(url)}: start it or set LEAKGUARD_TEST_PG_URL (${cause.message})`,
+    );
+  });
+  return {
+    run: async (sql) => {
+      await c.query(sql);
+    },
+    end: () => c.end(),
+  };
+}
+
+async function mysqlExec(url: string): Promise<{ run(sql: string): Promise<void>; end(): Promise<void> }> {
+  const mysql = require('mysql2') as typeof Mysql;
+  const c = mysql.createConnection({ uri: url, connectTimeout: 5000 });
+  c.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => c.connect((e) => (e ? reject(e) : resolve()))).catch((cause: Error) => {
+    throw new Error(
+      `MariaDB/MySQL not reachable at ${redactUrl(url)}: start it or set LEAKGUARD_TEST_MYSQL_URL (${cause.message})`,
+    );
+  });
+  return {
+    run: (sql) => new Promise<void>((resolve, reject) => c.query(sql, (e) => (e ? reject(e) : resolve()))),
+    end: () => new Promise<void>((resolve) => c.end(() => resolve())),
+  };
+}

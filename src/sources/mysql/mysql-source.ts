@@ -45,7 +45,8 @@ export const mysqlDialect: SqlDialect = {
   quote: (id) => quoteIdentifier(id, '`'),
   param: () => '?',
   rowValues: false,
-  random: 'RAND()',
+  // RAND(N) is a deterministic sequence for the same scan order (InnoDB scans in clustered-key order).
+  seededOrder: (seed) => ({ order: `RAND(${seed})` }),
   // MySQL has no OFFSET without LIMIT; the manual's idiom is the largest BIGINT UNSIGNED.
   offset: (n) => `LIMIT 18446744073709551615 OFFSET ${n}`,
   text: (e) => `CAST(${e} AS CHAR)`,

@@ -45,10 +45,11 @@ export const postgresDialect: SqlDialect = {
   quote: (id) => quoteIdentifier(id, '"'),
   param: (i) => `$${i}`,
   rowValues: true,
-  random: 'random()',
+  // random() after setseed() is deterministic for the same scan order (synchronize_seqscans is off).
+  seededOrder: (seed) => ({ setup: `SELECT setseed(${(seed / 2 ** 31) * 2 - 1})`, order: 'random()' }),
   offset: (n) => `OFFSET ${n}`,
   text: (e) => `(${e})::text`,
-  tableSample: (p) => `TABLESAMPLE SYSTEM (${p})`,
+  tableSample: (p, seed) => `TABLESAMPLE SYSTEM (${p}) REPEATABLE (${seed})`,
 };
 
 /**

@@ -18,6 +18,9 @@
  *   picked; clusters of 10 are adjacent rows. Neither database has TABLESAMPLE.
  * - **Bigger MySQL/MariaDB tables without an integer key**: `ORDER BY RAND() LIMIT n` anyway — a full scan,
  *   bounded by the statement timeout.
+ * - **Reproducible**: every random choice is seeded from the unit id (and `sampleSeed`), so scanning an unchanged
+ *   table twice reads the same rows and reports the same findings instead of churning the catalog; change
+ *   `sampleSeed` to draw another sample.
  * - **Any strategy that hits the statement timeout** falls back to the first n rows in key order (or physical
  *   order), reported as a `sample-fallback` problem, so a huge table still gets scanned a little.
  */
@@ -63,15 +66,43 @@ export function samplePercent(n: number, estimatedRows: number): number {
 }
 
 /**
- * A uniformly random integer in [lo, hi] (bigint, so 64-bit keys work). Uses `Math.random`: the sample is for
- * discovery, not security.
+ * A seeded pseudo-random generator of floats in [0, 1) (mulberry32): samples are reproducible for a seed, and the
+ * sample is for discovery, not security.
+ *
+ * @example
+ * const rand = seededRandom(42); rand() // 0.6011037519201636 (always, for seed 42)
  */
-export function randomBetween(lo: bigint, hi: bigint): bigint {
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random integer in [lo, hi] (bigint, so 64-bit keys work), drawn from `rand`. */
+export function randomBetween(lo: bigint, hi: bigint, rand: () => number): bigint {
   if (hi <= lo) return lo;
   const span = hi - lo + 1n;
-  if (span <= BigInt(Number.MAX_SAFE_INTEGER)) return lo + BigInt(Math.floor(Math.random() * Number(span)));
+  if (span <= BigInt(Number.MAX_SAFE_INTEGER)) return lo + BigInt(Math.floor(rand() * Number(span)));
   // 96 random bits reduced modulo the span: the bias is below 2^-32 for any 64-bit span.
-  const r = (BigInt(Math.floor(Math.random() * 2 ** 32)) << 32n) | BigInt(Math.floor(Math.random() * 2 ** 32));
-  const wide = (r << 32n) | BigInt(Math.floor(Math.random() * 2 ** 32));
+  const word = () => BigInt(Math.floor(rand() * 2 ** 32));
+  const wide = (((word() << 32n) | word()) << 32n) | word();
   return lo + (wide % span);
+}
+
+/**
+ * The sampling seed of a unit: a 31-bit hash of its id and the user's `sampleSeed`, so each table gets its own
+ * stable sample and a new `sampleSeed` draws a new one.
+ */
+export function unitSeed(unitId: string, sampleSeed: number): number {
+  let h = 0x811c9dc5 ^ sampleSeed;
+  for (let i = 0; i < unitId.length; i++) {
+    h ^= unitId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & 0x7fffffff;
 }

@@ -27,7 +27,7 @@ import { type SqlErrorContext, wrapSqlError } from './errors.js';
 import { compileTableFilter, type TableFilter } from './identifiers.js';
 import { decodeKey, encodeKey, formatKey, keyCompare, rangeLabel, SqlParams } from './keys.js';
 import { ConnectionPool, type SessionInfo } from './pool.js';
-import { chooseSampleStrategy, randomBetween, type SampleStrategy } from './sampling.js';
+import { chooseSampleStrategy, randomBetween, type SampleStrategy, seededRandom, unitSeed } from './sampling.js';
 import type { ColumnInfo, Row, SqlConnection, SqlDriver, SqlQuery, TableInfo } from './types.js';
 import { type FragmentSink, makeFragment, parseJsonLossless, scalarText, walkJson } from './values.js';
 
@@ -53,6 +53,8 @@ export interface SqlSourceOptions {
   retries?: number;
   /** First retry delay; doubles each retry, with jitter (default 200 ms). */
   retryDelayMs?: number;
+  /** Mixed into each unit's sampling seed; change it to draw a different sample (default 0). */
+  sampleSeed?: number;
   /** Tables estimated above this many rows are sampled cheaply (see `sampling.ts`) (default 1,000,000). */
   randomSampleMaxRows?: number;
   /** Tables estimated at most this many rows get an exact `count(*)` in their fingerprint (default 1,000,000). */
@@ -155,6 +157,7 @@ export class SqlSource implements Source {
       retries: nonNegative(options.retries, 3, 'retries'),
       retryDelayMs: nonNegative(options.retryDelayMs, 200, 'retryDelayMs'),
       randomSampleMaxRows: nonNegative(options.randomSampleMaxRows, 1_000_000, 'randomSampleMaxRows'),
+      sampleSeed: nonNegative(options.sampleSeed, 0, 'sampleSeed'),
       exactCountMaxRows: nonNegative(options.exactCountMaxRows, 1_000_000, 'exactCountMaxRows'),
       maxConnections: positive(options.maxConnections, 4, 'maxConnections'),
       schemas: options.schemas,
@@ -191,6 +194,7 @@ export class SqlSource implements Source {
 
   /** Plan units: one per table when sampling; key ranges (or one unit per keyless table) when `full`. */
   async *units(signal?: AbortSignal): AsyncIterable<Unit> {
+    signal?.throwIfAborted();
     const tables = await this.tables(signal);
     for (const t of tables) {
       signal?.throwIfAborted();
@@ -206,6 +210,15 @@ export class SqlSource implements Source {
    * @throws {TypeError} when the unit was not planned by a source of this database.
    */
   async *read(unit: Unit, signal?: AbortSignal): AsyncIterable<Fragment | Problem> {
+    signal?.throwIfAborted();
+    // Nothing comes out after an abort, not even the rest of a batch already fetched.
+    for await (const item of this.#read(unit, signal)) {
+      signal?.throwIfAborted();
+      yield item;
+    }
+  }
+
+  async *#read(unit: Unit, signal?: AbortSignal): AsyncIterable<Fragment | Problem> {
     const p = this.#parseUnit(unit);
     const label = `${p.schema}.${p.table}`;
     const info = await this.#findTable(
@@ -235,7 +248,7 @@ export class SqlSource implements Source {
       }
     }
     if (p.mode === 'sample') {
-      yield* this.#readSample(t, p.rows, signal);
+      yield* this.#readSample(t, p.rows, unitSeed(unit.id, this.#o.sampleSeed), signal);
       return;
     }
     if (
@@ -485,7 +498,7 @@ export class SqlSource implements Source {
 
   // ─── reading ──────────────────────────────────────────────────────────────
 
-  async *#readSample(t: Prepared, n: number, signal?: AbortSignal): AsyncIterable<Fragment | Problem> {
+  async *#readSample(t: Prepared, n: number, seed: number, signal?: AbortSignal): AsyncIterable<Fragment | Problem> {
     const ctx: SqlErrorContext = {
       source: this.display,
       action: 'read',
@@ -497,7 +510,7 @@ export class SqlSource implements Source {
     let rows: Row[];
     let fallback: Problem | undefined;
     try {
-      rows = await this.#retrying(ctx, signal, (q) => this.#sample(q, t, n, strategy));
+      rows = await this.#retrying(ctx, signal, (q) => this.#sample(q, t, n, seed, strategy));
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       if (this.#classOf(e) !== 'timeout') throw e;
@@ -506,31 +519,31 @@ export class SqlSource implements Source {
         message: `Random sample of "${t.label}" timed out after ${this.#o.statementTimeoutMs} ms: read the first ${n} rows instead`,
         loc: {},
       };
-      rows = await this.#retrying(ctx, signal, (q) => this.#sample(q, t, n, { kind: 'first' }));
+      rows = await this.#retrying(ctx, signal, (q) => this.#sample(q, t, n, seed, { kind: 'first' }));
     }
     if (fallback) yield fallback;
     const state = new RowState();
     for (let i = 0; i < rows.length; i++) yield* this.#convert(t, rows[i]!, i + 1, state);
   }
 
-  async #sample(q: SqlQuery, t: Prepared, n: number, s: SampleStrategy): Promise<Row[]> {
+  async #sample(q: SqlQuery, t: Prepared, n: number, seed: number, s: SampleStrategy): Promise<Row[]> {
     const d = this.#driver.dialect;
     const head = `SELECT ${t.select} FROM ${t.from}`;
+    const random = d.seededOrder(seed, t.keyRefs);
     switch (s.kind) {
       case 'random':
-        return q.query(`${head} ORDER BY ${d.random} LIMIT ${n}`);
+        if (random.setup) await q.query(random.setup);
+        return q.query(`${head} ORDER BY ${random.order} LIMIT ${n}`);
       case 'first':
         return q.query(`${head}${t.keyRefs.length > 0 ? ` ORDER BY ${t.keyRefs.join(', ')}` : ''} LIMIT ${n}`);
       case 'tablesample': {
         let percent = s.percent;
         for (;;) {
-          const rows = await q.query(
-            `SELECT ${t.select} FROM ${t.from} ${d.tableSample!(percent)} ORDER BY ${d.random} LIMIT ${n}`,
-          );
-          if (rows.length >= n || percent >= 100) return rows;
-          const next = Math.min(100, percent * 10);
-          if (next === percent || percent > s.percent) return rows;
-          percent = next;
+          if (random.setup) await q.query(random.setup);
+          const rows = await q.query(`${head} ${d.tableSample!(percent, seed)} ORDER BY ${random.order} LIMIT ${n}`);
+          // A stale estimate returns too few rows: raise the percentage tenfold, once.
+          if (rows.length >= n || percent >= 100 || percent > s.percent) return rows;
+          percent = Math.min(100, percent * 10);
         }
       }
       case 'probe': {
@@ -542,11 +555,12 @@ export class SqlSource implements Source {
         if (lo === null || lo === undefined || hi === null || hi === undefined) return [];
         const min = BigInt(String(lo));
         const max = BigInt(String(hi));
+        const rand = seededRandom(seed);
         const seen = new Set<string>();
         const out: Row[] = [];
         for (let i = 0; i < s.probes * 2 && out.length < n; i++) {
           const params = new SqlParams(d);
-          const at = params.add(randomBetween(min, max));
+          const at = params.add(randomBetween(min, max, rand));
           const rows = await q.query(
             `${head} WHERE ${t.keyRefs[0]} >= ${at} ORDER BY ${t.keyRefs.join(', ')} LIMIT ${s.perProbe}`,
             params.values,

@@ -130,14 +130,18 @@ export interface SqlDialect {
   param(index: number): string;
   /** Whether `(a, b) > (x, y)` row comparisons are supported and use the index. */
   readonly rowValues: boolean;
-  /** The random function: `random()`, `RAND()`. */
-  readonly random: string;
+  /**
+   * A seeded random order: the same seed over the same table gives the same sample, so repeated scans of an
+   * unchanged table report the same findings. `setup` runs first in the same transaction (PostgreSQL `setseed`).
+   * `seed` is a non-negative 31-bit integer; `keyRefs` are the qualified key columns (may be empty).
+   */
+  seededOrder(seed: number, keyRefs: readonly string[]): { setup?: string; order: string };
   /** A clause that skips `n` rows without limiting (`OFFSET n`, `LIMIT -1 OFFSET n`). */
   offset(n: number): string;
   /** An expression yielding the text of `expr` (for `max(updated_at)`). */
   text(expr: string): string;
-  /** The `TABLESAMPLE` clause reading about `percent` % of pages, where the database has one. */
-  tableSample?(percent: number): string;
+  /** The `TABLESAMPLE` clause reading about `percent` % of pages, repeatable with `seed`, where the database has one. */
+  tableSample?(percent: number, seed: number): string;
 }
 
 /** A database driver: connections, introspection and error classification. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLeakguardError } from '../../core/errors.js';
+import { describeSourceConformance } from '../conformance.js';
 import { type Fragment, isProblem, type Problem, type Unit } from '../source.js';
 import { describeSqlSourceSuite } from '../sql/__fixtures__/shared-suite.js';
 import { quoteIdentifier } from '../sql/identifiers.js';
@@ -56,6 +57,27 @@ describeSqlSourceSuite({
     };
   },
 });
+
+function conformanceDb(): string {
+  const path = join(tempDir(), 'conformance.db');
+  const db = new Database(path);
+  db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, phone TEXT, profile JSON);
+    CREATE TABLE notes (body TEXT);`);
+  const ins = db.prepare('INSERT INTO customers (name, phone, profile) VALUES (?, ?, ?)');
+  for (let i = 0; i < 40; i++)
+    ins.run(`name ${i}`, `1380013${String(i).padStart(4, '0')}`, JSON.stringify({ city: `c${i}` }));
+  for (let i = 0; i < 30; i++) db.prepare('INSERT INTO notes (body) VALUES (?)').run(`note ${i}`);
+  db.close();
+  return path;
+}
+
+describeSourceConformance('SQLite source (sampling)', async () => ({
+  source: createSqliteSource(`sqlite:${conformanceDb()}`, { sampleRows: 10 }),
+}));
+
+describeSourceConformance('SQLite source (full, key ranges)', async () => ({
+  source: createSqliteSource(`sqlite:${conformanceDb()}`, { full: true, rangeRows: 7, batchRows: 3 }),
+}));
 
 async function collect(it: AsyncIterable<Fragment | Problem>): Promise<Array<Fragment | Problem>> {
   const out: Array<Fragment | Problem> = [];

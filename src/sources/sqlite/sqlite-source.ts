@@ -40,10 +40,34 @@ export const sqliteDialect: SqlDialect = {
   quote: (id) => quoteIdentifier(id, '"'),
   param: () => '?',
   rowValues: true,
-  random: 'random()',
+  // SQLite's random() cannot be seeded: rank rows by a keyed hash of their key (a function each connection
+  // registers); a table without any key falls back to random().
+  seededOrder: (seed, keyRefs) => ({
+    order: keyRefs.length > 0 ? `${RANK_FUNCTION}(${seed}, ${keyRefs.join(', ')})` : 'random()',
+  }),
   offset: (n) => `LIMIT -1 OFFSET ${n}`,
   text: (e) => `CAST(${e} AS TEXT)`,
 };
+
+/** The name of the hash-rank function registered on every connection. */
+const RANK_FUNCTION = 'leakguard_rank';
+
+/** FNV-1a (32 bit) over the seed and the key values: a stable pseudo-random rank. */
+function rank(seed: unknown, ...key: unknown[]): number {
+  let h = 0x811c9dc5 ^ Number(seed);
+  const text = key.map((k) => (k instanceof Uint8Array ? Buffer.from(k).toString('hex') : String(k))).join('\u0000');
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // A final avalanche (murmur3 fmix32) so keys differing in the last character spread over the whole range.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 /** Rows between deadline checks. */
 const CHECK_EVERY = 256;
@@ -187,6 +211,7 @@ export class SqliteDriver implements SqlDriver {
     try {
       db.pragma('query_only = ON');
       db.pragma('trusted_schema = OFF');
+      db.function(RANK_FUNCTION, { deterministic: true, varargs: true, safeIntegers: true }, rank);
       // Reading the schema proves the file is a database (opening does not read it).
       db.prepare('SELECT count(*) FROM sqlite_schema').get();
     } catch (e) {
