@@ -88,18 +88,16 @@ CREATE INDEX lg_changes_run ON lg_changes (run_id);
  * await migrate(db, 'catalog', CATALOG_MIGRATIONS);
  */
 export async function migrate(db: SqlDb, module: string, migrations: readonly Migration[]): Promise<number> {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS lg_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))',
-  );
-  let applied = 0;
-  for (const m of migrations) {
-    await db.tx(async (t) => {
-      if (t.dialect === 'postgres') await t.exec('LOCK TABLE lg_migrations IN EXCLUSIVE MODE');
+  const ledger =
+    'CREATE TABLE IF NOT EXISTS lg_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))';
+  const apply = async (t: SqlDb): Promise<number> => {
+    let applied = 0;
+    for (const m of migrations) {
       const done = await t.get('SELECT version FROM lg_migrations WHERE module = ? AND version = ?', [
         module,
         m.version,
       ]);
-      if (done) return;
+      if (done) continue;
       await t.exec(m.sql.replaceAll('{{id}}', ID[t.dialect]));
       await t.run('INSERT INTO lg_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)', [
         module,
@@ -108,7 +106,20 @@ export async function migrate(db: SqlDb, module: string, migrations: readonly Mi
         new Date().toISOString(),
       ]);
       applied++;
+    }
+    return applied;
+  };
+  if (db.dialect === 'postgres') {
+    // One transaction under an advisory lock: concurrent starters (several workers) wait, then see the ledger.
+    return db.tx(async (t) => {
+      await t.get('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+      await t.exec(ledger);
+      return apply(t);
     });
   }
-  return applied;
+  await db.exec(ledger);
+  return db.tx(apply);
 }
+
+/** Advisory lock key for migrations (arbitrary constant: "lgmigr" in ASCII). */
+const MIGRATION_LOCK = 0x6c676d69;
