@@ -22,6 +22,33 @@ import { vinCheckChar } from '../detect/validators/vin.js';
 import type { Rng } from './rng.js';
 import type { GeneratorTable, SynthOptions } from './types.js';
 
+// Shapes used to read `like` values and to check options: anchored, bounded, linear-time. Sources: reference
+// §1 (resident IDs), §3 (BINs), §4 (USCC), §5 (documents), §8.5 (VIN).
+/** An address code such as `110105`; not 5 or 7 digits. */
+const SIX_DIGITS = /^[0-9]{6}$/;
+/** An 18-character GB 11643 number such as `11010519491231002X` (`x` too); not the 15-digit form. */
+const ID18 = /^[0-9]{17}[0-9Xx]$/;
+/** An 18-character GB 11643 number in canonical upper case, such as `11010519491231002X`. */
+const ID18_UPPER = /^[0-9]{17}[0-9X]$/;
+/** A legacy 15-digit number such as `110105491231002`; not 14 or 16 digits. */
+const ID15 = /^[0-9]{15}$/;
+/** Everything but digits, stripped to read phone and card digits (`+86 138-1234` → `861381234`). */
+const NON_DIGITS = /[^0-9]/g;
+/** A BIN such as `622202`: 1–18 digits, no separators. */
+const BIN_DIGITS = /^[0-9]{1,18}$/;
+/** Two USCC prefix characters such as `91` or `N1`; not lower case. */
+const ORG_TYPE = /^[0-9A-Z]{2}$/;
+/** A world manufacturer identifier such as `LSV`: three VIN characters, no I/O/Q. */
+const WMI = /^[0-9A-HJ-NPR-Z]{3}$/;
+/** The 2012–2017 passport form `E12345678`; not `EA1234567`. */
+const PASSPORT_E8 = /^E[0-9]{8}$/;
+/** The pre-2012 passport form `G12345678`. */
+const PASSPORT_G = /^G[0-9]{8}$/;
+/** Two leading letters, as in a two-letter HKID `AB987654(3)`. */
+const TWO_LETTERS = /^[A-Za-z]{2}/;
+/** Three leading letters, as in a 2017 foreign permanent-resident ID `USA110090010112`. */
+const THREE_LETTERS = /^[A-Za-z]{3}/;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
 
@@ -149,7 +176,7 @@ function sequence(rng: Rng, sex: 'male' | 'female' | undefined): string {
  */
 export function generateResidentId(rng: Rng, options: ResidentIdOptions = {}): string {
   const region = options.region ?? rng.pick(knownRegionCodes());
-  if (!/^[0-9]{6}$/.test(region)) throw new RangeError('generateResidentId: region must be six digits');
+  if (!SIX_DIGITS.test(region)) throw new RangeError('generateResidentId: region must be six digits');
   const birth = options.birthDate ?? randomDate(rng, 1940, options.legacy ? 1999 : 9999);
   const seq = sequence(rng, options.sex);
   if (options.legacy) {
@@ -269,10 +296,10 @@ export function generateForeignPrId(rng: Rng, options: ForeignPrIdOptions = {}):
 /** Reads region, birth date and sex from a resident-ID-like value (18 or 15 characters), or `null`. */
 function parseIdLike(like: string): { region: string; year: number; sexDigit: number; legacy: boolean } | null {
   const s = significant(like);
-  if (/^[0-9]{17}[0-9Xx]$/.test(s)) {
+  if (ID18.test(s)) {
     return { region: s.slice(0, 6), year: Number(s.slice(6, 10)), sexDigit: Number(s[16]), legacy: false };
   }
-  if (/^[0-9]{15}$/.test(s)) {
+  if (ID15.test(s)) {
     return { region: s.slice(0, 6), year: 1900 + Number(s.slice(6, 8)), sexDigit: Number(s[14]), legacy: true };
   }
   return null;
@@ -345,7 +372,7 @@ export function generateMobile(rng: Rng, options: { prefix?: string } = {}): str
 function mobileLike(rng: Rng, options?: SynthOptions): string {
   const like = options?.like;
   if (like === undefined) return generateMobile(rng);
-  const s = significant(like).replace(/[^0-9]/g, '');
+  const s = significant(like).replace(NON_DIGITS, '');
   const core = s.length >= 11 ? s.slice(-11) : '';
   const prefix = core.slice(0, 3);
   const keep = keeps(options, 'carrier') && CN_MOBILE_PREFIXES.includes(prefix);
@@ -370,7 +397,7 @@ export function generateLandline(rng: Rng, options: { areaCode?: string } = {}):
 function landlineLike(rng: Rng, options?: SynthOptions): string {
   const like = options?.like;
   if (like === undefined) return generateLandline(rng);
-  const s = significant(like).replace(/[^0-9]/g, '');
+  const s = significant(like).replace(NON_DIGITS, '');
   const area = areaCodes().find((a) => s.startsWith(a.code) && a.lengths.includes(s.length - a.code.length));
   const value = generateLandline(rng, keeps(options, 'areaCode') && area !== undefined ? { areaCode: area.code } : {});
   // Keep the original's layout only when the digit counts agree (same area-code and local lengths).
@@ -400,7 +427,7 @@ export function generateBankCard(rng: Rng, options: { bin?: string; length?: num
     length ??= entry.length;
   }
   length ??= 19;
-  if (!/^[0-9]{1,18}$/.test(bin) || length < 16 || length > 19 || bin.length >= length) {
+  if (!BIN_DIGITS.test(bin) || length < 16 || length > 19 || bin.length >= length) {
     throw new RangeError('generateBankCard: bin must be digits shorter than a length of 16-19');
   }
   const payload = bin + digits(rng, length - bin.length - 1);
@@ -410,7 +437,7 @@ export function generateBankCard(rng: Rng, options: { bin?: string; length?: num
 function bankCardLike(rng: Rng, options?: SynthOptions): string {
   const like = options?.like;
   if (like === undefined) return generateBankCard(rng);
-  const s = significant(like).replace(/[^0-9]/g, '');
+  const s = significant(like).replace(NON_DIGITS, '');
   const ok = s.length >= 16 && s.length <= 19;
   const value =
     ok && keeps(options, 'bin')
@@ -464,7 +491,7 @@ const ORG_TYPES: readonly string[] = [
 export function generateUscc(rng: Rng, options: { orgType?: string; region?: string } = {}): string {
   const orgType = options.orgType ?? rng.pick(ORG_TYPES);
   if (orgType.length !== 2) throw new RangeError('generateUscc: orgType must be two characters');
-  if (options.region !== undefined && !/^[0-9]{6}$/.test(options.region)) {
+  if (options.region !== undefined && !SIX_DIGITS.test(options.region)) {
     throw new RangeError('generateUscc: region must be six digits');
   }
   for (;;) {
@@ -485,7 +512,7 @@ function regionForUscc(rng: Rng): string {
 }
 
 function looksLikeResidentId(code: string): boolean {
-  return /^[0-9]{17}[0-9X]$/.test(code) && provinceCodeAt(code, 0) >= 0 && isMod112Valid(code);
+  return ID18_UPPER.test(code) && provinceCodeAt(code, 0) >= 0 && isMod112Valid(code);
 }
 
 function usccLike(rng: Rng, options?: SynthOptions): string {
@@ -493,8 +520,8 @@ function usccLike(rng: Rng, options?: SynthOptions): string {
   if (like === undefined) return generateUscc(rng);
   const s = significant(like).toUpperCase();
   const o: { orgType?: string; region?: string } = {};
-  if (s.length === 18 && keeps(options, 'orgType') && /^[0-9A-Z]{2}$/.test(s.slice(0, 2))) o.orgType = s.slice(0, 2);
-  if (s.length === 18 && keeps(options, 'region') && /^[0-9]{6}$/.test(s.slice(2, 8))) o.region = s.slice(2, 8);
+  if (s.length === 18 && keeps(options, 'orgType') && ORG_TYPE.test(s.slice(0, 2))) o.orgType = s.slice(0, 2);
+  if (s.length === 18 && keeps(options, 'region') && SIX_DIGITS.test(s.slice(2, 8))) o.region = s.slice(2, 8);
   return inLayoutOf(like, generateUscc(rng, o));
 }
 
@@ -634,7 +661,7 @@ const VIN_CHARS = '0123456789ABCDEFGHJKLMNPRSTUVWXYZ';
  */
 export function generateVin(rng: Rng, options: { wmi?: string } = {}): string {
   const wmi = options.wmi ?? rng.pick(CN_WMIS);
-  if (!/^[0-9A-HJ-NPR-Z]{3}$/.test(wmi)) throw new RangeError('generateVin: wmi must be three VIN characters');
+  if (!WMI.test(wmi)) throw new RangeError('generateVin: wmi must be three VIN characters');
   const raw = `${wmi}${chars(rng, VIN_CHARS, 5)}0${YEAR_CODES[rng.int(YEAR_CODES.length)]}${chars(rng, VIN_CHARS, 1)}${digits(rng, 6)}`;
   return raw.slice(0, 8) + vinCheckChar(raw) + raw.slice(9);
 }
@@ -644,7 +671,7 @@ function vinLike(rng: Rng, options?: SynthOptions): string {
   if (like === undefined) return generateVin(rng);
   const s = significant(like).toUpperCase();
   const wmi = s.slice(0, 3);
-  const keep = keeps(options, 'wmi') && /^[0-9A-HJ-NPR-Z]{3}$/.test(wmi);
+  const keep = keeps(options, 'wmi') && WMI.test(wmi);
   return inLayoutOf(like, generateVin(rng, keep ? { wmi } : {}));
 }
 
@@ -667,7 +694,7 @@ export const cnGenerators: GeneratorTable = {
   CN_USCC: usccLike,
   CN_PASSPORT: (rng, options) => {
     const s = options?.like === undefined ? '' : significant(options.like).toUpperCase();
-    const kind = /^E[0-9]{8}$/.test(s) ? 'E8' : /^G[0-9]{8}$/.test(s) ? 'G' : 'EA';
+    const kind = PASSPORT_E8.test(s) ? 'E8' : PASSPORT_G.test(s) ? 'G' : 'EA';
     return inLayoutOf(options?.like, generatePassport(rng, { kind }));
   },
   CN_HK_MACAU_PERMIT: (rng, options) => {
@@ -678,7 +705,7 @@ export const cnGenerators: GeneratorTable = {
   CN_TAIWAN_PERMIT: (rng, options) => inLayoutOf(options?.like, generateTaiwanPermit(rng)),
   HK_ID: (rng, options) => {
     const s = options?.like === undefined ? '' : significant(options.like);
-    return inLayoutOf(options?.like, generateHkId(rng, { twoLetters: /^[A-Za-z]{2}/.test(s) }));
+    return inLayoutOf(options?.like, generateHkId(rng, { twoLetters: TWO_LETTERS.test(s) }));
   },
   TW_NATIONAL_ID: (rng, options) => {
     const s = options?.like === undefined ? '' : significant(options.like);
@@ -688,7 +715,7 @@ export const cnGenerators: GeneratorTable = {
   },
   CN_FOREIGN_PR_ID: (rng, options) => {
     const s = options?.like === undefined ? '' : significant(options.like);
-    return inLayoutOf(options?.like, generateForeignPrId(rng, { form: /^[A-Za-z]{3}/.test(s) ? 2017 : 2023 }));
+    return inLayoutOf(options?.like, generateForeignPrId(rng, { form: THREE_LETTERS.test(s) ? 2017 : 2023 }));
   },
   CN_LICENSE_PLATE: plateLike,
   VIN: vinLike,

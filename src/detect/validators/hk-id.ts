@@ -62,7 +62,11 @@ export function hkIdCheckChar(body: string): string {
   return v === 10 ? 'A' : String(v);
 }
 
-/** `A123456(3)`, `A1234563`, `AB987654(3)`: letters, six digits, check with or without parentheses. */
+/**
+ * `A123456(3)`, `A1234563`, `AB987654(3)`: one or two letters, six digits, the check with or without brackets.
+ * Source: reference §5.5 pattern. Deliberately not matched: lower-case letters, three letters, other brackets,
+ * a space before the bracket.
+ */
 const HKID = /^([A-Z]{1,2})([0-9]{6})(?:\(([0-9A])\)|([0-9A]))$/;
 
 /**
@@ -73,7 +77,6 @@ const HKID = /^([A-Z]{1,2})([0-9]{6})(?:\(([0-9A])\)|([0-9A]))$/;
  * isHkIdValid('K034169(1)') // false
  */
 export function isHkIdValid(value: string): boolean {
-  // Example: 'AB987654(3)'. Source: reference §5.5 pattern. Does not match lower-case prefixes or other brackets.
   const m = HKID.exec(value);
   if (m === null) return false;
   const letters = (m[1] as string).length as 1 | 2;
