@@ -17,7 +17,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import { githubTokenChecksum } from '../detect/recognizers/intl/secret-token.js';
 import { encodeBase58Check } from '../detect/validators/base58check.js';
 import { encodeSegwitAddress } from '../detect/validators/bech32.js';
-import { toChecksumAddress } from '../detect/validators/eip55.js';
+import { eip55Status, toChecksumAddress } from '../detect/validators/eip55.js';
 import { bbanLayout, IBAN_COUNTRY_CODES, ibanCheckDigits } from '../detect/validators/iban.js';
 import { luhnCheckDigit } from '../detect/validators/luhn.js';
 import { isSsnValid } from '../detect/validators/ssn.js';
@@ -423,10 +423,11 @@ function generateCrypto(rng: Rng, options?: SynthOptions): string {
     case 'p2tr':
       return encodeSegwitAddress('bc', 1, randomBytes(rng, 32));
     default: {
-      let hex: string;
-      do hex = randomString(rng, HEX, 40);
-      while (!/[a-f]/.test(hex));
-      return toChecksumAddress(hex);
+      // Redraw until the checksummed form is mixed case (a single-case address carries no checksum).
+      for (;;) {
+        const address = toChecksumAddress(randomString(rng, HEX, 40));
+        if (eip55Status(address, 2) === 'valid') return address;
+      }
     }
   }
 }

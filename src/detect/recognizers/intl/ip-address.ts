@@ -213,7 +213,10 @@ function matchIpv6(text: string, start: number, ctx: MatchContext): void {
     let z = stop + 1;
     while (z < stop + 1 + MAX_ZONE && isZoneChar(text.charCodeAt(z))) z++;
     if (z > stop + 1) stop = z;
-  } else if (isWordCode(after) || (after === 58 && hexValue(text.charCodeAt(stop + 1)) >= 0)) {
+  } else if (
+    isWordCode(after) ||
+    (after === 58 && (hexValue(text.charCodeAt(stop + 1)) >= 0 || text.charCodeAt(stop + 1) === 58))
+  ) {
     return;
   } else if (after === 46 && isDigitCode(text.charCodeAt(stop + 1))) {
     return;

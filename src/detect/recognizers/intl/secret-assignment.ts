@@ -125,7 +125,6 @@ function endsValue(c: number): boolean {
     c <= 32 ||
     c === 44 ||
     c === 59 ||
-    c === 38 ||
     c === 41 ||
     c === 93 ||
     c === 125 ||
@@ -138,6 +137,14 @@ function endsValue(c: number): boolean {
     c === 0x3001 ||
     c === 0x3002
   );
+}
+
+/** Whether `&` at `i` starts the next query parameter (`&user=`), which ends a value in a URL. */
+function nextQueryParam(text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 38) return false;
+  let k = i + 1;
+  while (k < i + 33 && isWordCode(text.charCodeAt(k))) k++;
+  return k > i + 1 && text.charCodeAt(k) === 61;
 }
 
 /** Offset just after the assignment operator following the key, or -1. */
@@ -177,7 +184,7 @@ function match(text: string, pos: number, ctx: MatchContext): void {
     start = i;
     end = start;
     const limit = Math.min(text.length, start + MAX_VALUE);
-    while (end < limit && !endsValue(text.charCodeAt(end))) end++;
+    while (end < limit && !endsValue(text.charCodeAt(end)) && !nextQueryParam(text, end)) end++;
     if (end === limit && !endsValue(text.charCodeAt(end))) return;
     // A trailing full stop ends a sentence, not the password.
     while (end > start && text.charCodeAt(end - 1) === 46) end--;
@@ -185,9 +192,8 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   const n = end - start;
   if (n < 4) return;
   const first = text.charCodeAt(start);
-  if (first === 36 || first === 37 || first === 123 || first === 60 || first === 91) {
-    if (TEMPLATE.test(text.slice(start, Math.min(end, start + 80)))) return;
-  }
+  // Brackets open templates and structures (`[REDACTED]`, `<password>`, `{{x}}`, `(…)`), not passwords.
+  if (first === 91 || first === 60 || first === 123 || first === 40) return;
   const value = text.slice(start, end);
   if (TEMPLATE.test(value) || PLACEHOLDERS.has(value.toLowerCase())) return;
   if (!quoted) {
@@ -222,7 +228,7 @@ function match(text: string, pos: number, ctx: MatchContext): void {
     if (n < 16 || !looksRandom(text, start, end)) return;
     score = 0.9;
   }
-  if (ctx.context(pos, end, NEGATIVE) === -1) score -= 0.4;
+  if (ctx.context(pos, end, NEGATIVE) === -1) score -= 0.45;
   ctx.emit({ type: 'SECRET', start, end, score, recognizer: ID, attrs: { kind: password ? 'password' : 'key' } });
 }
 
