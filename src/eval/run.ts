@@ -131,6 +131,43 @@ function maskedWindow(text: string, regions: readonly Region[], focus: Region, r
   return out.replace(/\r?\n/g, '⏎');
 }
 
+/**
+ * Up to `n` errors per type, spread over kinds, reasons, written forms and categories (round robin over those
+ * groups, in set order within a group), so a handful of examples shows the different failure modes.
+ */
+function pickVaried(errors: readonly ScoreError[], n: number): ScoreError[] {
+  if (n <= 0) return [];
+  const byType = new Map<string, Map<string, ScoreError[]>>();
+  for (const e of errors) {
+    let groups = byType.get(e.type);
+    if (groups === undefined) {
+      groups = new Map();
+      byType.set(e.type, groups);
+    }
+    const key = `${e.kind}/${e.reason}/${e.form ?? ''}/${e.category}`;
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [e]);
+    else list.push(e);
+  }
+  const out: ScoreError[] = [];
+  for (const groups of byType.values()) {
+    const lists = [...groups.values()];
+    let taken = 0;
+    for (let round = 0; taken < n; round++) {
+      let any = false;
+      for (const list of lists) {
+        const e = list[round];
+        if (e === undefined) continue;
+        any = true;
+        out.push(e);
+        if (++taken >= n) break;
+      }
+      if (!any) break;
+    }
+  }
+  return out;
+}
+
 function pct(x: number): string {
   return x.toFixed(4);
 }
@@ -167,7 +204,7 @@ export function evaluate(
   const detectMs = performance.now() - t0;
   const predict = (_text: string, c: ScoreCase): readonly ScoreSpan[] => predictions.get(c.id) ?? [];
   const maxErrors = Math.max(options.showErrors ?? 0, 0);
-  const report = scoreFindings(cases, predict, { maxErrorsPerType: maxErrors });
+  const report = scoreFindings(cases, predict, { maxErrorsPerType: maxErrors > 0 ? Number.POSITIVE_INFINITY : 0 });
 
   const failed: string[] = [];
   const rows: EvalRow[] = [];
@@ -238,7 +275,7 @@ export function evaluate(
 
   const byId = new Map(cases.map((c) => [c.id, c]));
   const errors: EvalErrorExample[] = [];
-  for (const e of report.errors) {
+  for (const e of pickVaried(report.errors, maxErrors)) {
     const c = byId.get(e.caseId)!;
     const regions: Region[] = [
       ...c.spans,
