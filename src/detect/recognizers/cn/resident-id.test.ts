@@ -56,6 +56,13 @@ describe('cn.resident-id', () => {
     expect(findingsOf(r, '身份证：440306201501010037')[0]?.attrs?.usage).toBeUndefined();
   });
 
+  it('residentIdRecognizer rejects a birth date of tomorrow', () => {
+    const t = new Date(Date.now() + 8 * 3600_000 + 86_400_000);
+    const d = `${t.getUTCFullYear()}${String(t.getUTCMonth() + 1).padStart(2, '0')}${String(t.getUTCDate()).padStart(2, '0')}`;
+    const body = `310104${d}001`;
+    expect(spans(r, `身份证 ${body}${mod112CheckChar(body)}`)).toEqual([]);
+  });
+
   it('residentIdRecognizer rejects wrong check characters, impossible dates and unused provinces', () => {
     for (const bad of [
       '110105194912310021', // check should be X
@@ -65,7 +72,7 @@ describe('cn.resident-id', () => {
       '990105194912310021',
       '100105194912310021',
       '110105194902300021',
-      '110105203001010012', // future
+      '110105209901010012', // future (valid check)
       '110005194912310024', // prefecture 00
     ]) {
       expect(spans(r, `身份证 ${bad}`), bad).toEqual([]);
