@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateForeignPrId } from '../../../synth/cn.js';
 import { createSeededRng } from '../../../synth/rng.js';
+import { ageBand, ageOn, todayKey } from '../../validators/cn-date.js';
 import { embedded, findingsOf, replaceAt, spans } from './__fixtures__/embed.js';
 import { foreignPrIdRecognizer as r } from './foreign-pr-id.js';
 import { residentIdRecognizer } from './resident-id.js';
@@ -10,7 +11,11 @@ describe('cn.foreign-pr-id', () => {
   it('foreignPrIdRecognizer finds the 2023 form with or without a label', () => {
     expect(spans(r, '911840199001010018')).toEqual([['CN_FOREIGN_PR_ID', 0, 18]]);
     expect(spans(r, '永久居留身份证号码：911440201803030027。')).toEqual([['CN_FOREIGN_PR_ID', 10, 28]]);
-    expect(findingsOf(r, '911840199001010018')[0]?.attrs).toEqual({ form: 2023, ageBand: '30-44', sex: 'male' });
+    expect(findingsOf(r, '911840199001010018')[0]?.attrs).toEqual({
+      form: 2023,
+      ageBand: ageBand(ageOn(1990, 1, 1, todayKey())),
+      sex: 'male',
+    });
     expect(findingsOf(r, '证件号 911840199001010018')[0]!.score).toBeGreaterThan(
       findingsOf(r, '911840199001010018')[0]!.score,
     );

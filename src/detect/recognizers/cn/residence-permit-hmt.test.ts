@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateResidencePermit } from '../../../synth/cn.js';
 import { createSeededRng } from '../../../synth/rng.js';
+import { ageBand, ageOn, todayKey } from '../../validators/cn-date.js';
 import { embedded, findingsOf, replaceAt, spans } from './__fixtures__/embed.js';
 import { residencePermitHmtRecognizer as r } from './residence-permit-hmt.js';
 import { residentIdRecognizer } from './resident-id.js';
@@ -9,7 +10,11 @@ import { residentIdRecognizer } from './resident-id.js';
 describe('cn.residence-permit-hmt', () => {
   it('residencePermitHmtRecognizer finds the three origins with attrs', () => {
     expect(spans(r, '居住证号码：810000199001010019')).toEqual([['CN_RESIDENCE_PERMIT_HMT', 6, 24]]);
-    expect(findingsOf(r, '810000199001010019')[0]?.attrs).toEqual({ origin: 'HK', ageBand: '30-44', sex: 'male' });
+    expect(findingsOf(r, '810000199001010019')[0]?.attrs).toEqual({
+      origin: 'HK',
+      ageBand: ageBand(ageOn(1990, 1, 1, todayKey())),
+      sex: 'male',
+    });
     expect(findingsOf(r, '820000201205200027')[0]?.attrs).toMatchObject({ origin: 'MO', sex: 'female' });
     expect(findingsOf(r, '{"no":"830000197912310033"}')[0]).toMatchObject({ start: 7, end: 25, subject: 'person' });
   });
