@@ -21,6 +21,8 @@ describe('phoneRecognizer', () => {
     expect(found('tel:+81-90-1234-5678')).toEqual([['+81-90-1234-5678', 4, 20]]);
     expect(found('UK +44 (0)20 7946 0958')).toEqual([['+44 (0)20 7946 0958', 3, 22]]);
     expect(found('电话＋８５２　９１２３　４５６７')).toEqual([['＋８５２　９１２３　４５６７', 2, 16]]);
+    expect(found('(+44) 20 7946 0958')).toEqual([['(+44) 20 7946 0958', 0, 18]]);
+    expect(found('(call +44 20 7946 0958)')).toEqual([['+44 20 7946 0958', 6, 22]]);
   });
 
   it('phoneRecognizer finds 00-prefixed international numbers', () => {

@@ -179,7 +179,19 @@ function matchPlus(text: string, pos: number, ctx: MatchContext): void {
   const { end, digits } = span;
   if (digits.length < 7 || glued(text, end)) return;
   if (!callingCodeGate(digits)) return;
-  emitParsed(pos, end, `+${digits}`, undefined, 0.85, ctx);
+  // `(+44) 20 …`: the opening parenthesis belongs to the number when its closing one is inside.
+  let start = pos;
+  if (prev === 40) {
+    for (let k = pos + 1; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 40) break;
+      if (c === 41) {
+        start = pos - 1;
+        break;
+      }
+    }
+  }
+  emitParsed(start, end, `+${digits}`, undefined, 0.85, ctx);
 }
 
 /** `(415) 555-2671` — US/NANP national format. */

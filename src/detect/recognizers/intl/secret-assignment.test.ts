@@ -55,6 +55,8 @@ describe('secretAssignmentRecognizer', () => {
       'enter your password: please',
       '密码：******',
       '密码：888888',
+      'pwd: /home/user',
+      'PWD=~/projects/app',
     ]) {
       expect(found(t), t).toEqual([]);
     }

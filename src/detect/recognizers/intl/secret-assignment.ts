@@ -107,6 +107,12 @@ const PLACEHOLDERS = new Set([
 const TEMPLATE =
   /^(?:\$\{|\$\(|\{\{|\{%|%\(|%s$|%[A-Z_]+%$|<[^>]{0,64}>$|\[[^\]]{0,64}\]$|\*{3,}|x{3,}$|X{3,}$|\.{3}|·{3,}|#{3,}|process\.env|os\.environ|os\.getenv|env\(|getenv|System\.getenv|ENV\[)/;
 
+/**
+ * A file system path (`pwd: /home/user`, `C:\\Users\\me`). Example match: `/home/user`; source: POSIX and Windows
+ * path syntax; does not match `/Xk3#pL9q` (a symbol other than `/ . _ -` inside).
+ */
+const PATH = /^(?:~?\/|\.{1,2}\/|[A-Za-z]:\\)[A-Za-z0-9_./\\-]{0,254}$/;
+
 /** Maximum length of a value. */
 const MAX_VALUE = 256;
 
@@ -195,7 +201,7 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   // Brackets open templates and structures (`[REDACTED]`, `<password>`, `{{x}}`, `(…)`), not passwords.
   if (first === 91 || first === 60 || first === 123 || first === 40) return;
   const value = text.slice(start, end);
-  if (TEMPLATE.test(value) || PLACEHOLDERS.has(value.toLowerCase())) return;
+  if (TEMPLATE.test(value) || PLACEHOLDERS.has(value.toLowerCase()) || PATH.test(value)) return;
   if (!quoted) {
     // Code references: identifiers, member access and calls (`self.password`, `getToken()`).
     let identifier = true;
