@@ -31,6 +31,9 @@ describe('creditCardRecognizer', () => {
     expect(cardBrand(pan('37', 16))).toBeNull();
     expect(cardBrand(pan('6011', 16))).toBe('discover');
     expect(cardBrand(pan('65', 19))).toBe('discover');
+    expect(cardBrand(pan('65', 18))).toBeNull();
+    expect(cardBrand(pan('36', 18))).toBeNull();
+    expect(cardBrand(pan('2201', 18))).toBeNull();
     expect(cardBrand(pan('3530', 16))).toBe('jcb');
     expect(cardBrand(pan('36', 14))).toBe('diners');
     expect(cardBrand(pan('6759', 12))).toBe('maestro');

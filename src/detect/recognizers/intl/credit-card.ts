@@ -1,10 +1,12 @@
 /**
  * CREDIT_CARD — payment card numbers (PAN) of the international networks.
  *
- * Spec: ISO/IEC 7812-1 (IIN + account + Luhn check digit) with the networks' published IIN ranges and lengths:
- * Visa 4 (13, 16, 19), Mastercard 51–55 and 2221–2720 (16), American Express 34/37 (15), Discover 6011, 644–649,
- * 65 (16–19), JCB 3528–3589 (16–19), Diners Club 300–305, 3095, 36, 38–39 (14–19), Maestro 5018/5020/5038/5893/
- * 6304/6759/6761–6763 and 56–58 (12–19), Mir 2200–2204 (16–19). Validator: Luhn (`validators/luhn.ts`).
+ * Spec: ISO/IEC 7812-1 (IIN + account + Luhn check digit) with the networks' published IIN ranges and the
+ * lengths cards are issued in: Visa 4 (13, 16, 19), Mastercard 51–55 and 2221–2720 (16), American Express 34/37
+ * (15), Discover 6011, 644–649, 65 (16, 19), JCB 3528–3589 (16, 19), Diners Club 300–305, 3095, 36, 38–39 (14, 16,
+ * 19), Maestro 5018/5020/5038/5893/6304/6759/6761–6763 and 56–58 (12–19), Mir 2200–2204 (16, 19). The unused
+ * 17/18-digit lengths are left out on purpose: 18-digit Chinese resident IDs of Jilin (22), Jiangxi (36) and
+ * Xinjiang (65) would otherwise pass as cards one time in ten. Validator: Luhn (`validators/luhn.ts`).
  *
  * Written forms: contiguous, or groups of four with one consistent separator (the last group 1–4 digits),
  * Amex 4-6-5 and Diners 4-6-4. Masked PANs (`4111 **** **** 1111`, `411111******1111`: first 4–6 and last 4
@@ -64,12 +66,12 @@ export function cardBrand(digits: string): string | null {
   if (d1 === 4) return n === 13 || n === 16 || n === 19 ? 'visa' : null;
   if (p2 >= 51 && p2 <= 55) return n === 16 ? 'mastercard' : null;
   if (p4 >= 2221 && p4 <= 2720) return n === 16 ? 'mastercard' : null;
-  if (p4 >= 2200 && p4 <= 2204) return n >= 16 && n <= 19 ? 'mir' : null;
+  if (p4 >= 2200 && p4 <= 2204) return n === 16 || n === 19 ? 'mir' : null;
   if (p2 === 34 || p2 === 37) return n === 15 ? 'amex' : null;
-  if (p4 === 6011 || (p3 >= 644 && p3 <= 649) || p2 === 65) return n >= 16 && n <= 19 ? 'discover' : null;
-  if (p4 >= 3528 && p4 <= 3589) return n >= 16 && n <= 19 ? 'jcb' : null;
+  if (p4 === 6011 || (p3 >= 644 && p3 <= 649) || p2 === 65) return n === 16 || n === 19 ? 'discover' : null;
+  if (p4 >= 3528 && p4 <= 3589) return n === 16 || n === 19 ? 'jcb' : null;
   if ((p3 >= 300 && p3 <= 305) || p4 === 3095 || p2 === 36 || p2 === 38 || p2 === 39) {
-    return n >= 14 && n <= 19 ? 'diners' : null;
+    return n === 14 || n === 16 || n === 19 ? 'diners' : null;
   }
   if (
     p4 === 5018 ||
