@@ -294,6 +294,7 @@ function generateIban(rng: Rng, options?: SynthOptions): string {
             : DIGITS[rng.int(10)];
   const iban = `${country}${ibanCheckDigits(country, bban)}${bban}`;
   const print = options?.like !== undefined ? options.like.includes(' ') : rng.int(2) === 0;
+  // Print format: a space after every fourth character except at the end (`DE89 3704 … 00`).
   return print ? iban.replace(/(.{4})(?=.)/g, '$1 ') : iban;
 }
 

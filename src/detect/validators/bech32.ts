@@ -25,6 +25,9 @@ for (let i = 0; i < CHARSET.length; i++) {
   VALUE[CHARSET.toUpperCase().charCodeAt(i)] = i;
 }
 
+/** Printable US-ASCII (33-126). Example match: `bc`; source: BIP-173 HRP rules; does not match spaces or `é`. */
+const PRINTABLE = /^[\x21-\x7e]+$/;
+
 /** Which checksum constant a string uses. */
 export type Bech32Encoding = 'bech32' | 'bech32m';
 
@@ -107,7 +110,7 @@ export function decodeBech32(s: string, start = 0, end: number = s.length): Bech
  * encodeBech32('a', new Uint8Array(0), 'bech32') // 'a12uel5l'
  */
 export function encodeBech32(hrp: string, data: Uint8Array, encoding: Bech32Encoding): string {
-  if (hrp.length === 0 || !/^[\x21-\x7e]+$/.test(hrp) || hrp.toLowerCase() !== hrp) {
+  if (hrp.length === 0 || !PRINTABLE.test(hrp) || hrp.toLowerCase() !== hrp) {
     throw new RangeError('encodeBech32: the HRP must be non-empty lower-case printable ASCII');
   }
   if (hrp.length + 7 + data.length > BECH32_MAX_LENGTH)

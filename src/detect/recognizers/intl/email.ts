@@ -49,10 +49,18 @@ const NOT_TLDS = new Set(
   ).split(' '),
 );
 
-/** Words that end a Chinese label before an address written in Chinese (`邮箱是张三@qq.com`). */
+/**
+ * Words that end a Chinese label before an address written in Chinese. Example match: `邮箱是` in `邮箱是张三@qq.com`
+ * (the local part is then `张三`); source: common form labels and verbs; does not match inside ASCII local parts
+ * (it runs only on all-ideographic ones).
+ */
 const CJK_LABEL = /邮箱地址|电子邮件|邮箱|邮件|电邮|地址|账号|帐号|联系|发送至|发送到|发至|发到|为|是|至|到|给/g;
 
-/** Letters, marks and digits of any script (used only on non-ASCII code units, which are rare around `@`). */
+/**
+ * One letter, mark or digit of any script. Example match: `ü` in `müller@firma.de`; source: RFC 6531 (UTF-8 local
+ * parts); does not match punctuation such as `，` or `：`, which end a local part. Used only on non-ASCII code
+ * units, which are rare around `@`.
+ */
 const UNICODE_WORD = /[\p{L}\p{M}\p{N}]/u;
 
 function isAsciiLocal(c: number): boolean {
