@@ -125,7 +125,7 @@ function check(type: EntityType, value: string, span: EvalSpan): string | null {
         ? null
         : 'person';
     case 'ADDRESS':
-      return /(?:号|室|组|[0-9]-[0-9]+)$/.test(value) || /, [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?$/.test(value)
+      return /(?:号|室|组|层|楼|[0-9])$/.test(value) || /, [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?$/.test(value)
         ? null
         : 'address';
     case 'SECRET':

@@ -1059,7 +1059,82 @@ function enNamePiece(g: Gen): Piece {
 const CN_ADMIN_HEAD =
   /^((?:内蒙古|广西壮族|西藏|宁夏回族|新疆维吾尔)自治区|[^省市区县]{2,3}省)?([^省市区县]{2,8}?(?:市|自治州|地区|盟))?([^省市区县]{1,6}?(?:区|县|市|旗))?/;
 
+/**
+ * Real province / city / district chains and street names for addresses drawn independently of the project's
+ * gazetteer and address generator, in layouts it does not produce (`号院…号楼`, `弄`, `幢`, `座…层`, 街道 and
+ * 社区 prefixes, provinces written without `省`, spaces around numbers, rural `组`).
+ */
+const INDEP_PLACES: readonly (readonly [string, string, string, readonly string[]])[] = [
+  ['', '北京市', '朝阳区', ['建国路', '朝阳北路', '望京街', '酒仙桥路']],
+  ['', '北京市', '海淀区', ['中关村大街', '学院路', '知春路', '西三环北路']],
+  ['', '上海市', '浦东新区', ['张杨路', '世纪大道', '碧波路', '锦绣路']],
+  ['', '上海市', '徐汇区', ['漕溪北路', '肇嘉浜路', '天钥桥路']],
+  ['', '天津市', '南开区', ['鞍山西道', '长江道', '红旗路']],
+  ['', '重庆市', '渝中区', ['解放碑民族路', '中山三路', '上清寺路']],
+  ['广东省', '深圳市', '南山区', ['深南大道', '科技园南路', '南海大道', '后海大道']],
+  ['广东省', '广州市', '天河区', ['天河路', '体育西路', '珠江新城花城大道', '中山大道西']],
+  ['浙江省', '杭州市', '西湖区', ['文三路', '天目山路', '古墩路']],
+  ['江苏省', '南京市', '鼓楼区', ['中山北路', '汉中路', '广州路']],
+  ['四川省', '成都市', '武侯区', ['人民南路四段', '科华北路', '武侯祠大街']],
+  ['湖北省', '武汉市', '洪山区', ['珞喻路', '雄楚大道', '光谷大道']],
+  ['陕西省', '西安市', '雁塔区', ['长安南路', '小寨东路', '科技路']],
+  ['山东省', '青岛市', '市南区', ['香港中路', '东海西路', '山东路']],
+  ['福建省', '厦门市', '思明区', ['湖滨南路', '厦禾路', '莲前西路']],
+  ['河南省', '郑州市', '金水区', ['花园路', '经三路', '农业路']],
+  ['湖南省', '长沙市', '岳麓区', ['麓山南路', '桐梓坡路', '金星中路']],
+  ['辽宁省', '沈阳市', '和平区', ['南京北街', '太原街', '三好街']],
+  ['云南省', '昆明市', '五华区', ['东风西路', '人民中路', '青年路']],
+  ['广西壮族自治区', '南宁市', '青秀区', ['民族大道', '东葛路', '金湖路']],
+  ['黑龙江省', '哈尔滨市', '南岗区', ['西大直街', '学府路', '红军街']],
+  ['新疆维吾尔自治区', '乌鲁木齐市', '天山区', ['解放北路', '新华南路', '光明路']],
+];
+const INDEP_ESTATES = ['万科城', '保利花园', '碧桂园', '融创壹号', '华润城', '绿城桂花园', '龙湖天街', '招商花园'];
+const INDEP_TOWERS = ['国贸大厦', '环球中心', '科技大厦', '金融中心', '时代广场', '创新园'];
+
+function zhAddressIndependent(g: Gen): Piece {
+  const [province, city, district, roads] = g.pick(INDEP_PLACES);
+  const road = g.pick(roads);
+  const n = g.range(1, 999);
+  const spaced = g.chance(0.12);
+  const num = (x: number | string): string => (spaced ? ` ${x} ` : String(x));
+  const tail = g.weighted([
+    [
+      20,
+      () => `${road}${num(n)}号院${num(g.range(1, 20))}号楼${num(g.range(1, 6))}单元${g.range(1, 30)}0${g.range(1, 4)}`,
+    ],
+    [
+      20,
+      () =>
+        `${road}${num(n)}号${g.pick(INDEP_TOWERS)}${g.pick(['A', 'B', 'C', '东', '西'])}座${num(g.range(2, 45))}层${g.range(1, 30)}0${g.range(1, 9)}室`,
+    ],
+    [
+      15,
+      () => `${road}${num(n)}号${g.pick(INDEP_ESTATES)}${num(g.range(1, 30))}幢${g.range(1, 30)}0${g.range(1, 4)}室`,
+    ],
+    // Lanes (弄) are a Shanghai layout.
+    [
+      city === '上海市' ? 60 : 0,
+      () => `${road}${num(n)}弄${num(g.range(1, 80))}号${g.range(1, 20)}0${g.range(1, 4)}室`,
+    ],
+    [15, () => `${g.pick(['粤海', '沙河', '望京', '五道口', '南京东路', '珠江'])}街道${road}${num(n)}号`],
+    [15, () => `${road}${num(n)}号${g.pick(INDEP_ESTATES)}${num(g.range(1, 30))}栋${g.range(1, 30)}楼`],
+  ] as const)();
+  const form = g.weighted([
+    [55, 'indep'],
+    [25, 'indep-no-province'],
+    [20, 'indep-short-province'],
+  ] as const);
+  const head =
+    form === 'indep-no-province' || province === ''
+      ? city + district
+      : form === 'indep-short-province' && province.endsWith('省')
+        ? province.slice(0, -1) + city + district
+        : province + city + district;
+  return val('ADDRESS', (head + tail).replace(/ {2,}/g, ' ').trim(), spaced ? `${form} spaced` : form);
+}
+
 function zhAddressPiece(g: Gen): Piece {
+  if (g.chance(0.25)) return zhAddressIndependent(g);
   const v = generateChineseAddress(g.rng);
   const m = CN_ADMIN_HEAD.exec(v);
   const form = g.weighted([
