@@ -42,21 +42,38 @@ describe('evaluate', () => {
     expect(summary.failed).toEqual([]);
   });
 
-  it('`evaluate` fails the look-alike target when a look-alike case is found', () => {
-    const fake: EvalCase = {
-      id: 'fake-0',
-      category: 'lookalike',
-      lang: 'zh',
-      text: '手机13812345678',
-      spans: [],
-      lookalike: [{ type: 'CN_RESIDENT_ID', start: 2, end: 13 }],
+  it('`evaluate` meets every target when the detector returns exactly the labels', () => {
+    const byText = new Map(slice.map((c) => [c.text, c]));
+    const perfect = {
+      analyze: (text: string) => ({
+        findings: (byText.get(text)?.spans ?? []).map((s) => ({ ...s, score: 1, recognizer: 'oracle' })),
+        masked: [],
+      }),
     };
-    const summary = evaluate({ cases: [fake] });
-    if (summary.lookalikes[0]!.findings > 0) {
-      expect(summary.failed.some((f) => f.startsWith('look-alikes of CN_RESIDENT_ID'))).toBe(true);
-    } else {
-      expect(summary.failed).toEqual([]);
-    }
+    const summary = evaluate({ cases: slice, analyzer: perfect });
+    expect(summary.failed).toEqual([]);
+    expect(summary.micro.f1).toBe(1);
+    expect(formatSummary(summary)).toContain('All targets met.');
+  });
+
+  it('`evaluate` misses the targets when a look-alike or a masked value is reported', () => {
+    const lookalike = slice.find((c) => c.category === 'lookalike')!;
+    const masked = slice.find((c) => (c.masked?.length ?? 0) > 0 && c.spans.length === 0)!;
+    const noisy = {
+      analyze: (text: string) => {
+        const c = text === lookalike.text ? lookalike : text === masked.text ? masked : undefined;
+        const at = c?.lookalike?.[0] ?? c?.masked?.[0];
+        return {
+          findings:
+            at === undefined ? [] : [{ type: at.type, start: at.start, end: at.end, score: 1, recognizer: 'x' }],
+          masked: [],
+        };
+      },
+    };
+    const summary = evaluate({ cases: [lookalike, masked], analyzer: noisy });
+    expect(summary.failed.some((f) => f.startsWith(`look-alikes of ${lookalike.lookalike![0]!.type}`))).toBe(true);
+    expect(summary.failed.some((f) => f.startsWith('masked values: 1 clear findings'))).toBe(true);
+    expect(summary.masked.clearFindings).toBe(1);
   });
 });
 
