@@ -185,6 +185,7 @@ export function parseDbUrl(url: string, options: ParseDbUrlOptions = {}): DbConn
 
   if (kind === 'elasticsearch') {
     const protocol = m[1]!.toLowerCase() === 'es+https:' ? 'https' : 'http';
+    // Leading and trailing slashes of the path. Example match: `/` in `/logs-*/`. Inner slashes stay (refused below).
     const path = decode(u.pathname.replace(/^\/+|\/+$/g, ''), display);
     if (path.includes('/')) {
       throw new UsageError(`Cannot parse source URL "${display}": the path must be one index pattern (a,b,logs-*)`);
@@ -213,6 +214,7 @@ export function parseDbUrl(url: string, options: ParseDbUrlOptions = {}): DbConn
     };
   }
 
+  // Leading slashes of the path. Example match: `/` in `/shop`. Inner slashes stay (refused below).
   const database = decode(u.pathname.replace(/^\/+/, ''), display) || undefined;
   if (database?.includes('/')) {
     throw new UsageError(`Cannot parse source URL "${display}": the path must be one database name`);

@@ -10,8 +10,8 @@
  * **Reads.** A sample is one `_search` with `function_score.random_score` seeded from the unit id (field
  * `_seq_no`), so an unchanged index yields the same sample each time; a cluster that refuses it gets `match_all`
  * and a `sample-fallback` note. A full read pages with a point in time and `search_after` on `_shard_doc`
- * (Elasticsearch 7.12 and later) or with a scroll (older clusters and OpenSearch). Requests are retried on
- * network errors and 429/502/503/504; a PIT page is idempotent and retried in place, while a scroll (or an expired
+ * (Elasticsearch 7.15 and later: `_shard_doc` came in 7.12, sliced PITs in 7.15) or with a scroll (older
+ * clusters and OpenSearch). Requests are retried on network errors and 429/502/503/504; a PIT page is idempotent and retried in place, while a scroll (or an expired
  * PIT) is restarted from the beginning and documents already yielded (by `_id`) are skipped, so each document is
  * yielded once. PIT and scroll contexts are freed when the read ends, fails or is abandoned.
  *
@@ -51,11 +51,11 @@ export interface ElasticsearchSourceOptions {
   sampleSeed?: number;
   /** Keep-alive of PIT and scroll contexts between pages (default `5m`). */
   keepAlive?: string;
-  /** Paging for full reads: `auto` (PIT on Elasticsearch ≥ 7.12, else scroll), `pit` or `scroll`. */
+  /** Paging for full reads: `auto` (PIT on Elasticsearch ≥ 7.15, else scroll), `pit` or `scroll`. */
   cursor?: 'auto' | 'pit' | 'scroll';
 }
 
-interface IndexInfo {
+export interface EsIndexInfo {
   name: string;
   uuid: string;
   docs: number;
@@ -135,7 +135,7 @@ export class ElasticsearchSource implements Source {
    * @throws {SourceError} `LG_SOURCE_CONNECT` (unreachable, authentication), `LG_SOURCE_UNREADABLE` (a named index
    *   does not exist).
    */
-  async indices(signal?: AbortSignal): Promise<IndexInfo[]> {
+  async indices(signal?: AbortSignal): Promise<EsIndexInfo[]> {
     let rows: Array<Record<string, unknown>>;
     try {
       rows = await this.#client.request<Array<Record<string, unknown>>>({
@@ -152,7 +152,7 @@ export class ElasticsearchSource implements Source {
     } catch (e) {
       throw this.#wrap(e, { action: 'list' }, signal);
     }
-    const out: IndexInfo[] = [];
+    const out: EsIndexInfo[] = [];
     for (const r of rows ?? []) {
       const name = String(r.index ?? '');
       if (!name || (r.status !== undefined && r.status !== 'open')) continue;
@@ -505,7 +505,7 @@ export class ElasticsearchSource implements Source {
     }
   }
 
-  /** PIT + `search_after` on Elasticsearch ≥ 7.12 (`_shard_doc`), scroll otherwise (older, OpenSearch). */
+  /** PIT + `search_after` on Elasticsearch ≥ 7.15 (`_shard_doc`, sliced PIT), scroll otherwise (older, OpenSearch). */
   #cursorKind(signal?: AbortSignal): Promise<'pit' | 'scroll'> {
     if (this.#o.cursor !== 'auto') return Promise.resolve(this.#o.cursor);
     if (!this.#cursor) {
@@ -520,7 +520,8 @@ export class ElasticsearchSource implements Source {
           if (!m) return 'scroll';
           const major = Number(m[1]);
           const minor = Number(m[2]);
-          return major > 7 || (major === 7 && minor >= 12) ? 'pit' : 'scroll';
+          // `_shard_doc` tiebreaker: 7.12; slicing a point in time (elasticsearch#74457): 7.15.
+          return major > 7 || (major === 7 && minor >= 15) ? 'pit' : 'scroll';
         });
       this.#cursor.catch(() => {
         this.#cursor = undefined;

@@ -135,6 +135,7 @@ class MysqlConnection implements SqlConnection {
 /** MySQL `DATA_TYPE`/`COLUMN_TYPE` → kind. */
 export function mysqlColumnKind(dataType: string, columnType: string): ColumnKind {
   const t = dataType.toLowerCase();
+  // MySQL's BOOLEAN is `tinyint(1)`. Example match: `tinyint(1) unsigned`. Does not match `tinyint(4)`.
   if (t === 'tinyint' && /^tinyint\(1\)/i.test(columnType)) return 'boolean';
   switch (t) {
     case 'tinyint':
@@ -260,6 +261,7 @@ export class MysqlDriver implements SqlDriver {
     });
     try {
       const v = await conn.query('SELECT VERSION()');
+      // `10.11.19-MariaDB-0+deb12u1`: MariaDB names itself in VERSION(); MySQL does not.
       this.#mariadb = /mariadb/i.test(String(v[0]?.[0] ?? '')) || this.#spec.mariadb === true;
       const ms = options.statementTimeoutMs;
       await conn.query('SET SESSION TRANSACTION READ ONLY');
@@ -324,6 +326,8 @@ export class MysqlDriver implements SqlDriver {
         kind,
         nullable: nullable === 'YES',
         expr: quoteIdentifier(n, '`'),
+        // EXTRA of an auto-updated column: `on update current_timestamp(6)` (MySQL writes it in lower case,
+        // MariaDB in upper case). Does not match `DEFAULT_GENERATED` alone.
         ...(/on update current_timestamp/i.test(String(extra ?? '')) ? { autoUpdated: true } : {}),
       });
       dataTypes.set(`${t}\u0000${n}`, String(dataType).toLowerCase());
@@ -402,6 +406,8 @@ export class MysqlDriver implements SqlDriver {
     }
     if ((error as { fatal?: boolean } | null)?.fatal === true) return 'connection';
     // mysql2 refuses commands on a closed connection without a code.
+    // mysql2's messages for a dead connection: `Can't add new command when connection is in closed state`,
+    // `Connection lost: The server closed the connection.` Does not match server errors, which carry an errno.
     if (/closed state|connection lost|server closed the connection/i.test(messageOf(error))) return 'connection';
     return 'other';
   }

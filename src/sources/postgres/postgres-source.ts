@@ -181,6 +181,7 @@ export class PostgresDriver implements SqlDriver {
         return await this.#connect(options, tlsOptions(mode, this.#ca));
       } catch (e) {
         // `prefer`: the server has no TLS, so fall back to a plain connection, as libpq does.
+        // node-postgres: `The server does not support SSL connections`. Any other failure is real.
         if (!/does not support SSL/i.test(messageOf(e))) throw e;
         return this.#connect(options, false);
       }
@@ -337,7 +338,9 @@ export class PostgresDriver implements SqlDriver {
     if (code === '42501') return 'permission';
     if (code === '42P01' || code === '3D000' || code === '3F000') return 'missing';
     if (code === '28000' || code === '28P01') return 'auth';
-    // node-postgres reports a dead socket without a code.
+    // node-postgres reports a dead socket without a code: `Connection terminated unexpectedly`, `Client has
+    // encountered a connection error and is not queryable`, `timeout expired` (connect timeout). Server errors
+    // always carry a SQLSTATE and are classified above.
     if (
       /Connection terminated|not queryable|Client was closed|timeout expired|terminating connection/i.test(
         messageOf(error),

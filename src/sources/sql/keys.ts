@@ -48,6 +48,7 @@ export function decodeKey(text: string, arity: number): unknown[] {
     if (v === null || typeof v === 'string' || typeof v === 'number') return v;
     if (typeof v === 'object' && typeof (v as { n?: unknown }).n === 'string') {
       const n = (v as { n: string }).n;
+      // An optionally negative integer of at most 40 digits. Example match: `-42`. Does not match `1e3` or `0x1`.
       if (!/^-?[0-9]{1,40}$/.test(n)) throw new TypeError('A unit key bound holds a malformed integer');
       return BigInt(n);
     }
@@ -64,6 +65,8 @@ export function decodeKey(text: string, arity: number): unknown[] {
  */
 export function formatKeyValue(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
+  // A string free of the separators `,` `=` `"` and whitespace. Example match: `acme`. Does not match `a b`,
+  // `x,y`: those are JSON-quoted so `a=1,b=2` stays unambiguous.
   if (typeof v === 'string') return /^[^,="\s]*$/.test(v) && v.length > 0 ? v : JSON.stringify(v);
   if (v instanceof Uint8Array) {
     const hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');

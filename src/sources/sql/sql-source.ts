@@ -447,7 +447,7 @@ export class SqlSource implements Source {
       const fromText = from === null ? null : encodeKey(from);
       const toText = to === null ? null : encodeKey(to);
       yield {
-        // `#range=(1000,2000]` for an integer key, `#range=3` (the ordinal) otherwise.
+        // `#range=(1000,2000]` for an integer key, `#range=3` (the ordinal) otherwise; /^#/ drops the label's `#`.
         id: `${asset}#range=${rangeLabel(t.integerKey, from, to, ordinal).replace(/^#/, '')}`,
         kind: 'table-range',
         asset,

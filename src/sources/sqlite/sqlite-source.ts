@@ -229,6 +229,8 @@ export class SqliteDriver implements SqlDriver {
     for (const [nameRaw, sqlRaw] of tables) {
       const name = String(nameRaw);
       // Virtual tables (FTS, R-tree) need their module to be read; their shadow tables are ordinary and scanned.
+      // The statement that made a virtual table. Example match: `CREATE VIRTUAL TABLE docs USING fts5(body)`.
+      // Does not match `CREATE TABLE virtual_things (…)`.
       if (/^\s*CREATE\s+VIRTUAL\b/i.test(String(sqlRaw ?? ''))) continue;
       out.push(await this.#table(q, name));
     }
@@ -298,6 +300,7 @@ export class SqliteDriver implements SqlDriver {
     if (code.startsWith('SQLITE_CANTOPEN')) return 'missing';
     if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_MISUSE') return 'connection';
     if (code === 'SQLITE_AUTH' || code.startsWith('SQLITE_PERM')) return 'permission';
+    // SQLite's message for a dropped table (`no such table: main.t`); no other SQLITE_ERROR says this.
     if (code === 'SQLITE_ERROR' && /no such table/i.test(messageOf(error))) return 'missing';
     return 'other';
   }
