@@ -13,12 +13,14 @@ import { SourceError } from '../../core/errors.js';
 import { readCsv } from '../formats/csv.js';
 import { fileInput, openRegularFile } from '../formats/input.js';
 import { readNdjson } from '../formats/json.js';
-import { readInput, unreadableError } from '../formats/read.js';
+import { flattenBatches, readInput, unreadableError } from '../formats/read.js';
 import { readText } from '../formats/text.js';
+import type { BatchReadable } from '../formats/types.js';
 import {
   baseName,
   checkAbort,
   createReadContext,
+  type ReadBatch,
   type ReadItem,
   type ReadLimits,
   resolveLimits,
@@ -50,7 +52,7 @@ export interface FileSourceOptions {
 }
 
 /** The file source, with the resolved roots it reads under. */
-export interface FileSource extends Source {
+export interface FileSource extends Source, BatchReadable {
   readonly kind: 'files';
   /** Real absolute roots. Resolved on first planning or read. */
   roots(): Promise<readonly string[]>;
@@ -137,16 +139,13 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     }
   }
 
-  async function* read(unit: Unit, signal?: AbortSignal): AsyncGenerator<ReadItem> {
-    checkAbort(signal);
+  function read(unit: Unit, signal?: AbortSignal): AsyncGenerator<ReadItem> {
     // Nothing comes out after an abort, even items a reader had already batched.
-    for await (const item of readUnit(unit, signal)) {
-      checkAbort(signal);
-      yield item;
-    }
+    return flattenBatches(readBatches(unit, signal), signal);
   }
 
-  async function* readUnit(unit: Unit, signal?: AbortSignal): AsyncGenerator<ReadItem> {
+  async function* readBatches(unit: Unit, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+    checkAbort(signal);
     if (unit.kind !== 'file' && unit.kind !== 'file-range')
       throw new TypeError(`FileSource.read: not a file unit (${unit.kind})`);
     const path = str(unit, 'path');
@@ -163,7 +162,7 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     }
     const planned = str(unit, 'problem');
     if (planned !== undefined) {
-      yield { problem: planned, message: str(unit, 'message') ?? 'Planning problem', loc: {} };
+      yield [{ problem: planned, message: str(unit, 'message') ?? 'Planning problem', loc: {} }];
       return;
     }
     checkAbort(signal);
@@ -240,6 +239,7 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     roots,
     units,
     read,
+    readBatches,
     close: async () => {},
   } satisfies FileSource;
 }

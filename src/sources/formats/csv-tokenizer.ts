@@ -56,13 +56,15 @@ export class CsvTokenizer {
   private readonly quote: number;
   private readonly maxRecord: number;
   private readonly decode: boolean;
-  /** Unconsumed bytes: from the current record's start. */
+  /** Unconsumed bytes; the current record starts at `rs`. Compacted once per push, not per record. */
   private buf: Buffer = Buffer.alloc(0);
+  /** Index in `buf` where the current record starts. */
+  private rs = 0;
   /** Absolute offset of buf[0]. */
   private bufOffset: number;
-  /** Line of buf[0] (the current record's first line). */
+  /** Line of the current record's first byte. */
   private recLine: number;
-  /** Resume state within buf. */
+  /** Resume state within buf (absolute indices in `buf`). */
   private pos = 0;
   private linesInRecord = 0;
   private inQuote = false;
@@ -86,7 +88,7 @@ export class CsvTokenizer {
 
   /** Absolute offset of the next record's start (after everything completed so far). */
   get offset(): number {
-    return this.bufOffset;
+    return this.bufOffset + this.rs;
   }
 
   /** Physical line of the next record's start. */
@@ -99,7 +101,17 @@ export class CsvTokenizer {
     const events: CsvEvent[] = [];
     if (chunk.length === 0) return events;
     const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.buf = this.buf.length === 0 ? c : Buffer.concat([this.buf, c]);
+    const keep = this.buf.length - this.rs;
+    if (keep === 0) {
+      this.bufOffset += this.buf.length;
+      this.buf = c;
+      this.shift(this.rs);
+    } else {
+      const rest = this.buf.subarray(this.rs);
+      this.bufOffset += this.rs;
+      this.shift(this.rs);
+      this.buf = Buffer.concat([rest, c]);
+    }
     this.scan(events, false);
     return events;
   }
@@ -111,23 +123,35 @@ export class CsvTokenizer {
     return events;
   }
 
-  private resetRecord(): void {
-    this.pos = 0;
+  /** Re-base indices after dropping `n` bytes from the front of `buf`. */
+  private shift(n: number): void {
+    this.rs -= n;
+    this.pos -= n;
+    this.fieldStart -= n;
+    for (let k = 0; k < this.bounds.length; k += 3) {
+      this.bounds[k]! -= n;
+      this.bounds[k + 1]! -= n;
+    }
+  }
+
+  private startRecord(at: number, lines: number): void {
+    this.rs = at;
+    this.recLine += lines;
+    this.pos = at;
     this.linesInRecord = 0;
     this.inQuote = false;
     this.afterQuote = false;
-    this.fieldStart = 0;
+    this.fieldStart = at;
     this.fieldQuoted = false;
     this.bad = false;
     this.bounds.length = 0;
   }
 
-  /** Drop `n` bytes (a finished record) and `lines` lines from the front. */
-  private consume(n: number, lines: number): void {
-    this.buf = this.buf.subarray(n);
-    this.bufOffset += n;
-    this.recLine += lines;
-    this.resetRecord();
+  /** Drop everything buffered (an oversized record), keeping offsets right. */
+  private dropAll(): void {
+    this.bufOffset += this.buf.length;
+    this.buf = Buffer.alloc(0);
+    this.startRecord(0, 0);
   }
 
   private scan(events: CsvEvent[], final: boolean): void {
@@ -136,20 +160,18 @@ export class CsvTokenizer {
         const nl = this.buf.indexOf(LF, this.pos);
         if (nl < 0) {
           // Keep nothing of an oversized record: count its bytes and wait for its end.
-          this.bufOffset += this.buf.length;
-          this.buf = Buffer.alloc(0);
-          this.pos = 0;
+          this.dropAll();
           if (final) this.skipping = false;
           return;
         }
         this.skipping = false;
-        this.consume(nl + 1, 1);
+        this.startRecord(nl + 1, 1);
         continue;
       }
-      const done = this.scanRecord(events);
-      if (done) continue;
+      if (this.scanRecord(events)) continue;
       // Incomplete record at the end of the data.
-      if (this.buf.length > this.maxRecord) {
+      const size = this.buf.length - this.rs;
+      if (size > this.maxRecord) {
         this.rejectIncomplete(events, 'too-large');
         continue;
       }
@@ -159,13 +181,12 @@ export class CsvTokenizer {
         continue;
       }
       const n = this.buf.length;
-      const contentEnd = n > 0 && this.buf[n - 1] === CR ? n - 1 : n;
-      if (contentEnd > 0 || this.bounds.length > 0 || this.fieldQuoted) {
-        if (this.bad) {
-          events.push({ kind: 'malformed', reason: 'bad-quote', offset: this.bufOffset, line: this.recLine });
-        } else this.emitRecord(events, contentEnd, n);
+      const contentEnd = n > this.rs && this.buf[n - 1] === CR ? n - 1 : n;
+      if (contentEnd > this.rs || this.bounds.length > 0 || this.fieldQuoted) {
+        if (this.bad) events.push({ kind: 'malformed', reason: 'bad-quote', offset: this.offset, line: this.recLine });
+        else this.emitRecord(events, contentEnd, n);
       }
-      this.consume(this.buf.length, 0);
+      this.startRecord(n, 0);
       return;
     }
   }
@@ -175,7 +196,7 @@ export class CsvTokenizer {
     this.bounds.push(this.fieldStart, end, this.fieldQuoted ? 1 : 0);
   }
 
-  /** Scan from `pos`; returns true when a record (or empty line) was completed and consumed. */
+  /** Scan from `pos`; returns true when a record (or empty line) was completed. */
   private scanRecord(events: CsvEvent[]): boolean {
     const b = this.buf;
     const n = b.length;
@@ -183,7 +204,6 @@ export class CsvTokenizer {
     const d = this.delim;
     let i = this.pos;
     while (i < n) {
-      const ch = b[i]!;
       if (this.inQuote) {
         // Fast skip to the next quote; count newlines on the way.
         const next = b.indexOf(q, i);
@@ -208,17 +228,18 @@ export class CsvTokenizer {
         i++;
         continue;
       }
+      const ch = b[i]!;
       if (ch === LF) {
-        const end = i > 0 && b[i - 1] === CR ? i - 1 : i;
-        const empty = this.bounds.length === 0 && end === 0 && !this.afterQuote && !this.fieldQuoted;
+        const end = i > this.rs && b[i - 1] === CR ? i - 1 : i;
+        const empty = this.bounds.length === 0 && end === this.rs && !this.afterQuote && !this.fieldQuoted;
         if (!empty) {
-          if (i + 1 > this.maxRecord) {
-            events.push({ kind: 'malformed', reason: 'too-large', offset: this.bufOffset, line: this.recLine });
+          if (i + 1 - this.rs > this.maxRecord) {
+            events.push({ kind: 'malformed', reason: 'too-large', offset: this.offset, line: this.recLine });
           } else if (this.bad) {
-            events.push({ kind: 'malformed', reason: 'bad-quote', offset: this.bufOffset, line: this.recLine });
+            events.push({ kind: 'malformed', reason: 'bad-quote', offset: this.offset, line: this.recLine });
           } else this.emitRecord(events, end, i + 1);
         }
-        this.consume(i + 1, this.linesInRecord + 1);
+        this.startRecord(i + 1, this.linesInRecord + 1);
         return true;
       }
       if (ch === d) {
@@ -230,7 +251,7 @@ export class CsvTokenizer {
         continue;
       }
       if (this.afterQuote) {
-        if (!(ch === CR && i + 1 < n && b[i + 1] === LF) && !(ch === CR && i + 1 === n)) this.bad = true;
+        if (!(ch === CR && (i + 1 === n || b[i + 1] === LF))) this.bad = true;
         i++;
         continue;
       }
@@ -240,16 +261,22 @@ export class CsvTokenizer {
         i++;
         continue;
       }
+      // Plain field bytes: jump to the next byte that matters.
       i++;
+      while (i < n) {
+        const c2 = b[i]!;
+        if (c2 === LF || c2 === d || c2 === q) break;
+        i++;
+      }
     }
     this.pos = i;
     return false;
   }
 
   private emitRecord(events: CsvEvent[], contentEnd: number, recordEnd: number): void {
-    const offset = this.bufOffset;
+    const offset = this.offset;
     if (!this.decode) {
-      events.push({ kind: 'record', fields: [], offset, line: this.recLine, end: offset + recordEnd });
+      events.push({ kind: 'record', fields: [], offset, line: this.recLine, end: this.bufOffset + recordEnd });
       return;
     }
     this.closeField(contentEnd);
@@ -266,29 +293,24 @@ export class CsvTokenizer {
         fields.push(raw.includes('""') ? raw.replaceAll('""', '"') : raw);
       } else fields.push(this.buf.toString('utf8', s, e));
     }
-    events.push({ kind: 'record', fields, offset, line: this.recLine, end: offset + recordEnd });
+    events.push({ kind: 'record', fields, offset, line: this.recLine, end: this.bufOffset + recordEnd });
   }
 
-  /** Reject the record at the front: report it and resume after its first physical line. */
+  /** Reject the record at `rs`: report it and resume after its first physical line. */
   private rejectIncomplete(events: CsvEvent[], reason: CsvMalformedReason): void {
     events.push({
       kind: 'malformed',
       reason: this.inQuote ? reason : 'too-large',
-      offset: this.bufOffset,
+      offset: this.offset,
       line: this.recLine,
     });
-    const nl = this.buf.indexOf(LF);
-    if (nl >= 0 && nl + 1 < this.buf.length) {
-      this.consume(nl + 1, 1);
+    const nl = this.buf.indexOf(LF, this.rs);
+    if (nl >= 0) {
+      this.startRecord(nl + 1, 1);
       return;
     }
     // One giant line: discard up to its end as it arrives.
-    this.skipping = nl < 0;
-    if (nl >= 0) this.consume(nl + 1, 1);
-    else {
-      this.bufOffset += this.buf.length;
-      this.buf = Buffer.alloc(0);
-      this.resetRecord();
-    }
+    this.skipping = true;
+    this.dropAll();
   }
 }

@@ -8,7 +8,7 @@ import type { Fragment } from '../source.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
 import { ChunkDecoder, type TextEncoding } from './decode.js';
 import type { ByteInput } from './input.js';
-import { at, checkAbort, PROBLEM, problem, type ReadContext, type ReadItem } from './types.js';
+import { at, checkAbort, PROBLEM, problem, type ReadBatch, type ReadContext, type ReadItem } from './types.js';
 
 /** A sniffed CSV dialect. The quote is always `"` (RFC 4180). */
 export interface CsvDialect {
@@ -210,7 +210,7 @@ async function* utf8Bytes(
  * @example
  * for await (const item of readCsv(input, ctx, { dialect: { delimiter: ',', header: true }, encoding: 'utf-8' })) …
  */
-export async function* readCsv(input: ByteInput, ctx: ReadContext, options: CsvReadOptions): AsyncGenerator<ReadItem> {
+export async function* readCsv(input: ByteInput, ctx: ReadContext, options: CsvReadOptions): AsyncGenerator<ReadBatch> {
   const { dialect } = options;
   const start = options.start ?? 0;
   const tokenizer = new CsvTokenizer({
@@ -224,7 +224,7 @@ export async function* readCsv(input: ByteInput, ctx: ReadContext, options: CsvR
   let needHeader = dialect.header && !options.columns && start === 0;
   let row = (options.row ?? 1) - 1;
   const decoderOut: { decoder?: ChunkDecoder } = {};
-  const out: ReadItem[] = [];
+  let out: ReadItem[] = [];
 
   const handle = (events: ReturnType<CsvTokenizer['push']>): void => {
     for (const e of events) {
@@ -279,10 +279,13 @@ export async function* readCsv(input: ByteInput, ctx: ReadContext, options: CsvR
   for await (const chunk of utf8Bytes(input, options.encoding, start, options.end, decoderOut)) {
     checkAbort(ctx.signal);
     handle(tokenizer.push(chunk));
-    if (out.length > 0) yield* out.splice(0);
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   handle(tokenizer.end());
-  yield* out.splice(0);
   const p = decoderOut.decoder?.validator?.problem(ctx);
-  if (p) yield p;
+  if (p) out.push(p);
+  if (out.length > 0) yield out;
 }

@@ -21,8 +21,8 @@ import {
   memberEntry,
   PROBLEM,
   problem,
+  type ReadBatch,
   type ReadContext,
-  type ReadItem,
   type ReadNested,
   rethrowFatal,
 } from './types.js';
@@ -55,14 +55,16 @@ function addressTexts(value: Address | Address[] | undefined): string[] {
  * @example
  * for await (const item of readEml(input, ctx, readNested)) …
  */
-export async function* readEml(input: ByteInput, ctx: ReadContext, readNested: ReadNested): AsyncGenerator<ReadItem> {
+export async function* readEml(input: ByteInput, ctx: ReadContext, readNested: ReadNested): AsyncGenerator<ReadBatch> {
   const data = await toBuffer(input, ctx.limits.maxBufferBytes);
   if (!data) {
-    yield problem(
-      ctx,
-      PROBLEM.skippedTooLarge,
-      `Skipped e-mail message: it must be held in memory and exceeds ${ctx.limits.maxBufferBytes} bytes`,
-    );
+    yield [
+      problem(
+        ctx,
+        PROBLEM.skippedTooLarge,
+        `Skipped e-mail message: it must be held in memory and exceeds ${ctx.limits.maxBufferBytes} bytes`,
+      ),
+    ];
     return;
   }
   let email: Awaited<ReturnType<typeof PostalMime.parse>>;
@@ -70,14 +72,14 @@ export async function* readEml(input: ByteInput, ctx: ReadContext, readNested: R
     email = await PostalMime.parse(data, { attachmentEncoding: 'arraybuffer', rfc822Attachments: true });
   } catch (e) {
     rethrowFatal(e, ctx);
-    yield problem(ctx, PROBLEM.corrupt, `Cannot read e-mail message: the MIME structure is damaged (${errorTag(e)})`);
+    yield [problem(ctx, PROBLEM.corrupt, `Cannot read e-mail message: the MIME structure is damaged (${errorTag(e)})`)];
     return;
   }
   for (const [key, field] of ADDRESS_FIELDS) {
     const value = email[key] as Address | Address[] | undefined;
-    for (const text of addressTexts(value)) yield { text, loc: at(ctx, { field }), structured: true };
+    for (const text of addressTexts(value)) yield [{ text, loc: at(ctx, { field }), structured: true }];
   }
-  if (email.subject?.trim()) yield { text: email.subject, loc: at(ctx, { field: 'Subject' }) };
+  if (email.subject?.trim()) yield [{ text: email.subject, loc: at(ctx, { field: 'Subject' }) }];
   const body = email.text?.trim()
     ? { text: email.text, field: 'body' }
     : email.html
@@ -85,8 +87,8 @@ export async function* readEml(input: ByteInput, ctx: ReadContext, readNested: R
       : undefined;
   if (body) {
     const chunker = new TextChunker(ctx, 1, body.field);
-    yield* chunker.push(body.text);
-    yield* chunker.end();
+    yield chunker.push(body.text);
+    yield chunker.end();
   }
   const label = input.label ?? input.name;
   const names = new Set<string>();
@@ -98,33 +100,39 @@ export async function* readEml(input: ByteInput, ctx: ReadContext, readNested: R
     names.add(name);
     const loc = memberEntry(ctx, label, name);
     if (ctx.depth + 1 > ctx.limits.maxDepth) {
-      yield {
-        problem: PROBLEM.archiveRefused,
-        message: `Refused attachment "${loc}": nesting deeper than ${ctx.limits.maxDepth} levels`,
-        loc: { entry: loc },
-      };
+      yield [
+        {
+          problem: PROBLEM.archiveRefused,
+          message: `Refused attachment "${loc}": nesting deeper than ${ctx.limits.maxDepth} levels`,
+          loc: { entry: loc },
+        },
+      ];
       continue;
     }
     const content =
       typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : Buffer.from(a.content as ArrayBuffer);
     ctx.budget.entries++;
     if (ctx.budget.entries > ctx.limits.maxEntries || content.length > ctx.limits.maxEntryBytes) {
-      yield {
-        problem: PROBLEM.archiveRefused,
-        message: `Refused attachment "${loc}": beyond the entry-count or size limit`,
-        loc: { entry: loc },
-      };
+      yield [
+        {
+          problem: PROBLEM.archiveRefused,
+          message: `Refused attachment "${loc}": beyond the entry-count or size limit`,
+          loc: { entry: loc },
+        },
+      ];
       continue;
     }
     try {
       yield* readNested(bufferInput(name, content), childContext(ctx, loc));
     } catch (e) {
       if (isAbort(e, ctx.signal)) throw e;
-      yield {
-        problem: PROBLEM.corrupt,
-        message: `Cannot read attachment "${loc}" (${errorTag(e)})`,
-        loc: { entry: loc },
-      };
+      yield [
+        {
+          problem: PROBLEM.corrupt,
+          message: `Cannot read attachment "${loc}" (${errorTag(e)})`,
+          loc: { entry: loc },
+        },
+      ];
     }
   }
 }

@@ -17,8 +17,8 @@ import {
   LimitExceededError,
   PROBLEM,
   problem,
+  type ReadBatch,
   type ReadContext,
-  type ReadItem,
   type ReadNested,
 } from './types.js';
 
@@ -107,13 +107,11 @@ async function* gunzip(input: ByteInput, ctx: ReadContext): AsyncGenerator<Buffe
  * @example
  * for await (const item of readGzip(input, ctx, readNested)) …
  */
-export async function* readGzip(input: ByteInput, ctx: ReadContext, readNested: ReadNested): AsyncGenerator<ReadItem> {
+export async function* readGzip(input: ByteInput, ctx: ReadContext, readNested: ReadNested): AsyncGenerator<ReadBatch> {
   if (ctx.depth + 1 > ctx.limits.maxDepth) {
-    yield problem(
-      ctx,
-      PROBLEM.archiveRefused,
-      `Refused gzip content: nesting deeper than ${ctx.limits.maxDepth} levels`,
-    );
+    yield [
+      problem(ctx, PROBLEM.archiveRefused, `Refused gzip content: nesting deeper than ${ctx.limits.maxDepth} levels`),
+    ];
     return;
   }
   const head = await input.head();
@@ -125,9 +123,9 @@ export async function* readGzip(input: ByteInput, ctx: ReadContext, readNested: 
   } catch (e) {
     if (isAbort(e, ctx.signal)) throw e;
     if (e instanceof LimitExceededError) {
-      yield problem(ctx, PROBLEM.archiveRefused, `Refused gzip content of "${baseName(label)}": it ${e.message}`);
+      yield [problem(ctx, PROBLEM.archiveRefused, `Refused gzip content of "${baseName(label)}": it ${e.message}`)];
     } else {
-      yield problem(ctx, PROBLEM.corrupt, `Cannot decompress gzip content of "${baseName(label)}" (${errorTag(e)})`);
+      yield [problem(ctx, PROBLEM.corrupt, `Cannot decompress gzip content of "${baseName(label)}" (${errorTag(e)})`)];
     }
   }
 }

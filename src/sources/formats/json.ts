@@ -13,7 +13,7 @@
 import { ChunkDecoder, type TextEncoding } from './decode.js';
 import type { ByteInput } from './input.js';
 import { lineAlignedRange, TextChunker } from './text.js';
-import { at, checkAbort, PROBLEM, problem, type ReadContext, type ReadItem } from './types.js';
+import { at, checkAbort, PROBLEM, problem, type ReadBatch, type ReadContext, type ReadItem } from './types.js';
 
 /**
  * An identifier that needs no quoting in a path: `phone`, `_id`, `$ref`. Not `first name`, `1st`, `a-b`
@@ -455,42 +455,51 @@ async function* decodeChunks(chunks: AsyncIterable<Buffer>, decoder: ChunkDecode
  * @example
  * for await (const item of readJson(input, ctx, 'utf-8')) …
  */
-export async function* readJson(input: ByteInput, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadItem> {
+export async function* readJson(input: ByteInput, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadBatch> {
   const decoder = new ChunkDecoder(encoding);
   const walker = new JsonWalker(ctx.limits.maxFragmentChars);
   let rest: TextChunker | undefined;
+  const leafFragment = (leaf: JsonLeaf): ReadItem => ({
+    text: leaf.text,
+    loc: at(ctx, { line: leaf.line, field: leaf.path }),
+    structured: true,
+  });
   for await (const s of decodeChunks(input.stream(), decoder)) {
     checkAbort(ctx.signal);
     if (rest) {
-      yield* rest.push(s);
+      const batch: ReadBatch = rest.push(s);
+      if (batch.length > 0) yield batch;
       continue;
     }
-    for (const leaf of walker.write(s)) {
-      yield { text: leaf.text, loc: at(ctx, { line: leaf.line, field: leaf.path }), structured: true };
-    }
+    const batch: ReadBatch = walker.write(s).map(leafFragment);
     if (walker.error) {
       const err = walker.error;
-      yield problem(ctx, PROBLEM.corrupt, `Invalid JSON at line ${err.line}: ${err.reason}; the rest is read as text`, {
-        line: err.line,
-      });
+      batch.push(
+        problem(ctx, PROBLEM.corrupt, `Invalid JSON at line ${err.line}: ${err.reason}; the rest is read as text`, {
+          line: err.line,
+        }),
+      );
       rest = new TextChunker(ctx, err.line);
-      yield* rest.push(s.slice(err.index));
+      batch.push(...rest.push(s.slice(err.index)));
     }
+    if (batch.length > 0) yield batch;
   }
-  if (rest) yield* rest.end();
+  const batch: ReadBatch = [];
+  if (rest) batch.push(...rest.end());
   else {
     const wasEmpty = walker.empty;
-    for (const leaf of walker.end()) {
-      yield { text: leaf.text, loc: at(ctx, { line: leaf.line, field: leaf.path }), structured: true };
-    }
+    batch.push(...walker.end().map(leafFragment));
     if (walker.error && !wasEmpty) {
-      yield problem(ctx, PROBLEM.corrupt, `Invalid JSON at line ${walker.error.line}: ${walker.error.reason}`, {
-        line: walker.error.line,
-      });
+      batch.push(
+        problem(ctx, PROBLEM.corrupt, `Invalid JSON at line ${walker.error.line}: ${walker.error.reason}`, {
+          line: walker.error.line,
+        }),
+      );
     }
   }
   const p = decoder.validator?.problem(ctx);
-  if (p) yield p;
+  if (p) batch.push(p);
+  if (batch.length > 0) yield batch;
 }
 
 /** Options of {@link readNdjson} for planned byte ranges. */
@@ -513,13 +522,13 @@ export async function* readNdjson(
   ctx: ReadContext,
   encoding: TextEncoding,
   range?: NdjsonRange,
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ReadBatch> {
   const start = range?.start ?? 0;
   const decoder = new ChunkDecoder(encoding, start, start > 0);
   let row = range?.line ?? 1;
   let walker = new JsonWalker(ctx.limits.maxFragmentChars);
   let bad = false;
-  const out: ReadItem[] = [];
+  let out: ReadItem[] = [];
   const finishLine = (): void => {
     if (!bad) {
       const wasEmpty = walker.empty;
@@ -559,10 +568,13 @@ export async function* readNdjson(
       from = nl + 1;
     }
     feed(s.slice(from));
-    if (out.length > 0) yield* out.splice(0);
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   if (!walker.empty || bad) finishLine();
-  yield* out.splice(0);
   const p = decoder.validator?.problem(ctx);
-  if (p) yield p;
+  if (p) out.push(p);
+  if (out.length > 0) yield out;
 }

@@ -19,6 +19,7 @@ import {
   LimitExceededError,
   PROBLEM,
   problem,
+  type ReadBatch,
   type ReadContext,
   type ReadItem,
   rethrowFatal,
@@ -32,7 +33,7 @@ async function* parseXml(
   ctx: ReadContext,
   out: ReadItem[],
   setup: (parser: SaxesParser) => void,
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ReadBatch> {
   const refusal = refuseDeclared(member, ctx);
   if (refusal) throw new LimitExceededError(`part "${member.name}" ${refusal}`);
   const parser = new SaxesParser();
@@ -45,12 +46,12 @@ async function* parseXml(
   for await (const chunk of memberBytes(zip, member, ctx)) {
     checkAbort(ctx.signal);
     parser.write(decoder.decode(chunk, { stream: true }));
-    if (out.length > 0) yield* out.splice(0);
+    if (out.length > 0) yield out.splice(0);
     if (error) throw error;
   }
   parser.write(decoder.decode());
   parser.close();
-  if (out.length > 0) yield* out.splice(0);
+  if (out.length > 0) yield out.splice(0);
   if (error) throw error;
 }
 
@@ -163,11 +164,11 @@ const HEADER_SAMPLE_ROWS = 20;
  * @example
  * for await (const item of readXlsx(opened, ctx)) …
  */
-export async function* readXlsx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<ReadItem> {
+export async function* readXlsx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<ReadBatch> {
   const byName = new Map(zip.members.map((m) => [m.name, m]));
   const workbook = byName.get('xl/workbook.xml');
   if (!workbook) {
-    yield problem(ctx, PROBLEM.corrupt, 'Cannot read XLSX workbook: "xl/workbook.xml" is missing');
+    yield [problem(ctx, PROBLEM.corrupt, 'Cannot read XLSX workbook: "xl/workbook.xml" is missing')];
     return;
   }
   const sheets: { name: string; rid: string }[] = [];
@@ -194,7 +195,7 @@ export async function* readXlsx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<
     }
   } catch (e) {
     rethrowFatal(e, ctx);
-    yield problem(ctx, PROBLEM.corrupt, `Cannot read XLSX workbook: the workbook part is damaged (${errorTag(e)})`);
+    yield [problem(ctx, PROBLEM.corrupt, `Cannot read XLSX workbook: the workbook part is damaged (${errorTag(e)})`)];
     return;
   }
   let shared: string[] = [];
@@ -204,7 +205,7 @@ export async function* readXlsx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<
       shared = await readSharedStrings(zip, sharedMember, ctx);
     } catch (e) {
       rethrowFatal(e, ctx);
-      yield problem(ctx, PROBLEM.corrupt, `Cannot read XLSX shared strings: the part is damaged (${errorTag(e)})`);
+      yield [problem(ctx, PROBLEM.corrupt, `Cannot read XLSX shared strings: the part is damaged (${errorTag(e)})`)];
     }
   }
   for (let s = 0; s < sheets.length; s++) {
@@ -212,23 +213,22 @@ export async function* readXlsx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<
     const path = rels.get(sheet.rid) ?? `xl/worksheets/sheet${s + 1}.xml`;
     const member = byName.get(path);
     if (!member) {
-      yield problem(ctx, PROBLEM.corrupt, `Cannot read XLSX sheet "${sheet.name}": its part is missing`, {
-        sheet: sheet.name,
-      });
+      yield [
+        problem(ctx, PROBLEM.corrupt, `Cannot read XLSX sheet "${sheet.name}": its part is missing`, {
+          sheet: sheet.name,
+        }),
+      ];
       continue;
     }
     try {
       yield* readSheet(zip, member, ctx, sheet.name, shared);
     } catch (e) {
       rethrowFatal(e, ctx);
-      yield problem(
-        ctx,
-        PROBLEM.corrupt,
-        `Cannot read XLSX sheet "${sheet.name}": the part is damaged (${errorTag(e)})`,
-        {
+      yield [
+        problem(ctx, PROBLEM.corrupt, `Cannot read XLSX sheet "${sheet.name}": the part is damaged (${errorTag(e)})`, {
           sheet: sheet.name,
-        },
-      );
+        }),
+      ];
     }
   }
 }
@@ -244,7 +244,7 @@ async function* readSheet(
   ctx: ReadContext,
   sheet: string,
   shared: readonly string[],
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ReadBatch> {
   const out: ReadItem[] = [];
   let held: SheetRow[] | undefined = [];
   let header: Map<number, string> | undefined;
@@ -332,7 +332,7 @@ async function* readSheet(
     });
   });
   decide();
-  yield* out.splice(0);
+  yield out.splice(0);
 }
 
 /**
@@ -358,10 +358,10 @@ function docxParts(zip: OpenZip): ZipMember[] {
  * @example
  * for await (const item of readDocx(opened, ctx)) …
  */
-export async function* readDocx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<ReadItem> {
+export async function* readDocx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<ReadBatch> {
   const parts = docxParts(zip);
   if (!parts.some((p) => p.name === 'word/document.xml')) {
-    yield problem(ctx, PROBLEM.corrupt, 'Cannot read DOCX document: "word/document.xml" is missing');
+    yield [problem(ctx, PROBLEM.corrupt, 'Cannot read DOCX document: "word/document.xml" is missing')];
     return;
   }
   const max = ctx.limits.maxFragmentChars;
@@ -406,12 +406,14 @@ export async function* readDocx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<
       });
     } catch (e) {
       rethrowFatal(e, ctx);
-      yield problem(
-        ctx,
-        PROBLEM.corrupt,
-        `Cannot read DOCX part "${part.name}": it is damaged (${errorTag(e)})`,
-        field ? { field } : {},
-      );
+      yield [
+        problem(
+          ctx,
+          PROBLEM.corrupt,
+          `Cannot read DOCX part "${part.name}": it is damaged (${errorTag(e)})`,
+          field ? { field } : {},
+        ),
+      ];
     }
   }
 }

@@ -11,7 +11,7 @@ import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { Fragment } from '../source.js';
 import { type ByteInput, toBuffer } from './input.js';
-import { at, checkAbort, errorTag, PROBLEM, problem, type ReadContext, type ReadItem, rethrowFatal } from './types.js';
+import { at, checkAbort, errorTag, PROBLEM, problem, type ReadBatch, type ReadContext, rethrowFatal } from './types.js';
 
 /** Leaves of a decoded value as `[field, text]`. */
 function leaves(value: unknown, field: string, out: [string, string][], depth = 0): void {
@@ -49,16 +49,18 @@ function leaves(value: unknown, field: string, out: [string, string][], depth = 
  * @example
  * for await (const item of readParquet(input, ctx)) …
  */
-export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadItem> {
+export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadBatch> {
   let random = input.random();
   if (!random) {
     const data = await toBuffer(input, ctx.limits.maxBufferBytes);
     if (!data) {
-      yield problem(
-        ctx,
-        PROBLEM.skippedTooLarge,
-        `Skipped Parquet file: a nested file must be held in memory and exceeds ${ctx.limits.maxBufferBytes} bytes`,
-      );
+      yield [
+        problem(
+          ctx,
+          PROBLEM.skippedTooLarge,
+          `Skipped Parquet file: a nested file must be held in memory and exceeds ${ctx.limits.maxBufferBytes} bytes`,
+        ),
+      ];
       return;
     }
     random = { size: data.length, read: async (p, l) => data.subarray(p, p + l) };
@@ -76,7 +78,7 @@ export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGen
     metadata = await parquetMetadataAsync(file);
   } catch (e) {
     rethrowFatal(e, ctx);
-    yield problem(ctx, PROBLEM.corrupt, `Cannot read Parquet file: the footer is damaged (${errorTag(e)})`);
+    yield [problem(ctx, PROBLEM.corrupt, `Cannot read Parquet file: the footer is damaged (${errorTag(e)})`)];
     return;
   }
   const max = ctx.limits.maxFragmentChars;
@@ -96,12 +98,14 @@ export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGen
       uncompressed > limits.maxEntryBytes ||
       (uncompressed > limits.ratioFloorBytes && uncompressed > limits.maxRatio * Math.max(1, compressed))
     ) {
-      yield problem(
-        ctx,
-        PROBLEM.archiveRefused,
-        `Refused Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): it declares ${uncompressed} uncompressed bytes from ${compressed}, beyond the size or ratio limit`,
-        { row: rowStart + 1 },
-      );
+      yield [
+        problem(
+          ctx,
+          PROBLEM.archiveRefused,
+          `Refused Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): it declares ${uncompressed} uncompressed bytes from ${compressed}, beyond the size or ratio limit`,
+          { row: rowStart + 1 },
+        ),
+      ];
       rowStart = rowEnd;
       continue;
     }
@@ -110,20 +114,29 @@ export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGen
       objects = await parquetReadObjects({ file, metadata, rowStart, rowEnd, compressors });
     } catch (e) {
       rethrowFatal(e, ctx);
-      yield problem(
-        ctx,
-        PROBLEM.corrupt,
-        `Cannot read Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): damaged data (${errorTag(e)})`,
-        {
-          row: rowStart + 1,
-        },
-      );
+      yield [
+        problem(
+          ctx,
+          PROBLEM.corrupt,
+          `Cannot read Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): damaged data (${errorTag(e)})`,
+          {
+            row: rowStart + 1,
+          },
+        ),
+      ];
       rowStart = rowEnd;
       continue;
     }
     const found: [string, string][] = [];
+    let batch: ReadBatch = [];
     for (let r = 0; r < objects.length; r++) {
-      if ((r & 1023) === 0) checkAbort(ctx.signal);
+      if ((r & 1023) === 0) {
+        checkAbort(ctx.signal);
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+      }
       found.length = 0;
       for (const [column, value] of Object.entries(objects[r]!)) leaves(value, column, found);
       const row = rowStart + r + 1;
@@ -134,10 +147,11 @@ export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGen
             loc: at(ctx, { row, field }),
             structured: true,
           };
-          yield f;
+          batch.push(f);
         }
       }
     }
+    if (batch.length > 0) yield batch;
     rowStart = rowEnd;
   }
 }

@@ -8,7 +8,7 @@
  */
 import { getDocumentProxy } from 'unpdf';
 import { type ByteInput, toBuffer } from './input.js';
-import { at, checkAbort, errorTag, PROBLEM, problem, type ReadContext, type ReadItem, rethrowFatal } from './types.js';
+import { at, checkAbort, errorTag, PROBLEM, problem, type ReadBatch, type ReadContext, rethrowFatal } from './types.js';
 
 interface TextItemLike {
   str?: string;
@@ -21,14 +21,16 @@ interface TextItemLike {
  * @example
  * for await (const item of readPdf(input, ctx)) …
  */
-export async function* readPdf(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadItem> {
+export async function* readPdf(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadBatch> {
   const data = await toBuffer(input, ctx.limits.maxBufferBytes);
   if (!data) {
-    yield problem(
-      ctx,
-      PROBLEM.skippedTooLarge,
-      `Skipped PDF: it must be held in memory and exceeds ${ctx.limits.maxBufferBytes} bytes`,
-    );
+    yield [
+      problem(
+        ctx,
+        PROBLEM.skippedTooLarge,
+        `Skipped PDF: it must be held in memory and exceeds ${ctx.limits.maxBufferBytes} bytes`,
+      ),
+    ];
     return;
   }
   let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
@@ -44,9 +46,9 @@ export async function* readPdf(input: ByteInput, ctx: ReadContext): AsyncGenerat
   } catch (e) {
     rethrowFatal(e, ctx);
     if (errorTag(e) === 'PasswordException') {
-      yield problem(ctx, PROBLEM.skippedEncrypted, 'Skipped PDF: it is password-protected');
+      yield [problem(ctx, PROBLEM.skippedEncrypted, 'Skipped PDF: it is password-protected')];
     } else {
-      yield problem(ctx, PROBLEM.corrupt, `Cannot read PDF: the document structure is damaged (${errorTag(e)})`);
+      yield [problem(ctx, PROBLEM.corrupt, `Cannot read PDF: the document structure is damaged (${errorTag(e)})`)];
     }
     return;
   }
@@ -65,11 +67,13 @@ export async function* readPdf(input: ByteInput, ctx: ReadContext): AsyncGenerat
         page.cleanup();
       } catch (e) {
         rethrowFatal(e, ctx);
-        yield problem(ctx, PROBLEM.corrupt, `Cannot read PDF page ${n}: damaged content (${errorTag(e)})`, { page: n });
+        yield [
+          problem(ctx, PROBLEM.corrupt, `Cannot read PDF page ${n}: damaged content (${errorTag(e)})`, { page: n }),
+        ];
         continue;
       }
       if (text.trim().length === 0) continue;
-      for (let i = 0; i < text.length; i += max) yield { text: text.slice(i, i + max), loc: at(ctx, { page: n }) };
+      for (let i = 0; i < text.length; i += max) yield [{ text: text.slice(i, i + max), loc: at(ctx, { page: n }) }];
     }
   } finally {
     await doc.destroy();

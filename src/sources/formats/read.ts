@@ -16,10 +16,12 @@ import { readTar } from './tar.js';
 import { readText } from './text.js';
 import {
   baseName,
+  checkAbort,
   createReadContext,
   errorTag,
   PROBLEM,
   problem,
+  type ReadBatch,
   type ReadContext,
   type ReadItem,
   type ReadLimits,
@@ -34,7 +36,7 @@ export async function sniffInput(input: ByteInput): Promise<Sniffed> {
 }
 
 /** What a zip holds: an Office document or an archive of members. */
-async function* readZipFamily(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadItem> {
+async function* readZipFamily(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadBatch> {
   const what = /\.xlsx$/i.test(input.name)
     ? 'XLSX workbook'
     : /\.docx$/i.test(input.name)
@@ -42,7 +44,7 @@ async function* readZipFamily(input: ByteInput, ctx: ReadContext): AsyncGenerato
       : 'zip archive';
   const opened = await openZip(input, ctx, what);
   if ('problem' in opened) {
-    yield opened;
+    yield [opened];
     return;
   }
   try {
@@ -61,7 +63,7 @@ async function* readZipFamily(input: ByteInput, ctx: ReadContext): AsyncGenerato
  * @example
  * yield* readSniffed(input, ctx, await sniffInput(input));
  */
-export async function* readSniffed(input: ByteInput, ctx: ReadContext, sniffed: Sniffed): AsyncGenerator<ReadItem> {
+export async function* readSniffed(input: ByteInput, ctx: ReadContext, sniffed: Sniffed): AsyncGenerator<ReadBatch> {
   const encoding = sniffed.encoding ?? 'utf-8';
   switch (sniffed.format) {
     case 'empty':
@@ -97,14 +99,16 @@ export async function* readSniffed(input: ByteInput, ctx: ReadContext, sniffed: 
       yield* readZipFamily(input, ctx);
       return;
     case 'binary':
-      yield problem(ctx, PROBLEM.skippedBinary, 'Skipped binary content: not a supported format');
+      yield [problem(ctx, PROBLEM.skippedBinary, 'Skipped binary content: not a supported format')];
       return;
     case 'unsupported':
-      yield problem(
-        ctx,
-        PROBLEM.skippedUnsupported,
-        `Skipped ${sniffed.detail ?? 'unsupported'} content: the format is not supported`,
-      );
+      yield [
+        problem(
+          ctx,
+          PROBLEM.skippedUnsupported,
+          `Skipped ${sniffed.detail ?? 'unsupported'} content: the format is not supported`,
+        ),
+      ];
       return;
   }
 }
@@ -115,7 +119,7 @@ export async function* readSniffed(input: ByteInput, ctx: ReadContext, sniffed: 
  * @example
  * for await (const item of readInput(bufferInput('a.csv', data), createReadContext())) …
  */
-export async function* readInput(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadItem> {
+export async function* readInput(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadBatch> {
   yield* readSniffed(input, ctx, await sniffInput(input));
 }
 
@@ -147,15 +151,27 @@ export function unreadableError(path: string, e: unknown): SourceError {
   });
 }
 
+/** Flatten batches into items, checking the signal between items (nothing comes out after an abort). */
+export async function* flattenBatches(
+  batches: AsyncIterable<ReadBatch>,
+  signal?: AbortSignal,
+): AsyncGenerator<ReadItem> {
+  for await (const batch of batches) {
+    for (const item of batch) {
+      checkAbort(signal);
+      yield item;
+    }
+  }
+}
+
 /**
- * Read one file through sniffing: its fragments and problems, with the default (or given) limits. Symbolic links
- * are not followed and special files are refused.
+ * Read one file through sniffing, in batches (one per chunk read: the fast path for scanning).
  *
  * @throws SourceError `LG_SOURCE_UNREADABLE` when the file cannot be opened as a regular file
  * @example
- * for await (const item of readFileFragments('/data/users.csv')) if (!isProblem(item)) scan(item.text);
+ * for await (const batch of readFileBatches('/data/users.csv')) for (const item of batch) …
  */
-export async function* readFileFragments(path: string, options: ReadFileOptions = {}): AsyncGenerator<ReadItem> {
+export async function* readFileBatches(path: string, options: ReadFileOptions = {}): AsyncGenerator<ReadBatch> {
   let opened: Awaited<ReturnType<typeof openRegularFile>>;
   try {
     opened = await openRegularFile(path);
@@ -171,16 +187,43 @@ export async function* readFileFragments(path: string, options: ReadFileOptions 
 }
 
 /**
- * Read bytes in memory through sniffing (`name` is only an extension hint and the label of member locations).
+ * Read one file through sniffing: its fragments and problems, with the default (or given) limits. Symbolic links
+ * are not followed and special files are refused.
+ *
+ * @throws SourceError `LG_SOURCE_UNREADABLE` when the file cannot be opened as a regular file
+ * @example
+ * for await (const item of readFileFragments('/data/users.csv')) if (!isProblem(item)) scan(item.text);
+ */
+export function readFileFragments(path: string, options: ReadFileOptions = {}): AsyncGenerator<ReadItem> {
+  return flattenBatches(readFileBatches(path, options), options.signal);
+}
+
+/**
+ * Read bytes in memory through sniffing, in batches (`name` is only an extension hint and the label of member
+ * locations).
+ *
+ * @example
+ * for await (const batch of readBytesBatches(upload, 'upload.xlsx')) …
+ */
+export async function* readBytesBatches(
+  data: Uint8Array,
+  name: string,
+  options: ReadFileOptions = {},
+): AsyncGenerator<ReadBatch> {
+  const ctx = createReadContext(options.limits, options.signal);
+  yield* readInput(bufferInput(name, Buffer.from(data.buffer, data.byteOffset, data.byteLength)), ctx);
+}
+
+/**
+ * Read bytes in memory through sniffing, item by item.
  *
  * @example
  * for await (const item of readBytesFragments(upload, 'upload.xlsx')) …
  */
-export async function* readBytesFragments(
+export function readBytesFragments(
   data: Uint8Array,
   name: string,
   options: ReadFileOptions = {},
 ): AsyncGenerator<ReadItem> {
-  const ctx = createReadContext(options.limits, options.signal);
-  yield* readInput(bufferInput(name, Buffer.from(data.buffer, data.byteOffset, data.byteLength)), ctx);
+  return flattenBatches(readBytesBatches(data, name, options), options.signal);
 }

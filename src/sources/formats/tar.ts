@@ -17,8 +17,8 @@ import {
   memberEntry,
   PROBLEM,
   problem,
+  type ReadBatch,
   type ReadContext,
-  type ReadItem,
   type ReadNested,
 } from './types.js';
 
@@ -126,10 +126,10 @@ const MAX_META_BYTES = 1024 * 1024;
  * @example
  * for await (const item of readTar(input, ctx, readNested)) …
  */
-export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: ReadNested): AsyncGenerator<ReadItem> {
+export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: ReadNested): AsyncGenerator<ReadBatch> {
   const label = input.label ?? input.name;
   if (ctx.depth + 1 > ctx.limits.maxDepth) {
-    yield problem(ctx, PROBLEM.archiveRefused, `Refused archive: nesting deeper than ${ctx.limits.maxDepth} levels`);
+    yield [problem(ctx, PROBLEM.archiveRefused, `Refused archive: nesting deeper than ${ctx.limits.maxDepth} levels`)];
     return;
   }
   const reader = new ByteReader(input.stream()[Symbol.asyncIterator]());
@@ -143,12 +143,12 @@ export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: R
       const h = await reader.read(512);
       if (h.length === 0) return;
       if (h.length < 512) {
-        yield problem(ctx, PROBLEM.corrupt, `Tar archive ends inside a header after member ${index}`);
+        yield [problem(ctx, PROBLEM.corrupt, `Tar archive ends inside a header after member ${index}`)];
         return;
       }
       if (h.every((b) => b === 0)) return;
       if (!checksumOk(h)) {
-        yield problem(ctx, PROBLEM.corrupt, `Tar archive has a damaged header after member ${index}`);
+        yield [problem(ctx, PROBLEM.corrupt, `Tar archive has a damaged header after member ${index}`)];
         return;
       }
       const type = String.fromCharCode(h[156]!);
@@ -162,7 +162,7 @@ export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: R
       const padded = Math.ceil(size / 512) * 512;
       if (type === 'x' || type === 'g' || type === 'L') {
         if (size > MAX_META_BYTES) {
-          yield problem(ctx, PROBLEM.archiveRefused, `Refused tar archive: a metadata record of ${size} bytes`);
+          yield [problem(ctx, PROBLEM.archiveRefused, `Refused tar archive: a metadata record of ${size} bytes`)];
           return;
         }
         const data = await reader.read(size);
@@ -187,11 +187,13 @@ export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: R
       ctx.budget.entries++;
       const loc = memberEntry(ctx, label, name);
       if (ctx.budget.entries > ctx.limits.maxEntries) {
-        yield problem(
-          ctx,
-          PROBLEM.archiveRefused,
-          `Refused the rest of the tar archive: more than ${ctx.limits.maxEntries} members in this unit`,
-        );
+        yield [
+          problem(
+            ctx,
+            PROBLEM.archiveRefused,
+            `Refused the rest of the tar archive: more than ${ctx.limits.maxEntries} members in this unit`,
+          ),
+        ];
         return;
       }
       if (size > ctx.limits.maxEntryBytes || ctx.budget.bytes + size > ctx.limits.maxTotalBytes) {
@@ -199,11 +201,13 @@ export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: R
           size > ctx.limits.maxEntryBytes
             ? `its ${size} bytes exceed the ${ctx.limits.maxEntryBytes}-byte member limit`
             : `it would take the total beyond ${ctx.limits.maxTotalBytes} bytes`;
-        yield {
-          problem: PROBLEM.archiveRefused,
-          message: `Refused archive member "${loc}": ${why}`,
-          loc: { entry: loc },
-        };
+        yield [
+          {
+            problem: PROBLEM.archiveRefused,
+            message: `Refused archive member "${loc}": ${why}`,
+            loc: { entry: loc },
+          },
+        ];
         if (!(await reader.skip(dataBytes))) return;
         continue;
       }
@@ -215,22 +219,24 @@ export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: R
       } catch (e) {
         if (isAbort(e, ctx.signal)) throw e;
         const refused = e instanceof LimitExceededError;
-        yield {
-          problem: refused ? PROBLEM.archiveRefused : PROBLEM.corrupt,
-          message: refused
-            ? `Refused archive member "${loc}": ${e.message}`
-            : `Cannot read archive member "${loc}" (${errorTag(e)})`,
-          loc: { entry: loc },
-        };
+        yield [
+          {
+            problem: refused ? PROBLEM.archiveRefused : PROBLEM.corrupt,
+            message: refused
+              ? `Refused archive member "${loc}": ${e.message}`
+              : `Cannot read archive member "${loc}" (${errorTag(e)})`,
+            loc: { entry: loc },
+          },
+        ];
       }
       if (!(await reader.skip(state.left + (dataBytes - size)))) {
-        if (state.left > 0) yield problem(ctx, PROBLEM.corrupt, `Tar archive is truncated inside member "${loc}"`);
+        if (state.left > 0) yield [problem(ctx, PROBLEM.corrupt, `Tar archive is truncated inside member "${loc}"`)];
         return;
       }
     }
   } catch (e) {
     if (isAbort(e, ctx.signal) || e instanceof LimitExceededError) throw e;
-    yield problem(ctx, PROBLEM.corrupt, `Cannot read tar archive (${errorTag(e)})`);
+    yield [problem(ctx, PROBLEM.corrupt, `Cannot read tar archive (${errorTag(e)})`)];
   } finally {
     await reader.close();
   }

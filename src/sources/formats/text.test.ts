@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collect } from './__fixtures__/build.js';
-import { Utf8Validator } from './decode.js';
+import { ChunkDecoder, Utf8Validator } from './decode.js';
 import { bufferInput, streamInput } from './input.js';
 import { readBytesFragments } from './read.js';
 import { lineAlignedRange, readText, TextChunker } from './text.js';
@@ -25,6 +25,29 @@ describe('Utf8Validator', () => {
         v.end();
         expect(v.invalid).toBe(expected);
         expect(v.firstOffset >= 0).toBe(expected > 0);
+      }),
+    );
+  });
+});
+
+describe('ChunkDecoder', () => {
+  it('ChunkDecoder decodes UTF-8 exactly like TextDecoder whatever the chunking', () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 48 }),
+      fc.string({ unit: 'grapheme', maxLength: 16 }).map((s) => new Uint8Array(Buffer.from(`\ufeff${s}`, 'utf8'))),
+    );
+    fc.assert(
+      fc.property(bytes, fc.array(fc.nat(), { maxLength: 5 }), (data, cuts) => {
+        const d = new ChunkDecoder('utf-8');
+        let out = '';
+        let from = 0;
+        for (const c of cuts.map((k) => k % (data.length + 1)).sort((a, b) => a - b)) {
+          out += d.write(data.subarray(from, c));
+          from = c;
+        }
+        out += d.write(data.subarray(from));
+        out += d.end();
+        expect(out).toBe(new TextDecoder('utf-8').decode(data));
       }),
     );
   });
@@ -70,12 +93,14 @@ describe('readText', () => {
     let count = 0;
     let total = 0;
     let maxLen = 0;
-    for await (const item of readText(streamInput('huge.log', chunks(), size), ctx, { encoding: 'utf-8' })) {
-      if ('problem' in item) continue;
-      count++;
-      total += item.text.length;
-      maxLen = Math.max(maxLen, item.text.length);
-      expect(item.loc.line).toBe(1);
+    for await (const batch of readText(streamInput('huge.log', chunks(), size), ctx, { encoding: 'utf-8' })) {
+      for (const item of batch) {
+        if ('problem' in item) continue;
+        count++;
+        total += item.text.length;
+        maxLen = Math.max(maxLen, item.text.length);
+        expect(item.loc.line).toBe(1);
+      }
     }
     expect(total).toBe(size);
     expect(maxLen).toBeLessThanOrEqual(ctx.limits.maxFragmentChars);

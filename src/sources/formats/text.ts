@@ -10,7 +10,7 @@
 import type { Fragment } from '../source.js';
 import { ChunkDecoder, type TextEncoding } from './decode.js';
 import type { ByteInput } from './input.js';
-import { at, checkAbort, type ReadContext, type ReadItem } from './types.js';
+import { at, checkAbort, type ReadBatch, type ReadContext } from './types.js';
 
 /** How far back from the limit a long line may be cut at whitespace. */
 const SOFT_CUT_WINDOW = 4096;
@@ -40,6 +40,8 @@ function countLines(s: string): number {
  */
 export class TextChunker {
   private pending = '';
+  private readonly parts: string[] = [];
+  private partsLength = 0;
   private line: number;
   private readonly max: number;
 
@@ -86,14 +88,27 @@ export class TextChunker {
   /** Add text; returns the fragments that are complete. */
   push(s: string): Fragment[] {
     const out: Fragment[] = [];
-    this.pending = this.pending.length === 0 ? s : this.pending + s;
+    // Collect parts and join once per fragment: repeated `+=` builds rope strings that are flattened (copied)
+    // again at every search.
+    this.parts.push(s);
+    this.partsLength += s.length;
+    if (this.pending.length + this.partsLength < this.max) return out;
+    this.join();
     while (this.pending.length >= this.max) this.cut(out);
     return out;
+  }
+
+  private join(): void {
+    if (this.parts.length === 0) return;
+    this.pending = this.pending + this.parts.join('');
+    this.parts.length = 0;
+    this.partsLength = 0;
   }
 
   /** Flush the rest. */
   end(): Fragment[] {
     const out: Fragment[] = [];
+    this.join();
     while (this.pending.length >= this.max) this.cut(out);
     if (hasContent(this.pending)) out.push(this.fragment(this.pending, this.line));
     this.line += countLines(this.pending);
@@ -171,7 +186,7 @@ export async function* readText(
   input: ByteInput,
   ctx: ReadContext,
   options: TextReadOptions,
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ReadBatch> {
   const range = options.range;
   const start = range?.start ?? 0;
   const decoder = new ChunkDecoder(options.encoding, start, start > 0);
@@ -181,10 +196,13 @@ export async function* readText(
   for await (const chunk of chunks) {
     checkAbort(ctx.signal);
     chunker ??= new TextChunker(ctx, (range?.line ?? 1) + (moved.moved ? 1 : 0));
-    yield* chunker.push(decoder.write(chunk));
+    const batch: ReadBatch = chunker.push(decoder.write(chunk));
+    if (batch.length > 0) yield batch;
   }
-  if (chunker) yield* chunker.push(decoder.end());
-  if (chunker) yield* chunker.end();
+  if (chunker) {
+    const batch: ReadBatch = [...chunker.push(decoder.end()), ...chunker.end()];
+    if (batch.length > 0) yield batch;
+  }
   const p = decoder.validator?.problem(ctx);
-  if (p) yield p;
+  if (p) yield [p];
 }

@@ -6,10 +6,34 @@
  * file, a refused archive or a malformed row becomes a {@link Problem} with its location and the read goes on
  * (or ends for that input). Only an abort (`ctx.signal`) or a failure to read the bytes at all escapes.
  */
-import type { Fragment, FragmentLocation, Problem } from '../source.js';
+import type { Fragment, FragmentLocation, Problem, Unit } from '../source.js';
 
 /** A fragment or a problem, as a reader yields them. */
 export type ReadItem = Fragment | Problem;
+
+/**
+ * Readers yield items in batches (one per chunk read): an async step costs about 1.5 µs, so paying it per
+ * batch rather than per cell is the difference between 4 and 20+ MB/s on a CSV of short cells.
+ */
+export type ReadBatch = ReadItem[];
+
+/**
+ * An optional ability of a Source: read a unit in batches (the same items as `read`, in order, grouped per chunk).
+ * Scans should prefer it: per-item async iteration costs about 1.5 µs an item.
+ */
+export interface BatchReadable {
+  readBatches(unit: Unit, signal?: AbortSignal): AsyncIterable<ReadBatch>;
+}
+
+/**
+ * Whether a source can read in batches.
+ *
+ * @example
+ * const batches = hasBatchRead(source) ? source.readBatches(unit) : undefined;
+ */
+export function hasBatchRead<S extends object>(source: S): source is S & BatchReadable {
+  return typeof (source as Partial<BatchReadable>).readBatches === 'function';
+}
 
 /**
  * Problem codes a reader reports. The upper-case ones are error-catalog codes (`src/core/errors.ts`); the
@@ -196,7 +220,7 @@ export function rethrowFatal(e: unknown, ctx: ReadContext): void {
 }
 
 /** Reads one nested input through sniffing (passed down to containers to avoid an import cycle). */
-export type ReadNested = (input: import('./input.js').ByteInput, ctx: ReadContext) => AsyncIterable<ReadItem>;
+export type ReadNested = (input: import('./input.js').ByteInput, ctx: ReadContext) => AsyncIterable<ReadBatch>;
 
 /** The location string of a member: `outer!/member` (the container's own entry, or its name at top level). */
 export function memberEntry(ctx: ReadContext, containerName: string, member: string): string {

@@ -24,8 +24,8 @@ import {
   memberEntry,
   PROBLEM,
   problem,
+  type ReadBatch,
   type ReadContext,
-  type ReadItem,
   type ReadNested,
 } from './types.js';
 
@@ -233,18 +233,20 @@ export async function* readZipMembers(
   label: string,
   ctx: ReadContext,
   readNested: ReadNested,
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ReadBatch> {
   if (ctx.depth + 1 > ctx.limits.maxDepth) {
-    yield problem(ctx, PROBLEM.archiveRefused, `Refused archive: nesting deeper than ${ctx.limits.maxDepth} levels`);
+    yield [problem(ctx, PROBLEM.archiveRefused, `Refused archive: nesting deeper than ${ctx.limits.maxDepth} levels`)];
     return;
   }
   const overlap = findOverlap(opened.members);
   if (overlap) {
-    yield problem(
-      ctx,
-      PROBLEM.archiveRefused,
-      `Refused zip archive: entries share compressed data (overlapping entries, a zip-bomb construction), first at "${memberEntry(ctx, label, overlap.name)}"`,
-    );
+    yield [
+      problem(
+        ctx,
+        PROBLEM.archiveRefused,
+        `Refused zip archive: entries share compressed data (overlapping entries, a zip-bomb construction), first at "${memberEntry(ctx, label, overlap.name)}"`,
+      ),
+    ];
     return;
   }
   for (const member of opened.members) {
@@ -254,28 +256,34 @@ export async function* readZipMembers(
     if (member.name.endsWith('/')) continue;
     const loc = memberEntry(ctx, label, member.name);
     if (entry.isEncrypted()) {
-      yield {
-        problem: PROBLEM.skippedEncrypted,
-        message: `Skipped encrypted archive member "${loc}"`,
-        loc: { entry: loc },
-      };
+      yield [
+        {
+          problem: PROBLEM.skippedEncrypted,
+          message: `Skipped encrypted archive member "${loc}"`,
+          loc: { entry: loc },
+        },
+      ];
       continue;
     }
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-      yield {
-        problem: PROBLEM.skippedUnsupported,
-        message: `Skipped archive member "${loc}": compression method ${entry.compressionMethod} is not supported`,
-        loc: { entry: loc },
-      };
+      yield [
+        {
+          problem: PROBLEM.skippedUnsupported,
+          message: `Skipped archive member "${loc}": compression method ${entry.compressionMethod} is not supported`,
+          loc: { entry: loc },
+        },
+      ];
       continue;
     }
     const refusal = refuseDeclared(member, ctx);
     if (refusal) {
-      yield {
-        problem: PROBLEM.archiveRefused,
-        message: `Refused archive member "${loc}": it ${refusal}`,
-        loc: { entry: loc },
-      };
+      yield [
+        {
+          problem: PROBLEM.archiveRefused,
+          message: `Refused archive member "${loc}": it ${refusal}`,
+          loc: { entry: loc },
+        },
+      ];
       if (ctx.budget.bytes + entry.uncompressedSize > ctx.limits.maxTotalBytes) return;
       continue;
     }
@@ -284,15 +292,17 @@ export async function* readZipMembers(
       yield* readNested(child, childContext(ctx, loc));
     } catch (e) {
       if (isAbort(e, ctx.signal)) throw e;
-      yield memberFailure(e, ctx, loc);
+      yield [memberFailure(e, ctx, loc)];
       if (ctx.budget.bytes > ctx.limits.maxTotalBytes) return;
     }
   }
   if (opened.truncated > 0) {
-    yield problem(
-      ctx,
-      PROBLEM.archiveRefused,
-      `Refused the rest of the zip archive: more than ${ctx.limits.maxEntries} members in this unit (${opened.truncated} not read)`,
-    );
+    yield [
+      problem(
+        ctx,
+        PROBLEM.archiveRefused,
+        `Refused the rest of the zip archive: more than ${ctx.limits.maxEntries} members in this unit (${opened.truncated} not read)`,
+      ),
+    ];
   }
 }

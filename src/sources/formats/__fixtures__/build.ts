@@ -258,12 +258,16 @@ export function buildEml(options: {
 }
 
 /** Drain a reader into fragments and problems. */
-export async function collect(items: AsyncIterable<ReadItem>): Promise<{ fragments: Fragment[]; problems: Problem[] }> {
+export async function collect(
+  items: AsyncIterable<ReadItem | readonly ReadItem[]>,
+): Promise<{ fragments: Fragment[]; problems: Problem[] }> {
   const fragments: Fragment[] = [];
   const problems: Problem[] = [];
-  for await (const item of items) {
-    if ('problem' in item) problems.push(item);
-    else fragments.push(item);
+  for await (const entry of items) {
+    for (const item of Array.isArray(entry) ? (entry as readonly ReadItem[]) : [entry as ReadItem]) {
+      if ('problem' in item) problems.push(item);
+      else fragments.push(item);
+    }
   }
   return { fragments, problems };
 }
