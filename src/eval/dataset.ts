@@ -2428,7 +2428,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'police', category: 'police', lang: 'zh', count: 260, templates: POLICE },
   { name: 'form-zh', category: 'form', lang: 'zh', count: 240, templates: FORM_ZH },
   { name: 'form-en', category: 'form', lang: 'en', count: 130, templates: FORM_EN },
-  { name: 'gc-ids', category: 'form', lang: 'zh', count: 780, templates: GC_IDS },
+  { name: 'gc-ids', category: 'form', lang: 'zh', count: 860, templates: GC_IDS },
   { name: 'vehicle', category: 'chat', lang: 'zh', count: 160, templates: VEHICLE },
   { name: 'finance', category: 'form', lang: 'zh', count: 200, templates: FINANCE },
   { name: 'network', category: 'log', lang: 'mixed', count: 90, templates: NETWORK },
