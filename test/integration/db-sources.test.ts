@@ -238,3 +238,48 @@ async function mysqlExec(url: string): Promise<{ run(sql: string): Promise<void>
     end: () => new Promise<void>((resolve) => c.end(() => resolve())),
   };
 }
+
+describe('PostgreSQL privileges', () => {
+  it('`read` fails one unit with LG_SOURCE_UNREADABLE when a table is not readable, and the others still read', async () => {
+    const admin = await pgExec(PG_URL);
+    const ns = uniqueName();
+    const role = `${ns}_r`;
+    const q = (n: string) => quoteIdentifier(n, '"');
+    try {
+      await admin.run(`CREATE SCHEMA ${q(ns)}`);
+      await admin.run(`CREATE TABLE ${q(ns)}.open_t (id int PRIMARY KEY, v text)`);
+      await admin.run(`CREATE TABLE ${q(ns)}.secret_t (id int PRIMARY KEY, v text)`);
+      await admin.run(`INSERT INTO ${q(ns)}.open_t VALUES (1, 'visible')`);
+      await admin.run(`INSERT INTO ${q(ns)}.secret_t VALUES (1, 'hidden')`);
+      await admin.run(`CREATE ROLE ${q(role)} LOGIN`);
+      await admin.run(`GRANT USAGE ON SCHEMA ${q(ns)} TO ${q(role)}`);
+      await admin.run(`GRANT SELECT ON ${q(ns)}.open_t TO ${q(role)}`);
+      const url = new URL(PG_URL);
+      url.username = role;
+      url.searchParams.set('schema', ns);
+      const source = createPostgresSource(url.toString(), { retries: 0 });
+      try {
+        const units = [];
+        for await (const u of source.units()) units.push(u);
+        expect(units.map((u) => u.params?.table)).toEqual(['open_t', 'secret_t']);
+        expect(units[1]!.fingerprint?.rows).toBeUndefined();
+        const err = await (async () => {
+          for await (const _ of source.read(units[1]!));
+        })().catch((e: unknown) => e);
+        expect(isLeakguardError(err) && err.code).toBe('LG_SOURCE_UNREADABLE');
+        expect((err as Error).message).toBe(
+          `Cannot read table "${ns}.secret_t" (sample) from "${redactUrl(url.toString())}": permission denied (42501)`,
+        );
+        const texts = [];
+        for await (const x of source.read(units[0]!)) if ('text' in x) texts.push(x.text);
+        expect(texts).toContain('visible');
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await admin.run(`DROP SCHEMA IF EXISTS ${q(ns)} CASCADE`);
+      await admin.run(`DROP ROLE IF EXISTS ${q(role)}`);
+      await admin.end();
+    }
+  });
+});

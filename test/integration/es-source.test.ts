@@ -261,7 +261,6 @@ describe('createElasticsearchSource', () => {
         .sort(),
     );
     expect(es.requests.some((r) => r.path === '/crm/_pit')).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
     expect(es.openContexts()).toEqual({ scrolls: 0, pits: 0 });
   });
 
@@ -276,7 +275,6 @@ describe('createElasticsearchSource', () => {
     expect(ids).toHaveLength(70);
     expect(new Set(ids).size).toBe(70);
     expect(es.requests.some((r) => r.path === '/_search/scroll' && r.method === 'POST')).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
     expect(es.openContexts().scrolls).toBe(0);
   });
 

@@ -402,7 +402,8 @@ export class ElasticsearchSource implements Source {
         if (!after) return;
       }
     } finally {
-      void this.#client
+      // Freed before the read ends (not left to expire): a cluster caps open contexts.
+      await this.#client
         .request({ method: 'DELETE', path: '/_pit', body: { id: pitId }, idempotent: false })
         .catch(() => undefined);
     }
@@ -449,7 +450,7 @@ export class ElasticsearchSource implements Source {
       }
     } finally {
       if (scrollId) {
-        void this.#client
+        await this.#client
           .request({ method: 'DELETE', path: '/_search/scroll', body: { scroll_id: [scrollId] }, idempotent: false })
           .catch(() => undefined);
       }
