@@ -5,7 +5,10 @@
  */
 import { formatLocation, isLeakguardError } from '../core/errors.js';
 import { detectCommand } from './commands/detect.js';
+import { policyCommand } from './commands/policy.js';
+import { protectCommand } from './commands/protect.js';
 import { reportCommand } from './commands/report.js';
+import { revealCommand } from './commands/reveal.js';
 import { scanCommand } from './commands/scan.js';
 import { typesCommand } from './commands/types.js';
 import { type CliIO, processIO, write } from './io.js';
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   scan: { run: scanCommand, summary: 'Discover personal information in files and databases; catalog and grade it' },
   report: { run: reportCommand, summary: 'Render the latest scan as HTML, JSON, SARIF or Markdown' },
   types: { run: typesCommand, summary: 'List the entity types leakguard detects' },
+  protect: { run: protectCommand, summary: 'Protect a file with a policy (text, logs, CSV, JSON, Parquet, XLSX)' },
+  reveal: { run: revealCommand, summary: 'Reverse fpe, encrypt and tokenize in a protected file (audited)' },
+  policy: { run: policyCommand, summary: 'Validate a protection policy: policy check FILE' },
 };
 
 export function mainHelp(): string {

@@ -1,0 +1,391 @@
+/**
+ * `leakguard protect <input> -o <output> --policy P` — apply a protection policy to a file (text and logs,
+ * CSV/TSV, JSON, NDJSON, Parquet, XLSX), or `-` for standard input/output. A database URL is handed to
+ * `protectTable` in `src/protect/db/` when that module is present.
+ *
+ * Shared with `reveal` (same flags, the other direction, plus the audit record).
+ */
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import type { Analyzer } from '../../detect/analyzer.js';
+import {
+  BAD_RECORD_ACTIONS,
+  type BadRecordAction,
+  FILE_FORMATS,
+  loadFilePolicy,
+  type ProtectFileOptions,
+  type ProtectFileReport,
+  protectFile,
+  protectStream,
+  revealFile,
+} from '../../protect/files/index.js';
+import type { CompiledPolicy } from '../../protect/policy.js';
+import { isDbUrl, redactUrl } from '../../sources/db-url.js';
+import { numberOption, parse } from '../args.js';
+import { buildAnalyzer } from '../common.js';
+import { type CliIO, write } from '../io.js';
+import { catalogTarget } from './scan.js';
+
+export const protectHelp = `Usage: leakguard protect <input> -o <output> --policy FILE [options]
+       leakguard protect <db-url> --table NAME --policy FILE [options]
+
+Apply a protection policy to a file, sniffed by content: text and logs (streamed, any size), CSV/TSV
+(dialect, quoting and line endings kept), JSON and NDJSON (rules by JSON path), Parquet (schema kept)
+and XLSX (workbook kept). Column rules apply to whole values; type rules to what detection finds.
+
+The output is written to a temporary file and renamed at the end: when anything fails, nothing is left
+where the output should be. Values never appear in messages.
+
+Options:
+  -o, --output FILE        Output file; "-" writes standard output (text, CSV, JSON, NDJSON)
+  -p, --policy FILE        Protection policy (YAML; default: $LEAKGUARD_POLICY). Check one with
+                           \`leakguard policy check FILE\`
+  --format F               auto (default), text, csv, tsv, json, ndjson, parquet, xlsx
+  --on-error ACTION        Ragged or broken CSV rows, invalid NDJSON lines:
+                             fail   stop with the row and line, write nothing, exit 2 (default)
+                             skip   leave the record out and list it
+                             redact keep its place with every value removed and list it
+  --subject-column NAME    Column holding the data subject, for dateshift (CSV, XLSX, Parquet)
+  --header yes|no          CSV: whether the first row is a header (default: sniffed)
+  --delimiter C            CSV: the delimiter (default: sniffed; "tab" for a tab)
+  --line-buffered          Text: write each line as soon as it is read (live logs on stdin)
+  --force                  Replace an existing output file
+  --vault FILE             Token vault for tokenize when the policy names none
+                           (default: vault.db beside the catalog, .leakguard/vault.db)
+  --catalog PATH           Catalog location (the default vault and audit log sit beside it)
+  --table NAME             Database input: the table to protect (repeatable)
+  --config FILE            Detection config: custom recognizers, thresholds, allow and deny lists
+  --threshold N            Minimum detection score (0-1, default 0.5)
+  --json                   Print the report as JSON (on stderr when the output is standard output)
+  --quiet                  No summary
+  -h, --help               Show this help
+
+Exit status: 0 done, 2 usage, policy, key or input error (a bad record under --on-error fail included).
+
+Examples:
+  leakguard protect customers.csv -o customers.safe.csv --policy policy.yaml
+  tail -f app.log | leakguard protect - -o - --policy policy.yaml --line-buffered
+`;
+
+export const PROTECT_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  policy: { type: 'string', short: 'p' },
+  format: { type: 'string' },
+  'on-error': { type: 'string' },
+  'subject-column': { type: 'string' },
+  header: { type: 'string' },
+  delimiter: { type: 'string' },
+  'line-buffered': { type: 'boolean' },
+  force: { type: 'boolean' },
+  vault: { type: 'string' },
+  catalog: { type: 'string' },
+  table: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  threshold: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const;
+
+/** Extra flags of `reveal`. */
+export const REVEAL_OPTIONS = {
+  ...PROTECT_OPTIONS,
+  audit: { type: 'string' },
+  actor: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parse<typeof REVEAL_OPTIONS>>['values'];
+
+/** What a database module must export for `protect <db-url>` (written elsewhere, loaded when present). */
+export interface ProtectTableModule {
+  protectTable(request: ProtectTableRequest): Promise<unknown>;
+}
+
+/** The request handed to `protectTable`. */
+export interface ProtectTableRequest {
+  readonly url: string;
+  readonly tables: readonly string[];
+  readonly mode: 'protect' | 'reveal';
+  readonly policy: CompiledPolicy;
+  readonly analyzer: Analyzer;
+  readonly onBadRecord: BadRecordAction;
+  readonly subjectColumn: string | undefined;
+  readonly actor: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Where the DB module lives, relative to this file (a variable, so the build does not require it). */
+const DB_MODULE = '../../protect/db/index.js';
+
+/** The actor for audit records: --actor, $LEAKGUARD_ACTOR, the OS user. */
+export function actorOf(values: { actor?: string | undefined }, io: CliIO): string {
+  if (values.actor) return values.actor;
+  if (io.env.LEAKGUARD_ACTOR) return io.env.LEAKGUARD_ACTOR;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The library options from parsed flags (validated). */
+function fileOptions(values: Values, analyzer: Analyzer, actor: string): ProtectFileOptions {
+  const format = values.format;
+  if (format !== undefined && !(FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`Invalid value for --format: "${format}" (expected ${FILE_FORMATS.join(', ')})`);
+  }
+  const onError = values['on-error'];
+  if (onError !== undefined && !(BAD_RECORD_ACTIONS as readonly string[]).includes(onError)) {
+    throw new UsageError(`Invalid value for --on-error: "${onError}" (expected fail, skip or redact)`);
+  }
+  const header = values.header;
+  if (header !== undefined && header !== 'yes' && header !== 'no') {
+    throw new UsageError(`Invalid value for --header: "${header}" (expected yes or no)`);
+  }
+  let delimiter = values.delimiter;
+  if (delimiter === 'tab' || delimiter === '\\t') delimiter = '\t';
+  if (delimiter !== undefined && (delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f || delimiter === '"')) {
+    throw new UsageError('Invalid value for --delimiter: expected one ASCII character (or "tab")');
+  }
+  return {
+    analyzer,
+    actor,
+    ...(format !== undefined ? { format: format as NonNullable<ProtectFileOptions['format']> } : {}),
+    ...(onError !== undefined ? { onBadRecord: onError as BadRecordAction } : {}),
+    ...(values['subject-column'] !== undefined ? { subjectColumn: values['subject-column'] } : {}),
+    ...(header !== undefined ? { header: header === 'yes' } : {}),
+    ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(values.force ? { overwrite: true } : {}),
+    ...(values['line-buffered'] ? { text: { flushLines: true } } : {}),
+  };
+}
+
+/** Loads the policy named by --policy or $LEAKGUARD_POLICY, with the default vault beside the catalog. */
+export function loadCliPolicy(
+  values: { policy?: string | undefined; vault?: string | undefined; catalog?: string | undefined },
+  io: CliIO,
+  analyzer: Analyzer,
+  command: string,
+): CompiledPolicy {
+  const path = values.policy ?? io.env.LEAKGUARD_POLICY;
+  if (!path) throw new UsageError(`Invalid arguments for "${command}": give the policy with --policy FILE`);
+  return loadFilePolicy(resolve(io.cwd, path), {
+    env: io.env,
+    defaultVault: defaultVaultPath(values, io),
+    customTypes: analyzer.recognizers.flatMap((r) => r.entities),
+  });
+}
+
+/** `--vault`, else `vault.db` beside a file catalog, else `.leakguard/vault.db`. */
+export function defaultVaultPath(
+  values: { vault?: string | undefined; catalog?: string | undefined },
+  io: CliIO,
+): string {
+  if (values.vault) return resolve(io.cwd, values.vault);
+  const catalog = catalogTarget(values.catalog, io);
+  return /^postgres(ql)?:\/\//i.test(catalog)
+    ? resolve(io.cwd, '.leakguard/vault.db')
+    : resolve(dirname(catalog), 'vault.db');
+}
+
+/** `--audit`, else `audit.jsonl` beside a file catalog, else `.leakguard/audit.jsonl`. */
+function auditPath(values: Values, io: CliIO): string {
+  if (values.audit) return resolve(io.cwd, values.audit);
+  const catalog = catalogTarget(values.catalog, io);
+  return /^postgres(ql)?:\/\//i.test(catalog)
+    ? resolve(io.cwd, '.leakguard/audit.jsonl')
+    : resolve(dirname(catalog), 'audit.jsonl');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** The one-paragraph summary printed on stderr. */
+export function renderReport(r: ProtectFileReport): string {
+  const recordName = r.format === 'text' || r.format === 'ndjson' ? 'line' : r.format === 'json' ? 'document' : 'row';
+  const verb = r.mode === 'protect' ? 'protected' : 'revealed';
+  const byType = Object.entries(r.stats.byType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
+  const byColumn = Object.entries(r.stats.byColumn)
+    .map(([c, n]) => `"${c}" ${n}`)
+    .join(', ');
+  const byAction = Object.entries(r.stats.byAction)
+    .map(([a, n]) => `${a} ${n}`)
+    .join(', ');
+  let out = `${r.input} → ${r.output} (${r.format}, ${plural(r.records, recordName)}): ${plural(r.stats.values, 'value')} ${verb}`;
+  const details = [
+    byType && `by type: ${byType}`,
+    byColumn && `by column: ${byColumn}`,
+    byAction && `by action: ${byAction}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  if (details) out += ` (${details})`;
+  out += '\n';
+  if (r.stats.failed > 0) {
+    out +=
+      r.mode === 'protect'
+        ? `${plural(r.stats.failed, 'value')} removed after an operator failure (onError: redact)\n`
+        : `${plural(r.stats.failed, 'value')} could not be revealed (other key, altered or unknown token): left as they were\n`;
+  }
+  if (r.badRecords.count > 0) {
+    const where = r.badRecords.list
+      .slice(0, 10)
+      .map((b) =>
+        b.row !== undefined ? `row ${b.row}${b.line !== undefined ? ` (line ${b.line})` : ''}` : `line ${b.line}`,
+      )
+      .join(', ');
+    out += `${plural(r.badRecords.count, 'bad record')} ${r.badRecords.count === 1 ? 'was' : 'were'} handled by --on-error: ${where}${r.badRecords.count > 10 ? ', …' : ''}\n`;
+  }
+  for (const w of r.warnings) out += `warning: ${w}\n`;
+  return out;
+}
+
+/** Runs `protect` or `reveal`. */
+export async function runProtectCommand(
+  mode: 'protect' | 'reveal',
+  argv: readonly string[],
+  io: CliIO,
+  help: string,
+): Promise<number> {
+  const parsed = parse(argv, mode === 'protect' ? PROTECT_OPTIONS : REVEAL_OPTIONS, mode);
+  if (parsed.help) {
+    await write(io.stdout, help);
+    return 0;
+  }
+  const values = parsed.values as Values;
+  const { positionals } = parsed;
+  if (positionals.length !== 1) {
+    throw new UsageError(`Invalid arguments for "${mode}": expected one input (a file, "-" or a database URL)`);
+  }
+  const input = positionals[0] as string;
+  const threshold = numberOption(values.threshold, 'threshold', 0, 1);
+  const analyzer = buildAnalyzer(io, {
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+  });
+  const actor = actorOf(values, io);
+  const options = fileOptions(values, analyzer, actor);
+
+  if (isDbUrl(input)) return runTable(mode, input, values, io, analyzer, options, actor);
+  if (values.table) throw new UsageError(`Invalid arguments for "${mode}": --table needs a database URL as input`);
+  if (values.output === undefined)
+    throw new UsageError(`Invalid arguments for "${mode}": give the output with -o FILE`);
+
+  // The policy (and its keys) is loaded before any data is read: a missing key fails here.
+  const policy = loadCliPolicy(values, io, analyzer, mode);
+  try {
+    let report: ProtectFileReport;
+    const toStdout = values.output === '-';
+    if (input === '-' && !toStdout) {
+      throw new UsageError(
+        `Invalid arguments for "${mode}": standard input needs "-o -" (a file output needs a file input)`,
+      );
+    }
+    if (toStdout) {
+      const source = input === '-' ? io.stdin : createReadStream(resolve(io.cwd, input));
+      if (mode === 'reveal') await auditStream(values, io, input, policy, actor);
+      report = await protectStream(source, io.stdout, policy, {
+        ...options,
+        mode,
+        name: input === '-' ? '<stdin>' : input,
+      });
+    } else {
+      const inPath = resolve(io.cwd, input);
+      const outPath = resolve(io.cwd, values.output);
+      report =
+        mode === 'protect'
+          ? await protectFile(inPath, outPath, policy, options)
+          : await revealFile(inPath, outPath, policy, { ...options, audit: auditPath(values, io) });
+      report = { ...report, input, output: values.output };
+    }
+    if (values.json) {
+      await write(toStdout ? io.stderr : io.stdout, `${JSON.stringify(report, null, 2)}\n`);
+    } else if (!values.quiet) {
+      await write(io.stderr, renderReport(report));
+    }
+    return 0;
+  } finally {
+    await policy.close();
+  }
+}
+
+/** A reveal to standard output is audited before it starts (there is no end to wait for). */
+async function auditStream(
+  values: Values,
+  io: CliIO,
+  input: string,
+  policy: CompiledPolicy,
+  actor: string,
+): Promise<void> {
+  const file = auditPath(values, io);
+  await mkdir(dirname(file), { recursive: true });
+  const keyIds = policy.keys.names().map((n) => policy.keys.get(n)?.id ?? n);
+  const record = {
+    at: new Date().toISOString(),
+    action: 'reveal',
+    actor,
+    host: hostname(),
+    input: input === '-' ? '<stdin>' : resolve(io.cwd, input),
+    output: '<stdout>',
+    policy: resolve(policy.file),
+    keyIds,
+    outcome: 'started',
+  };
+  await appendFile(file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+}
+
+async function runTable(
+  mode: 'protect' | 'reveal',
+  url: string,
+  values: Values,
+  io: CliIO,
+  analyzer: Analyzer,
+  options: ProtectFileOptions,
+  actor: string,
+): Promise<number> {
+  if (!values.table || values.table.length === 0) {
+    throw new UsageError(`Invalid arguments for "${mode}": a database input needs --table NAME`);
+  }
+  let mod: ProtectTableModule | undefined;
+  try {
+    const loaded = (await import(/* @vite-ignore */ DB_MODULE)) as Partial<ProtectTableModule>;
+    if (typeof loaded.protectTable === 'function') mod = loaded as ProtectTableModule;
+  } catch {
+    mod = undefined;
+  }
+  if (!mod) {
+    throw new UsageError(
+      `Cannot ${mode} "${redactUrl(url)}": database tables are not supported by this build (protect a file export instead)`,
+    );
+  }
+  const policy = loadCliPolicy(values, io, analyzer, mode);
+  try {
+    const result = await mod.protectTable({
+      url,
+      tables: values.table,
+      mode,
+      policy,
+      analyzer,
+      onBadRecord: options.onBadRecord ?? 'fail',
+      subjectColumn: options.subjectColumn,
+      actor,
+      cwd: io.cwd,
+      env: io.env,
+    });
+    if (values.json) await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } finally {
+    await policy.close();
+  }
+}
+
+export async function protectCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  return runProtectCommand('protect', argv, io, protectHelp);
+}

@@ -1,0 +1,424 @@
+/**
+ * The value layer every file format shares: one structured value (a CSV cell, a JSON leaf, a Parquet or XLSX
+ * cell) or one window of free text in, its protected (or revealed) form out.
+ *
+ * Which rule a structured value gets (the policy's precedence, applied to a whole value):
+ * 1. Its column has a rule with `column:` and no `type:` → that rule on the WHOLE value, whatever detection says
+ *    (`keep` leaves it untouched and skips detection).
+ * 2. Its column has rules with both `type:` and `column:` → the value is detected; a finding of one of those
+ *    types selects its rule, applied to the whole value; otherwise rule 1 applies if the column has one, else
+ *    the first such rule (the column is declared to hold that type).
+ * 3. No column rule → detection over the value, the detected spans get their type's rule (`type:` rules and
+ *    `default`), the text around them is kept.
+ *
+ * Detection of a structured value runs over `"<column label>: <value>"` so a header such as `姓名` or `name` is
+ * context for the recognizers (a bare `张伟` is not a name to them, `姓名: 张伟` is), then offsets are mapped
+ * back into the value.
+ *
+ * The type given to an operator on a whole value: for irreversible operators, the detected type when one
+ * finding covers the whole value (so `pseudonym`/`mask` produce the right shape); for reversible ones
+ * (`fpe`, `encrypt`, `tokenize`, `dateshift`), only the type the rule itself declares, so `reveal` can
+ * reproduce it without depending on detection of the protected value.
+ */
+import { type ErrorLocation, isLeakguardError, PolicyError } from '../../core/errors.js';
+import type { EntityName, Finding } from '../../core/finding.js';
+import type { Analyzer } from '../../detect/analyzer.js';
+import {
+  type AnonymizeResult,
+  anonymizeText,
+  anonymizeTextAsync,
+  type RevealResult,
+  revealText,
+  revealTextAsync,
+} from '../anonymizer.js';
+import { isPromiseLike, type MaybePromise } from '../operator.js';
+import type { CompiledPolicy, CompiledRule } from '../policy.js';
+
+/** Operators whose output a `reveal` can turn back into the original. */
+export const REVERSIBLE_ACTIONS: ReadonlySet<string> = new Set(['fpe', 'encrypt', 'tokenize', 'dateshift']);
+
+/** Whether `policy` has at least one rule `reveal` can reverse. */
+export function hasReversibleRule(policy: CompiledPolicy): boolean {
+  for (const r of policy.rules) if (REVERSIBLE_ACTIONS.has(r.action)) return true;
+  return REVERSIBLE_ACTIONS.has(policy.defaultRule.action);
+}
+
+/** Whether applying `policy` may answer asynchronously (a `tokenize` rule: its vault may be remote). */
+export function policyMayBeAsync(policy: CompiledPolicy): boolean {
+  for (const r of policy.rules) if (r.operator.mayBeAsync) return true;
+  return policy.defaultRule.operator.mayBeAsync;
+}
+
+/** Column names match case-insensitively; JSON paths (`$.a.b`) exactly (as the policy loader does). */
+export function columnKey(column: string): string {
+  return column.startsWith('$') ? column : column.toLowerCase();
+}
+
+/** Longest column label used as detection context; longer headers are not labels. */
+const MAX_LABEL = 64;
+
+/**
+ * Where a structured value comes from: the names rules are looked up under (most specific first: a JSON leaf
+ * tries its exact path, then the path with `[*]`, then its last key), and the label used as detection context.
+ */
+export interface ColumnRef {
+  /** Shown in messages and reports (a header, a JSON path with `[*]`, a Parquet field). */
+  readonly name: string;
+  /** Lookup keys, already normalised with {@link columnKey}, in precedence order. */
+  readonly keys: readonly string[];
+  /** Context prefix for detection (`姓名`), or undefined. */
+  readonly label: string | undefined;
+}
+
+/**
+ * A {@link ColumnRef} for `name`, with extra lookup names and an optional detection label (default: `name`
+ * itself when it is a short label).
+ *
+ * @example
+ * columnRef('$.user.phone', ['phone'], 'phone')
+ */
+export function columnRef(name: string, extra: readonly string[] = [], label?: string): ColumnRef {
+  const keys = [columnKey(name)];
+  for (const e of extra) {
+    const k = columnKey(e);
+    if (!keys.includes(k)) keys.push(k);
+  }
+  const l = label ?? name;
+  const usable = l.length > 0 && l.length <= MAX_LABEL && !l.startsWith('$') && !/^column [0-9A-Z]+$/.test(l);
+  return { name, keys, label: usable ? l : undefined };
+}
+
+/** How rules apply to one column, computed once per column. */
+interface ColumnPlan {
+  /** The column-only rule (whole value, regardless of detection). */
+  readonly column: CompiledRule | undefined;
+  /** Type+column rules by type (whole value when detection finds that type). */
+  readonly typed: ReadonlyMap<EntityName, CompiledRule>;
+  /** The first type+column rule (used when detection finds none of its types and there is no column rule). */
+  readonly firstTyped: CompiledRule | undefined;
+}
+
+const NO_PLAN: ColumnPlan = { column: undefined, typed: new Map(), firstTyped: undefined };
+
+/** Counters of one run. Values are never kept, only counts. */
+export interface TransformStats {
+  /** Values changed: detected spans and whole column values protected, or values revealed. */
+  values: number;
+  /** Detected spans handled, by entity type. */
+  byType: Record<string, number>;
+  /** Values changed, by operator. */
+  byAction: Record<string, number>;
+  /** Whole values changed by a column rule, by column. */
+  byColumn: Record<string, number>;
+  /** Values an operator failed on and the policy's `onError: redact` removed (protect), or that did not open (reveal). */
+  failed: number;
+}
+
+/** A fresh {@link TransformStats}. */
+export function emptyStats(): TransformStats {
+  return { values: 0, byType: {}, byAction: {}, byColumn: {}, failed: 0 };
+}
+
+function bump(map: Record<string, number>, key: string, n = 1): void {
+  map[key] = (map[key] ?? 0) + n;
+}
+
+/** Options of {@link ValueTransformer}. */
+export interface ValueTransformerOptions {
+  /** Who is asking (recorded by token reverts in the vault's audit log). */
+  readonly actor?: string | undefined;
+}
+
+/** Direction of a run. */
+export type TransformMode = 'protect' | 'reveal';
+
+/**
+ * Applies a policy to values in one direction. Build one per file; it caches each column's rule plan.
+ *
+ * Every method returns a string synchronously unless the policy holds an operator that may be asynchronous
+ * (`tokenize` with a network vault), in which case it may return a promise; callers test with `isPromiseLike`.
+ */
+export class ValueTransformer {
+  readonly stats: TransformStats = emptyStats();
+  readonly async: boolean;
+  readonly #plans = new Map<string, ColumnPlan>();
+  readonly #columnOnly = new Map<string, CompiledRule>();
+  readonly #typed = new Map<string, Map<EntityName, CompiledRule>>();
+  readonly #firstTyped = new Map<string, CompiledRule>();
+  readonly #hasColumnRules: boolean;
+
+  constructor(
+    readonly policy: CompiledPolicy,
+    readonly analyzer: Analyzer,
+    readonly mode: TransformMode,
+    readonly options: ValueTransformerOptions = {},
+  ) {
+    this.async = policyMayBeAsync(policy);
+    for (const r of policy.rules) {
+      if (!r.columns) continue;
+      for (const c of r.columns) {
+        const k = columnKey(c);
+        if (!r.types) {
+          if (!this.#columnOnly.has(k)) this.#columnOnly.set(k, r);
+          continue;
+        }
+        let m = this.#typed.get(k);
+        if (!m) this.#typed.set(k, (m = new Map()));
+        for (const t of r.types) if (!m.has(t)) m.set(t, r);
+        if (!this.#firstTyped.has(k)) this.#firstTyped.set(k, r);
+      }
+    }
+    this.#hasColumnRules = this.#columnOnly.size > 0 || this.#typed.size > 0;
+  }
+
+  /** Whether any rule names a column (callers skip building column names when none does). */
+  get hasColumnRules(): boolean {
+    return this.#hasColumnRules;
+  }
+
+  /** Whether `name` (already a lookup key) is named by a column rule. */
+  isRuled(key: string): boolean {
+    return this.#columnOnly.has(key) || this.#typed.has(key);
+  }
+
+  #plan(col: ColumnRef): ColumnPlan {
+    if (!this.#hasColumnRules) return NO_PLAN;
+    const id = col.keys.join('\u0000');
+    let plan = this.#plans.get(id);
+    if (plan) return plan;
+    let column: CompiledRule | undefined;
+    let typed: Map<EntityName, CompiledRule> | undefined;
+    let firstTyped: CompiledRule | undefined;
+    // The most specific key that names any rule decides (an exact JSON path wins over `[*]` and the last key).
+    for (const k of col.keys) {
+      const c = this.#columnOnly.get(k);
+      const t = this.#typed.get(k);
+      if (!c && !t) continue;
+      column = c;
+      typed = t;
+      firstTyped = this.#firstTyped.get(k);
+      break;
+    }
+    plan = column || typed ? { column, typed: typed ?? new Map(), firstTyped } : NO_PLAN;
+    if (this.#plans.size < 100_000) this.#plans.set(id, plan);
+    return plan;
+  }
+
+  /**
+   * Findings in `value`, detected with the column label as context. Offsets are into `value`.
+   */
+  detect(value: string, label: string | undefined): Finding[] {
+    if (label === undefined) return this.analyzer.detect(value);
+    const prefix = label.length + 2;
+    const found = this.analyzer.detect(`${label}: ${value}`);
+    const out: Finding[] = [];
+    for (const f of found) {
+      if (f.end <= prefix) continue;
+      f.start = f.start < prefix ? 0 : f.start - prefix;
+      f.end -= prefix;
+      out.push(f);
+    }
+    return out;
+  }
+
+  /**
+   * Transforms one structured value from `col` (undefined for values without a column, such as XLSX comments).
+   * `subject` is the data subject for `dateshift`.
+   *
+   * @throws PolicyError `LG_OPERATOR_FAILED` (with `where()` as its location) when an operator fails and the
+   *   policy says `onError: fail`
+   */
+  value(
+    value: string,
+    col: ColumnRef | undefined,
+    subject: string | undefined,
+    where: () => ValueLocation,
+  ): MaybePromise<string> {
+    if (value.length === 0) return value;
+    const plan = col ? this.#plan(col) : NO_PLAN;
+    if (plan.column?.action === 'keep' && plan.typed.size === 0) return value;
+    if (plan === NO_PLAN) return this.#spans(value, col, subject, where);
+    let rule: CompiledRule | undefined;
+    let type: EntityName | undefined;
+    let findings: Finding[] | undefined;
+    if (plan.typed.size > 0) {
+      findings = this.detect(value, col?.label);
+      for (const f of findings) {
+        const r = plan.typed.get(f.type);
+        if (r) {
+          rule = r;
+          type = f.type;
+          break;
+        }
+      }
+    }
+    if (!rule) {
+      rule = plan.column ?? plan.firstTyped;
+      if (rule && rule === plan.firstTyped) type = rule.types?.[0];
+    }
+    if (!rule) return this.#spans(value, col, subject, where);
+    if (rule.action === 'keep') return value;
+    if (type === undefined && rule.types?.length === 1) type = rule.types[0];
+    if (type === undefined && this.mode === 'protect' && !REVERSIBLE_ACTIONS.has(rule.action)) {
+      findings ??= rule.action === 'redact' ? [] : this.detect(value, col?.label);
+      const only = findings.length === 1 ? findings[0] : undefined;
+      if (only && value.slice(0, only.start).trim() === '' && value.slice(only.end).trim() === '') type = only.type;
+    }
+    return this.#whole(value, rule, type, col, subject, where);
+  }
+
+  #whole(
+    value: string,
+    rule: CompiledRule,
+    type: EntityName | undefined,
+    col: ColumnRef | undefined,
+    subject: string | undefined,
+    where: () => ValueLocation,
+  ): MaybePromise<string> {
+    const opts = { type, column: col?.name, subject, actor: this.options.actor };
+    const done = (out: string): string => {
+      if (out !== value) {
+        this.stats.values++;
+        bump(this.stats.byAction, rule.action);
+        if (col) bump(this.stats.byColumn, col.name);
+      }
+      return out;
+    };
+    const failed = (e: unknown): string => {
+      if (this.mode === 'reveal') {
+        // A value that does not open (other key, altered) is left as it is and counted.
+        this.stats.failed++;
+        return value;
+      }
+      if (this.policy.onError === 'redact' && isLeakguardError(e) && e.code === 'LG_OPERATOR_FAILED') {
+        this.stats.failed++;
+        return '';
+      }
+      throw located(e, where());
+    };
+    let out: MaybePromise<string>;
+    try {
+      if (this.mode === 'protect') out = rule.apply(value, opts);
+      else {
+        if (!rule.revert || !REVERSIBLE_ACTIONS.has(rule.action)) return value;
+        out = rule.revert(value, opts);
+      }
+    } catch (e) {
+      return failed(e);
+    }
+    return isPromiseLike(out) ? out.then(done, failed) : done(out);
+  }
+
+  #spans(
+    value: string,
+    col: ColumnRef | undefined,
+    subject: string | undefined,
+    where: () => ValueLocation,
+  ): MaybePromise<string> {
+    const findings = this.detect(value, col?.label);
+    if (this.mode === 'protect') {
+      if (findings.length === 0) return value;
+      return this.anonymize(value, findings, col?.name, subject, where);
+    }
+    return this.reveal(value, findings, col?.name, subject);
+  }
+
+  /**
+   * Protects `findings` (sorted, non-overlapping, offsets into `text`) with their type rules.
+   *
+   * @throws PolicyError `LG_OPERATOR_FAILED` located at `where()` when an operator fails under `onError: fail`
+   */
+  anonymize(
+    text: string,
+    findings: readonly Finding[],
+    column: string | undefined,
+    subject: string | undefined,
+    where: () => ValueLocation,
+  ): MaybePromise<string> {
+    const ctx = {
+      ...(column !== undefined ? { column } : {}),
+      ...(subject !== undefined ? { subject } : {}),
+      ...(this.options.actor !== undefined ? { actor: this.options.actor } : {}),
+    };
+    const done = (r: AnonymizeResult): string => {
+      for (const a of r.applied) {
+        bump(this.stats.byType, a.type);
+        bump(this.stats.byAction, a.action);
+        if (a.failed) this.stats.failed++;
+        else if (
+          a.newEnd - a.newStart !== a.end - a.start ||
+          r.text.slice(a.newStart, a.newEnd) !== text.slice(a.start, a.end)
+        ) {
+          this.stats.values++;
+        }
+      }
+      return r.text;
+    };
+    try {
+      if (!this.async) return done(anonymizeText(text, findings, this.policy, ctx));
+      return anonymizeTextAsync(text, findings, this.policy, ctx).then(done, (e) => {
+        throw located(e, where());
+      });
+    } catch (e) {
+      throw located(e, where());
+    }
+  }
+
+  /** Reveals reversible outputs in `text` (tagged ones by pattern, `fpe` ones at `findings`). */
+  reveal(
+    text: string,
+    findings: readonly Finding[],
+    column: string | undefined,
+    subject: string | undefined,
+  ): MaybePromise<string> {
+    const spans = [];
+    for (const f of findings) if (!f.masked) spans.push({ type: f.type, start: f.start, end: f.end });
+    const options = {
+      spans,
+      ...(column !== undefined ? { column } : {}),
+      ...(subject !== undefined ? { subject } : {}),
+      ...(this.options.actor !== undefined ? { actor: this.options.actor } : {}),
+    };
+    const done = (r: RevealResult): string => {
+      for (const a of r.revealed) bump(this.stats.byAction, a.action);
+      this.stats.values += r.revealed.length;
+      this.stats.failed += r.failed;
+      return r.text;
+    };
+    if (!this.async) return done(revealText(text, this.policy, options));
+    return revealTextAsync(text, this.policy, options).then(done);
+  }
+}
+
+/** Where a value sits in a file: the error location plus the record coordinates messages name. */
+export interface ValueLocation extends ErrorLocation {
+  /** 1-based data row (CSV without its header, Parquet, XLSX row number) or NDJSON line. */
+  row?: number;
+  /** XLSX sheet name. */
+  sheet?: string;
+}
+
+/** `e` with a location (file, sheet, row, line, column) added when it is a leakguard error without one. */
+export function located(e: unknown, where: ValueLocation): unknown {
+  if (!isLeakguardError(e) || e.location) return e;
+  const at = describeLocation(where);
+  const location: ErrorLocation = {
+    ...(where.file !== undefined ? { file: where.file } : {}),
+    ...(where.line !== undefined ? { line: where.line } : {}),
+    ...(where.field !== undefined ? { field: where.field } : {}),
+  };
+  return new PolicyError(e.code, at ? `${e.message} (at ${at})` : e.message, { cause: e, location });
+}
+
+/** `"users.csv" row 5 (line 6), column "phone"` — locations only, never a value. */
+export function describeLocation(where: ValueLocation): string {
+  let s = where.file !== undefined ? `"${where.file}"` : '';
+  const add = (part: string): void => {
+    s += s ? ` ${part}` : part;
+  };
+  if (where.sheet !== undefined) add(`sheet "${where.sheet}"`);
+  if (where.row !== undefined) add(`row ${where.row}`);
+  if (where.line !== undefined) add(where.row !== undefined ? `(line ${where.line})` : `line ${where.line}`);
+  if (where.field !== undefined) s += `${s ? ', ' : ''}column "${where.field}"`;
+  return s;
+}
