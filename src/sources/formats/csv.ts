@@ -8,7 +8,16 @@ import type { Fragment } from '../source.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
 import { ChunkDecoder, type TextEncoding } from './decode.js';
 import type { ByteInput } from './input.js';
-import { at, checkAbort, PROBLEM, problem, type ReadBatch, type ReadContext, type ReadItem } from './types.js';
+import {
+  at,
+  checkAbort,
+  extensionOf,
+  PROBLEM,
+  problem,
+  type ReadBatch,
+  type ReadContext,
+  type ReadItem,
+} from './types.js';
 
 /** A sniffed CSV dialect. The quote is always `"` (RFC 4180). */
 export interface CsvDialect {
@@ -21,17 +30,27 @@ export interface CsvDialect {
 /** Candidate delimiters in tie-break order. */
 const DELIMITERS = [',', '\t', ';', '|'] as const;
 
-/**
- * Extensions that name a delimited file. Matches `users.csv`, `export.TSV`; not `csv.txt` or `a.csv.bak`
- * (the final extension decides). Source: common tool conventions (RFC 4180 registers `.csv`; IANA `.tsv`).
- */
-const CSV_EXT = /\.(csv|tsv|tab|psv)$/i;
+/** Extensions that name a delimited file (the final extension decides: `a.csv.bak` is not one). */
+const CSV_EXT: ReadonlyMap<string, string> = new Map([
+  ['csv', ','],
+  ['tsv', '\t'],
+  ['tab', '\t'],
+  ['psv', '|'],
+]);
 
-/**
- * Extensions whose content is never sniffed as CSV (Markdown tables and log lines are too regular).
- * Matches `README.md`, `app.log`, `x.markdown`; not `md.csv`.
- */
-const NEVER_CSV_EXT = /\.(md|markdown|log|eml|ya?ml|ini|conf|cfg|toml)$/i;
+/** Extensions whose content is never sniffed as CSV (Markdown tables and log lines are too regular). */
+const NEVER_CSV_EXT: ReadonlySet<string> = new Set([
+  'md',
+  'markdown',
+  'log',
+  'eml',
+  'yml',
+  'yaml',
+  'ini',
+  'conf',
+  'cfg',
+  'toml',
+]);
 
 /**
  * Whether a cell looks numeric or date-like: `42`, `-3.5`, `1,234.00`, `2024-01-31`, `13:45`, `50%`.
@@ -121,9 +140,10 @@ function sampleRecords(head: Buffer, delimiter: string, complete: boolean): { co
  * sniffCsvDialect(Buffer.from('name,phone\nWang,13800138000\n'), 'a.csv', true); // { delimiter: ',', header: true }
  */
 export function sniffCsvDialect(head: Buffer, name: string, complete: boolean): CsvDialect | undefined {
-  if (NEVER_CSV_EXT.test(name)) return undefined;
-  const ext = CSV_EXT.exec(name)?.[1]?.toLowerCase();
-  const preferred = ext === 'tsv' || ext === 'tab' ? '\t' : ext === 'psv' ? '|' : ext === 'csv' ? ',' : undefined;
+  const extension = extensionOf(name);
+  if (NEVER_CSV_EXT.has(extension)) return undefined;
+  const preferred = CSV_EXT.get(extension);
+  const ext = preferred !== undefined;
   let best: { delimiter: string; score: number; rows: string[][] } | undefined;
   for (const delimiter of DELIMITERS) {
     const { counts, rows } = sampleRecords(head, delimiter, complete);

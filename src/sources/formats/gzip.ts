@@ -13,6 +13,7 @@ import { type ByteInput, renamed, streamInput } from './input.js';
 import {
   baseName,
   errorTag,
+  extensionOf,
   isAbort,
   LimitExceededError,
   PROBLEM,
@@ -43,8 +44,9 @@ function innerName(name: string, head: Uint8Array): string {
   const fromHeader = gzipOriginalName(head);
   if (fromHeader) return fromHeader;
   const base = baseName(name);
-  if (/\.tgz$/i.test(base)) return `${base.slice(0, -4)}.tar`;
-  if (/\.gz$/i.test(base)) return base.slice(0, -3);
+  const ext = extensionOf(base);
+  if (ext === 'tgz') return `${base.slice(0, -4)}.tar`;
+  if (ext === 'gz') return base.slice(0, -3);
   return base;
 }
 

@@ -13,7 +13,16 @@
 import { ChunkDecoder, type TextEncoding } from './decode.js';
 import type { ByteInput } from './input.js';
 import { lineAlignedRange, TextChunker } from './text.js';
-import { at, checkAbort, PROBLEM, problem, type ReadBatch, type ReadContext, type ReadItem } from './types.js';
+import {
+  at,
+  checkAbort,
+  extensionOf,
+  PROBLEM,
+  problem,
+  type ReadBatch,
+  type ReadContext,
+  type ReadItem,
+} from './types.js';
 
 /**
  * An identifier that needs no quoting in a path: `phone`, `_id`, `$ref`. Not `first name`, `1st`, `a-b`
@@ -409,12 +418,13 @@ export class JsonWalker {
  * probeJson('{"a":1}\n{"a":2}\n', 'x', true); // 'ndjson'
  */
 export function probeJson(text: string, name: string, complete: boolean): 'json' | 'ndjson' | undefined {
-  const first = text.search(/\S/);
-  if (first < 0) return undefined;
+  let first = 0;
+  while (first < text.length && isWs(text.charCodeAt(first))) first++;
   const c = text[first];
   if (c !== '{' && c !== '[') return undefined;
-  const ndjsonName = /\.(ndjson|jsonl|ldjson)$/i.test(name);
-  const jsonName = /\.(json|geojson)$/i.test(name);
+  const ext = extensionOf(name);
+  const ndjsonName = ext === 'ndjson' || ext === 'jsonl' || ext === 'ldjson';
+  const jsonName = ext === 'json' || ext === 'geojson';
   const lines = text.split('\n');
   if (!complete) lines.pop();
   let values = 0;

@@ -19,6 +19,7 @@ import {
   checkAbort,
   createReadContext,
   errorTag,
+  extensionOf,
   PROBLEM,
   problem,
   type ReadBatch,
@@ -37,11 +38,8 @@ export async function sniffInput(input: ByteInput): Promise<Sniffed> {
 
 /** What a zip holds: an Office document or an archive of members. */
 async function* readZipFamily(input: ByteInput, ctx: ReadContext): AsyncGenerator<ReadBatch> {
-  const what = /\.xlsx$/i.test(input.name)
-    ? 'XLSX workbook'
-    : /\.docx$/i.test(input.name)
-      ? 'DOCX document'
-      : 'zip archive';
+  const ext = extensionOf(input.name);
+  const what = ext === 'xlsx' ? 'XLSX workbook' : ext === 'docx' ? 'DOCX document' : 'zip archive';
   const opened = await openZip(input, ctx, what);
   if ('problem' in opened) {
     yield [opened];

@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { type CsvDialect, sniffCsvDialect } from './csv.js';
 import type { TextEncoding } from './decode.js';
 import { probeJson } from './json.js';
+import { extensionOf } from './types.js';
 
 /** Formats the readers know. `binary` and `unsupported` are skipped with a note. */
 export type FormatId =
@@ -148,7 +149,7 @@ const MAIL_FIELDS = new Set([
 const MAIL_ANCHORS = new Set(['from', 'received', 'mime-version', 'message-id', 'return-path', 'delivered-to']);
 
 function looksLikeEmail(text: string, name: string): boolean {
-  const eml = /\.(eml|msg822|mht)$/i.test(name);
+  const eml = extensionOf(name) === 'eml';
   const fields = new Set<string>();
   let lines = 0;
   for (const line of text.split('\n', 200)) {
@@ -195,7 +196,8 @@ export function sniff(head: Uint8Array, name: string, complete: boolean): Sniffe
   // PDF readers accept a header within the first 1024 bytes; a text that merely mentions `%PDF-` stays text.
   const pdfAt = Buffer.from(head.subarray(0, 1024)).indexOf('%PDF-');
   if (pdfAt === 0 || (pdfAt > 0 && textEncoding(head, complete) === undefined)) return { format: 'pdf' };
-  if (startsWith(head, ascii('ustar'), 257) || (/\.tar$/i.test(name) && isTarHeader(head))) return { format: 'tar' };
+  if (startsWith(head, ascii('ustar'), 257) || (extensionOf(name) === 'tar' && isTarHeader(head)))
+    return { format: 'tar' };
   if (startsWith(head, ascii('BZh')) && head.length > 3 && head[3]! >= 0x31 && head[3]! <= 0x39) {
     return { format: 'unsupported', detail: 'bzip2' };
   }

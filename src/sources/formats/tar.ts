@@ -174,6 +174,7 @@ export async function* readTar(input: ByteInput, ctx: ReadContext, readNested: R
       }
       name = pax.get('path') ?? longName ?? globalPax.get('path') ?? name;
       const paxSize = pax.get('size');
+      // A pax `size` record is decimal digits (`4294967296`); anything else (signs, spaces) is ignored.
       if (paxSize !== undefined && /^[0-9]{1,20}$/.test(paxSize)) size = Number(paxSize);
       const dataBytes = Math.ceil(size / 512) * 512;
       longName = undefined;

@@ -227,6 +227,13 @@ export function memberEntry(ctx: ReadContext, containerName: string, member: str
   return `${ctx.entry ?? printableName(baseName(containerName))}!/${printableName(member)}`;
 }
 
+/** The lower-cased final extension of a name without the dot (`Data.CSV` → `csv`), or `''`. */
+export function extensionOf(name: string): string {
+  const base = baseName(name);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
 /** The last path segment (either separator). */
 export function baseName(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
