@@ -79,6 +79,8 @@ interface AsciiKeyword extends KeywordEntry {
 }
 
 const MAX_HEAD = 24;
+/** Digit-run lengths the DIGIT gate table distinguishes (longer runs share the last slot). */
+const MAX_GATE_RUN = 32;
 
 function isAsciiLetterCode(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -119,8 +121,11 @@ class Scanner implements MatchContext {
   out: Finding[] = [];
   private readonly cls: Uint8Array;
 
+  /** DIGIT recognizers per (first digit × 33 + min(run length, 32)). */
+  private readonly digitTable: (readonly Recognizer[])[];
+
   constructor(
-    private readonly digit: readonly Recognizer[],
+    digit: readonly Recognizer[],
     private readonly alnum: readonly Recognizer[],
     private readonly hex: readonly Recognizer[],
     private readonly at: readonly Recognizer[],
@@ -133,6 +138,12 @@ class Scanner implements MatchContext {
     /** Bit i of entry (first letter) set when some ASCII keyword's head has length i. */
     private readonly asciiHeadGate: Uint32Array,
   ) {
+    this.digitTable = [];
+    for (let d = 0; d < 10; d++) {
+      for (let len = 0; len <= MAX_GATE_RUN; len++) {
+        this.digitTable.push(len === 0 ? [] : digit.filter((r) => r.digitGate === undefined || r.digitGate(d, len)));
+      }
+    }
     const cls = new Uint8Array(65536);
     for (let c = 48; c <= 57; c++) cls[c] = C_DIGIT;
     for (let c = 65; c <= 90; c++) cls[c] = C_LETTER;
@@ -154,6 +165,17 @@ class Scanner implements MatchContext {
     this.out.push(finding);
   }
 
+  /** Dispatch a DIGIT trigger through the gate table. */
+  private callDigit(text: string, pos: number, runEnd: number): void {
+    const len = runEnd - pos;
+    const list =
+      this.digitTable[(text.charCodeAt(pos) - 48) * (MAX_GATE_RUN + 1) + (len < MAX_GATE_RUN ? len : MAX_GATE_RUN)]!;
+    for (let r = 0; r < list.length; r++) {
+      this.runEnd = runEnd;
+      list[r]!.match(text, pos, this);
+    }
+  }
+
   private call(list: readonly Recognizer[], text: string, pos: number, runEnd: number): void {
     for (let r = 0; r < list.length; r++) {
       this.runEnd = runEnd;
@@ -166,7 +188,6 @@ class Scanner implements MatchContext {
     this.out = [];
     const cls = this.cls;
     const n = text.length;
-    const hasDigit = this.digit.length > 0;
     const hasAlnum = this.alnum.length > 0;
     const hasHex = this.hex.length > 0;
     const asciiKw = this.asciiKeywords.size > 0;
@@ -184,7 +205,7 @@ class Scanner implements MatchContext {
       if (k === C_DIGIT) {
         let j = i + 1;
         while (j < n && cls[text.charCodeAt(j)] === C_DIGIT) j++;
-        if (hasDigit) this.call(this.digit, text, i, j);
+        this.callDigit(text, i, j);
         // A digit run glued to letters (`12ab`) belongs to one word: skip its letters so they do not start a word.
         // (An underscore ends it: `123_password` still has the keyword head `password`.)
         while (j < n) {
@@ -194,7 +215,7 @@ class Scanner implements MatchContext {
           if (m < n && cls[text.charCodeAt(m)] === C_DIGIT) {
             let e = m + 1;
             while (e < n && cls[text.charCodeAt(e)] === C_DIGIT) e++;
-            if (hasDigit) this.call(this.digit, text, m, e);
+            this.callDigit(text, m, e);
             j = e;
           } else {
             j = m;
@@ -204,7 +225,7 @@ class Scanner implements MatchContext {
         continue;
       }
       if (k === C_LETTER || k === C_UNDERSCORE) {
-        i = this.word(text, i, n, hasDigit, hasAlnum, hasHex, asciiKw);
+        i = this.word(text, i, n, hasAlnum, hasHex, asciiKw);
         continue;
       }
       if (k === C_KW) {
@@ -247,15 +268,7 @@ class Scanner implements MatchContext {
    * letter or digit: the digit branch of `scan` swallows letters glued after digits); returns its end.
    * Keyword heads are the letter runs at the word start and right after an underscore.
    */
-  private word(
-    text: string,
-    i: number,
-    n: number,
-    hasDigit: boolean,
-    hasAlnum: boolean,
-    hasHex: boolean,
-    asciiKw: boolean,
-  ): number {
+  private word(text: string, i: number, n: number, hasAlnum: boolean, hasHex: boolean, asciiKw: boolean): number {
     const cls = this.cls;
     const start = i;
     let sawDigit = false;
@@ -276,7 +289,7 @@ class Scanner implements MatchContext {
         while (j < n && cls[text.charCodeAt(j)] === C_DIGIT) j++;
         sawDigit = true;
         atHead = false;
-        if (hasDigit) this.call(this.digit, text, ds, j);
+        this.callDigit(text, ds, j);
       } else if (k === C_UNDERSCORE) {
         j++;
         atHead = true;

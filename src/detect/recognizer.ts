@@ -81,6 +81,13 @@ export interface Recognizer {
   readonly triggers: number;
   /** Words that fire the KEYWORD trigger (see {@link Trigger.KEYWORD}). */
   readonly keywords?: readonly string[];
+  /**
+   * Optional prefilter for the DIGIT trigger, evaluated once per (first digit, run length) when an analyzer is
+   * built — never on the hot path. Return `false` only when `match` certainly returns without emitting for a
+   * digit run that starts with digit `first` (0–9) and is `length` digits long (runs of 32 or more are asked as
+   * 32). The analyzer then skips the call: with a dozen DIGIT recognizers, calls alone cost more than scanning.
+   */
+  readonly digitGate?: (first: number, length: number) => boolean;
   /** Called at each trigger position this recognizer subscribed to. */
   match(text: string, pos: number, ctx: MatchContext): void;
   /** Inline examples, tested: each `match` string must yield a finding of one of `entities`, each `noMatch` none. */

@@ -164,6 +164,23 @@ export class UnitAccumulator {
   }
 }
 
+/** The label put before a structured value: the last segment of a column name or JSON path, and a colon. */
+export function fieldLabel(field: string): string {
+  const last = field.replace(/\[[^\]]*\]/g, '').split(/[.$/]/).filter(Boolean).pop() ?? field;
+  return `${last.slice(0, 40)}: `;
+}
+
+function unshift(findings: readonly Finding[], shift: number): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (f.start < shift) continue;
+    f.start -= shift;
+    f.end -= shift;
+    out.push(f);
+  }
+  return out;
+}
+
 /**
  * Read and analyse one unit. Never throws for a source failure: the result says `failed` with the problem.
  *
@@ -188,8 +205,17 @@ export async function processUnit(
         lastRow = item.loc.row;
         acc.row();
       }
-      const { findings, masked } = options.analyzer.analyze(item.text);
-      acc.fragment(item, findings, masked);
+      if (item.structured && item.loc.field !== undefined) {
+        // A cell alone has no context: detect on "<field name>: <value>" so labels such as 姓名 or 订单号 count as
+        // context, then shift offsets back and drop anything inside the label.
+        const label = fieldLabel(item.loc.field);
+        const shift = label.length;
+        const { findings, masked } = options.analyzer.analyze(label + item.text);
+        acc.fragment(item, unshift(findings, shift), unshift(masked, shift));
+      } else {
+        const { findings, masked } = options.analyzer.analyze(item.text);
+        acc.fragment(item, findings, masked);
+      }
     }
   } catch (e) {
     if (options.signal?.aborted) throw e;

@@ -99,6 +99,8 @@ export const foreignPrIdRecognizer = defineRecognizer({
   entities: ['CN_FOREIGN_PR_ID'],
   country: 'CN',
   triggers: Trigger.DIGIT | Trigger.ALNUM,
+  // Digit-led only in the 2023 form: `9` + 17 digits (or 16 + X).
+  digitGate: (d, len) => d === 9 && (len === 18 || len === 17),
   match(text: string, pos: number, ctx: MatchContext): void {
     const c0 = text.charCodeAt(pos);
     if (c0 === 57) {

@@ -230,6 +230,8 @@ export const landlineRecognizer = defineRecognizer({
   entities: ['CN_LANDLINE'],
   country: 'CN',
   triggers: Trigger.DIGIT,
+  // Trunk `0…` forms (3-4 or 10-12 digits), 400/800 numbers, or an area code after a country prefix (≤ 13).
+  digitGate: (d, len) => (d === 0 ? len === 3 || len === 4 || (len >= 10 && len <= 12) : len <= 13),
   match(text: string, pos: number, ctx: MatchContext): void {
     const c0 = text.charCodeAt(pos);
     const run = ctx.runEnd - pos;

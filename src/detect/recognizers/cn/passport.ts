@@ -60,6 +60,8 @@ export const passportRecognizer = defineRecognizer({
   entities: ['CN_PASSPORT'],
   country: 'CN',
   triggers: Trigger.ALNUM | Trigger.DIGIT,
+  // Digit-led only as the 9-digit `14…`/`15…` service passports.
+  digitGate: (d, len) => d === 1 && len === 9,
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gate: 8-9 character words led by D/E/G/K/M/P/S, or 9-digit runs led by 14/15.
     const c0 = text.charCodeAt(pos);

@@ -29,6 +29,8 @@ export const residencePermitHmtRecognizer = defineRecognizer({
   entities: ['CN_RESIDENCE_PERMIT_HMT'],
   country: 'CN',
   triggers: Trigger.DIGIT,
+  // `8[123]0000` + 12 characters.
+  digitGate: (d, len) => d === 8 && (len === 18 || len === 17),
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gate: `8[123]0000`, 18 characters (or 17 digits + X), not glued to letters.
     if (text.charCodeAt(pos) !== 56) return;

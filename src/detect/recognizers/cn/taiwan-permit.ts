@@ -49,6 +49,7 @@ export const taiwanPermitRecognizer = defineRecognizer({
   entities: ['CN_TAIWAN_PERMIT'],
   country: 'CN',
   triggers: Trigger.DIGIT,
+  digitGate: (_d, len) => len === 8 || len === 10,
   match(text: string, pos: number, ctx: MatchContext): void {
     const run = ctx.runEnd - pos;
     if (run !== 8 && run !== 10) return;

@@ -76,6 +76,8 @@ export const usccRecognizer = defineRecognizer({
   entities: ['CN_USCC'],
   country: 'CN',
   triggers: Trigger.DIGIT | Trigger.ALNUM,
+  // Digit-led codes hold at least 8 leading digits and never start with 0.
+  digitGate: (d, len) => d !== 0 && len >= 8 && len <= 18,
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gates: a digit-led code has at least its first 8 characters as digits; a letter-led one starts A/N/Y.
     const c0 = text.charCodeAt(pos);
