@@ -1116,7 +1116,7 @@ function zhAddressIndependent(g: Gen): Piece {
       city === '上海市' ? 60 : 0,
       () => `${road}${num(n)}弄${num(g.range(1, 80))}号${g.range(1, 20)}0${g.range(1, 4)}室`,
     ],
-    [15, () => `${g.pick(['粤海', '沙河', '望京', '五道口', '南京东路', '珠江'])}街道${road}${num(n)}号`],
+    [15, () => `${g.pick(['新华', '东风', '城南', '城北', '解放', '人民'])}街道${road}${num(n)}号`],
     [15, () => `${road}${num(n)}号${g.pick(INDEP_ESTATES)}${num(g.range(1, 30))}栋${g.range(1, 30)}楼`],
   ] as const)();
   const form = g.weighted([
