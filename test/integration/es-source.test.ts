@@ -180,9 +180,9 @@ describe('fake Elasticsearch (protocol checks)', () => {
       headers: { 'content-type': 'application/x-ndjson' },
       body: ndjson,
     });
-    const body = await r.json();
+    const body = (await r.json()) as { errors: boolean; items: Array<{ create: { status: number } }> };
     expect(body.errors).toBe(true);
-    expect(body.items[1].create.status).toBe(409);
+    expect(body.items[1]?.create.status).toBe(409);
     expect((await json(es, 'GET', '/b/_count')).body.count).toBe(1);
     expect((await json(es, 'GET', '/b/_mapping')).body.b.mappings.properties.phone.type).toBe('text');
   });
@@ -381,6 +381,7 @@ describe('createElasticsearchSource', () => {
     expect(basic.requests.every((r) => r.auth === 'Basic')).toBe(true);
     const keyed = await cluster({ auth: { apiKey: 'a2V5aWQ6c2VjcmV0' }, seed: { crm: { docs: customers(2) } } });
     const spec = parseDbUrl(`es+${keyed.url}/crm`, { env: { LEAKGUARD_ES_API_KEY: 'a2V5aWQ6c2VjcmV0' } });
+    if (spec.kind !== 'elasticsearch') throw new Error('expected an Elasticsearch spec');
     const s2 = createElasticsearchSource(spec);
     sources.push(s2);
     const [unit] = await plan(s2);
