@@ -85,6 +85,12 @@ describe('creditCardRecognizer', () => {
     expect(found('TL34 4595 0370 5646 6529 876')).toEqual([]);
   });
 
+  it('creditCardRecognizer finds cards in CSV fields after numbers, dates and addresses', () => {
+    expect(found('7,Ann,1964-11-06,4111111111111111\n')).toEqual([['4111111111111111', 17, 33]]);
+    expect(found('10.136.232.197,5555555555554444,x')).toEqual([['5555555555554444', 15, 31]]);
+    expect(found('1,4111111111111111,302596686')).toEqual([['4111111111111111', 2, 18]]);
+  });
+
   it('creditCardRecognizer still finds a card after an unrelated short number', () => {
     expect(found('qty 2 4111 1111 1111 1111')).toEqual([['4111 1111 1111 1111', 6, 25]]);
     expect(found('2024 4111111111111111')).toEqual([['4111111111111111', 5, 21]]);

@@ -12,12 +12,14 @@
  * Amex 4-6-5 and Diners 4-6-4. Masked PANs (`4111 **** **** 1111`, `411111******1111`: first 4–6 and last 4
  * digits kept) are reported with `masked: true`.
  *
- * Not reported: UnionPay (62, 81) — that is CN_BANK_CARD; numbers that fail Luhn; digit runs that continue past the
+ * Not reported: UnionPay (62, 81) and BINs of Chinese issuers (`cn/bank-bins.ts`) — those are CN_BANK_CARD;
+ * numbers that fail Luhn; digit runs that continue past the
  * candidate (`4111 1111 1111 1111 2222`); decimals.
  */
 import { COMMON_NEGATIVE, defineContext } from '../../context.js';
 import { defineRecognizer, type MatchContext, Trigger } from '../../recognizer.js';
 import { isLuhnValid } from '../../validators/luhn.js';
+import { findBin } from '../cn/bank-bins.js';
 
 const ID = 'credit-card';
 
@@ -51,7 +53,7 @@ const CONTEXT = defineContext({
     '储蓄卡',
     '刷卡',
   ],
-  negative: [...COMMON_NEGATIVE, 'id', 'phone', 'tel', 'imei', 'isbn', 'account id', 'user id', 'uid'],
+  negative: [...COMMON_NEGATIVE, 'id', 'imei', 'isbn', 'account id', 'user id', 'uid'],
   before: 32,
   after: 16,
 });
@@ -123,7 +125,9 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   const d0 = text.charCodeAt(pos);
   if (d0 < 50 || d0 > 54) return; // first digit 2-6
   const prev = text.charCodeAt(pos - 1);
-  if (isWordCode(prev) || prev === 46 || prev === 44 || prev === 43 || prev === 36) return;
+  if (isWordCode(prev) || prev === 43 || prev === 36) return;
+  // A decimal (`3.4111…`) is not a card; a comma is a CSV field start (a thousands group has three digits only).
+  if (prev === 46 && isDigitCode(text.charCodeAt(pos - 2))) return;
   const run = ctx.runEnd - pos;
   if (
     run <= 6 &&
@@ -186,7 +190,7 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   }
   const end = i;
   const after = text.charCodeAt(end);
-  if (isWordCode(after) || ((after === 46 || after === 44) && isDigitCode(text.charCodeAt(end + 1)))) return;
+  if (isWordCode(after) || (after === 46 && isDigitCode(text.charCodeAt(end + 1)))) return;
   if (total < 12 || !validLayout(count, total)) return;
 
   if (anyMask) {
@@ -200,6 +204,8 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   }
   const brand = cardBrand(digits);
   if (brand === null || !isLuhnValid(digits)) return;
+  // Co-branded cards of Chinese issuers (Visa/Mastercard/JCB BINs of Chinese banks) are CN_BANK_CARD.
+  if (findBin(digits) !== undefined) return;
   const c = ctx.context(pos, end, CONTEXT);
   const score = c === 1 ? 0.98 : c === -1 ? 0.45 : count > 1 ? 0.92 : 0.9;
   ctx.emit({ type: 'CREDIT_CARD', start: pos, end, score, recognizer: ID, attrs: { brand } });

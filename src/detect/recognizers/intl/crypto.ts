@@ -41,6 +41,9 @@ const CONTEXT = defineContext({
     'withdrawal',
     'send to',
     'pay to',
+    'pay',
+    'to',
+    'recipient',
     'crypto',
     'metamask',
     '钱包',
@@ -52,7 +55,7 @@ const CONTEXT = defineContext({
     '转账',
     '收款',
   ],
-  negative: ['tx', 'txid', 'txhash', 'hash', 'block', 'contract', 'token address', 'example'],
+  negative: ['tx', 'txid', 'txhash', 'hash', 'block', 'contract', 'token address'],
   before: 32,
   after: 12,
 });

@@ -59,6 +59,10 @@ describe('ipAddressRecognizer', () => {
     expect(found('mapped ::ffff:192.0.2.1 ok')).toEqual([['::ffff:192.0.2.1', 7, 23]]);
     expect(found('IP:2001:db8::1')).toEqual([['2001:db8::1', 3, 14]]);
     expect(found('gw fe80::')).toEqual([['fe80::', 3, 9]]);
+    expect(found('from 2400:cb00:758c:1045:78c1:162f:5bd4:da50.')).toEqual([
+      ['2400:cb00:758c:1045:78c1:162f:5bd4:da50', 5, 44],
+    ]);
+    expect(found('from 2001:da8:6ad1::a5b4:34b8:29cd.')).toEqual([['2001:da8:6ad1::a5b4:34b8:29cd', 5, 34]]);
     expect(found('abcd:ef01:2345:6789:abcd:ef01:2345:6789')).toHaveLength(1);
   });
 

@@ -179,8 +179,8 @@ function matchIpv6(text: string, start: number, ctx: MatchContext): void {
     while (i < g + 4 && hexValue(text.charCodeAt(i)) >= 0) i++;
     if (i === g) break;
     if (hexValue(text.charCodeAt(i)) >= 0) return; // a fifth hex digit
-    if (text.charCodeAt(i) === 46) {
-      // Embedded IPv4 tail: counts as two groups and ends the address.
+    if (text.charCodeAt(i) === 46 && isDigitCode(text.charCodeAt(i + 1))) {
+      // Embedded IPv4 tail: counts as two groups and ends the address. (A dot that ends a sentence does not.)
       const v4 = ipv4End(text, g);
       if (v4 < 0 || groups > 6) return;
       groups += 2;

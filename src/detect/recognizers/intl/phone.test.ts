@@ -29,10 +29,12 @@ describe('phoneRecognizer', () => {
     expect(found('Fax 0044 20 7946 0958')).toEqual([['0044 20 7946 0958', 4, 21]]);
   });
 
-  it('phoneRecognizer finds US national numbers in parentheses, and dashed ones only with context', () => {
+  it('phoneRecognizer finds US national numbers with parentheses, dashes and dots, and spaced ones with context', () => {
     expect(found('office (415) 555-2671')).toEqual([['(415) 555-2671', 7, 21]]);
-    expect(found('x 415-555-2671')).toEqual([]);
-    expect(found('phone: 415-555-2671')).toEqual([['415-555-2671', 7, 19]]);
+    expect(found('Text me at 415-555-2671 when')).toEqual([['415-555-2671', 11, 23]]);
+    expect(found('x 415.555.2671')).toEqual([['415.555.2671', 2, 14]]);
+    expect(found('x 415 555 2671')).toEqual([]);
+    expect(found('phone: 415 555 2671')).toEqual([['415 555 2671', 7, 19]]);
   });
 
   it('phoneRecognizer describes country and line type, and marks toll-free numbers as organisational', () => {

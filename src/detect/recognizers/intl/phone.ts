@@ -4,7 +4,8 @@
  * Spec: ITU-T E.164 (country calling code + national significant number, at most 15 digits) in the written forms
  * of ITU-T E.123 (`+44 20 7946 0958`, `+1 (415) 555-2671`, `0044 20 7946 0958`), validated against Google's
  * libphonenumber metadata (`libphonenumber-js/max`: number ranges per country and type, not just lengths).
- * US national numbers are accepted in the `(415) 555-2671` form, and as `415-555-2671` with phone context.
+ * US national numbers are accepted as `(415) 555-2671`, `415-555-2671` and `415.555.2671` (the NANP ranges must be
+ * valid: area code and exchange 2–9xx, an area code in use), and as `415 555 2671` with phone context.
  *
  * This is the only library-backed recognizer. libphonenumber parses in ≈ 25 µs, so it runs only after cheap
  * gates: the E.164 length, a calling code that exists (a table built once from the metadata) and a clean span.
@@ -41,6 +42,11 @@ const CONTEXT = defineContext({
     'line',
     'sms',
     'hotline',
+    'text me',
+    'callback',
+    'call back',
+    'reach me',
+    'dial',
     'ph',
     'mob',
     '电话',
@@ -214,7 +220,7 @@ function matchParen(text: string, pos: number, ctx: MatchContext): void {
   emitParsed(pos, end, digits, 'US', 0.6, ctx);
 }
 
-/** `0044 20 7946 0958` (international prefix 00) and `415-555-2671` (NANP with context). */
+/** `0044 20 7946 0958` (international prefix 00) and `415-555-2671` / `415.555.2671` (NANP). */
 function matchDigits(text: string, pos: number, ctx: MatchContext): void {
   const prev = text.charCodeAt(pos - 1);
   if (isWordCode(prev) || prev === 43 || prev === 46 || prev === 45 || prev === 47) return;
@@ -239,9 +245,10 @@ function matchDigits(text: string, pos: number, ctx: MatchContext): void {
   for (let k = pos + 8; k < pos + 12; k++) if (!isDigitCode(text.charCodeAt(k))) return;
   const end = pos + 12;
   if (glued(text, end)) return;
-  if (ctx.context(pos, end, CONTEXT) !== 1) return;
+  // `415-555-2671` / `415.555.2671` is how US numbers are written; `415 555 2671` needs a label.
+  if (sep === 32 && ctx.context(pos, end, CONTEXT) !== 1) return;
   const digits = text.slice(pos, pos + 3) + text.slice(pos + 4, pos + 7) + text.slice(pos + 8, end);
-  emitParsed(pos, end, digits, 'US', 0.73, ctx);
+  emitParsed(pos, end, digits, 'US', 0.65, ctx);
 }
 
 function match(text: string, pos: number, ctx: MatchContext): void {

@@ -18,7 +18,30 @@ describe('secretAssignmentRecognizer', () => {
     expect(found('the password is hunter2 ok')).toEqual([['hunter2', 16, 23]]);
   });
 
+  it('secretAssignmentRecognizer finds passwords on command lines', () => {
+    expect(found('PGPASSWORD=rC20lw%l5o0L2pw psql -h db')).toEqual([['rC20lw%l5o0L2pw', 11, 26]]);
+    expect(found('docker login -u admin -p Izbuzbj67$ registry.example.com')).toEqual([['Izbuzbj67$', 25, 35]]);
+    expect(found('sshpass -p Qw3rty!9x ssh root@h')).toEqual([['Qw3rty!9x', 11, 20]]);
+    expect(found('mysql -u root -pS3cret!99 shop')).toEqual([['S3cret!99', 16, 25]]);
+    expect(found('mysqldump --password=S3cret!99 shop')).toEqual([['S3cret!99', 21, 30]]);
+    expect(found('redis-cli -h cache -a Zq8wT2vK9 ping')).toEqual([['Zq8wT2vK9', 22, 31]]);
+    expect(found('tool --password Hx9!kq2Lm --verbose')).toEqual([['Hx9!kq2Lm', 16, 25]]);
+  });
+
+  it('secretAssignmentRecognizer ignores command lines without a password flag', () => {
+    for (const t of [
+      'docker run -p 8080:80 nginx',
+      'Login keeps failing',
+      'mysql -u root -p',
+      'psql -h db -p 5432',
+      'login -u admin',
+    ]) {
+      expect(found(t), t).toEqual([]);
+    }
+  });
+
   it('secretAssignmentRecognizer handles Chinese keys and operators', () => {
+    expect(found('数据库密码：ZZElMVFSfGEgtUako，账号 admin')).toEqual([['ZZElMVFSfGEgtUako', 6, 23]]);
     expect(found('数据库密码：Tr0ub4dor&3，请保管')).toEqual([['Tr0ub4dor&3', 6, 17]]);
     expect(found('初始密码是Ab123456')).toEqual([['Ab123456', 5, 13]]);
     expect(found('密码：１２３４５６')).toEqual([['１２３４５６', 3, 9]]);
@@ -46,6 +69,8 @@ describe('secretAssignmentRecognizer', () => {
       'PASSWORD=process.env.DB_PASSWORD',
       "password = os.environ['PW']",
       'password=self.password',
+      'password=dbPassword',
+      'password = userPassword;',
       'token = getToken()',
       'password: string;',
       'password: str',

@@ -7,7 +7,11 @@
  * a password must look random for its length (two character classes, or a long single-class value with enough
  * entropy); keys and tokens must be at least 16 characters and look random. The reported span is the value only.
  *
- * Triggered by KEYWORD at the key name; the value is read at most 256 characters after it.
+ * Command lines count too: `PGPASSWORD=… psql`, `docker login -u admin -p …` (and podman/helm/oras `login`),
+ * `sshpass -p …`, `mysql -p…` / `--password=…`, `redis-cli -a …`, and any `--password …` long option.
+ *
+ * Triggered by KEYWORD at the key name or command; the value is read at most 256 characters after it (a command
+ * line is searched at most 160 characters for its password flag).
  *
  * False-positive traps handled: placeholders and templates (`changeme`, `xxx`, `<password>`, `${VAR}`, `{{x}}`,
  * `****`, `%s`, `[REDACTED]`), code references (`password=self.password`, `token = getToken()`,
@@ -20,36 +24,57 @@ import { charClasses, entropyThreshold, looksRandom, shannonEntropy } from '../.
 
 const ID = 'secret-assignment';
 
-/** Key names. Index < PASSWORD_KEYS are passwords (human-chosen); the rest are machine keys and tokens. */
-const KEYWORDS = [
-  'password',
-  'passwd',
-  'pwd',
-  'passphrase',
-  'db_pass',
-  '密码',
-  '口令',
-  'secret',
-  'client_secret',
-  'secret_key',
-  'api_key',
-  'apikey',
-  'api_secret',
-  'access_key',
-  'access_token',
-  'auth_token',
-  'refresh_token',
-  'token',
-  'secret_access_key',
-  'aws_secret_access_key',
-  'secretaccesskey',
-  'private_key',
-  '密钥',
-  '秘钥',
-  '令牌',
-] as const;
+/** How a keyword introduces its value. */
+enum Kind {
+  /** A human-chosen password: `password=…`. */
+  Password,
+  /** A machine key or token: long and random. */
+  Key,
+  /** A command whose password follows a flag (`docker login … -p …`). */
+  Command,
+}
 
-const PASSWORD_KEYS = 7;
+/** Key names and commands, with how each introduces its value. */
+const ENTRIES: readonly (readonly [string, Kind])[] = [
+  ['password', Kind.Password],
+  ['passwd', Kind.Password],
+  ['pwd', Kind.Password],
+  ['passphrase', Kind.Password],
+  ['db_pass', Kind.Password],
+  ['pgpassword', Kind.Password],
+  ['密码', Kind.Password],
+  ['口令', Kind.Password],
+  ['secret', Kind.Key],
+  ['client_secret', Kind.Key],
+  ['secret_key', Kind.Key],
+  ['api_key', Kind.Key],
+  ['apikey', Kind.Key],
+  ['api_secret', Kind.Key],
+  ['access_key', Kind.Key],
+  ['access_token', Kind.Key],
+  ['auth_token', Kind.Key],
+  ['refresh_token', Kind.Key],
+  ['token', Kind.Key],
+  ['secret_access_key', Kind.Key],
+  ['aws_secret_access_key', Kind.Key],
+  ['secretaccesskey', Kind.Key],
+  ['private_key', Kind.Key],
+  ['密钥', Kind.Key],
+  ['秘钥', Kind.Key],
+  ['令牌', Kind.Key],
+  ['login', Kind.Command],
+  ['sshpass', Kind.Command],
+  ['mysql', Kind.Command],
+  ['mysqldump', Kind.Command],
+  ['mysqladmin', Kind.Command],
+  ['redis-cli', Kind.Command],
+];
+
+const KEYWORDS: readonly string[] = ENTRIES.map((e) => e[0]);
+const KINDS: readonly Kind[] = ENTRIES.map((e) => e[1]);
+
+/** How far a command line is searched for its password flag. */
+const MAX_COMMAND = 160;
 
 const NEGATIVE = defineContext({
   negative: ['example', 'sample', 'placeholder', 'dummy', 'fake', 'redacted', 'masked', '示例', '样例', '例如'],
@@ -171,11 +196,66 @@ function afterOperator(text: string, i: number, cjk: boolean): number {
   return -1;
 }
 
+/**
+ * Start of the password after a command's flag on the same line (`login … -p X`, `sshpass -p X`, `mysql -pX`,
+ * `mysql --password=X`, `redis-cli -a X`, `… --password X`), or -1.
+ */
+function afterCommandFlag(text: string, from: number, command: string): number {
+  const limit = Math.min(text.length, from + MAX_COMMAND);
+  const short = command === 'redis-cli' ? 97 : 112; // -a for redis-cli, -p otherwise
+  const glued = command.startsWith('mysql');
+  for (let k = from; k < limit; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 13 || c === 124 || c === 59 || c === 38) return -1; // end of the command
+    if (c !== 45 || !isSpace(text.charCodeAt(k - 1))) continue;
+    const f = text.charCodeAt(k + 1);
+    if (f === short) {
+      const after = text.charCodeAt(k + 2);
+      if (isSpace(after)) return k + 3;
+      if (glued && !isSpace(after) && !Number.isNaN(after)) return k + 2;
+    } else if (f === 45 && text.startsWith('password', k + 2)) {
+      const after = text.charCodeAt(k + 10);
+      if (after === 61 || isSpace(after)) return k + 11;
+    }
+  }
+  return -1;
+}
+
+/** Whether a letters-only value reads like a code identifier (`pwd`, `dbPassword`, `db_pass`) rather than random. */
+function identifierLike(text: string, start: number, end: number): boolean {
+  let transitions = 0;
+  let prevUpper = -1;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 95 || c === 46) return true;
+    const upper = c >= 65 && c <= 90 ? 1 : 0;
+    if (prevUpper >= 0 && upper !== prevUpper) transitions++;
+    prevUpper = upper;
+  }
+  // camelCase and PascalCase switch case a few times; random mixed case switches often.
+  return transitions < 5;
+}
+
 function match(text: string, pos: number, ctx: MatchContext): void {
   const cjk = text.charCodeAt(pos) > 127;
-  let i = afterOperator(text, ctx.keywordEnd, cjk);
+  const kind = KINDS[ctx.keyword] as Kind;
+  let i: number;
+  if (kind === Kind.Command) {
+    if (text.charCodeAt(pos - 1) === 45) return; // `--login`, `x-mysql`: an option or word part, not the command
+    i = afterCommandFlag(text, ctx.keywordEnd, KEYWORDS[ctx.keyword] as string);
+  } else if (
+    text.charCodeAt(pos - 1) === 45 &&
+    text.charCodeAt(pos - 2) === 45 &&
+    isSpace(text.charCodeAt(ctx.keywordEnd))
+  ) {
+    // `--password X` long option.
+    i = ctx.keywordEnd + 1;
+  } else {
+    i = afterOperator(text, ctx.keywordEnd, cjk);
+  }
   if (i < 0) return;
-  while (i < ctx.keywordEnd + 16 && isSpace(text.charCodeAt(i))) i++;
+  const opEnd = i;
+  while (i < opEnd + 16 && isSpace(text.charCodeAt(i))) i++;
   const open = text.charCodeAt(i);
   let start: number;
   let end: number;
@@ -202,20 +282,20 @@ function match(text: string, pos: number, ctx: MatchContext): void {
   if (first === 91 || first === 60 || first === 123 || first === 40) return;
   const value = text.slice(start, end);
   if (TEMPLATE.test(value) || PLACEHOLDERS.has(value.toLowerCase()) || PATH.test(value)) return;
-  if (!quoted) {
-    // Code references: identifiers, member access and calls (`self.password`, `getToken()`).
-    let identifier = true;
+  if (!quoted && !cjk) {
+    // Code references: identifiers, member access and calls (`self.password`, `dbPassword`, `getToken()`).
+    let letters = true;
     for (let k = start; k < end; k++) {
       const c = text.charCodeAt(k);
       if (!(isWordCode(c) || c === 46) || (c >= 48 && c <= 57)) {
-        identifier = false;
+        letters = false;
         break;
       }
     }
-    if (identifier && (n < 20 || value.includes('.'))) return;
+    if (letters && (value.includes('.') || (n < 20 && identifierLike(text, start, end)))) return;
     if (text.charCodeAt(end) === 40) return;
   }
-  const password = ctx.keyword < PASSWORD_KEYS;
+  const password = kind !== Kind.Key;
   let score: number;
   if (password) {
     const classes = charClasses(text, start, end);

@@ -26,6 +26,15 @@ describe('usSsnRecognizer', () => {
     expect(found('Social Security Number: 536225169')).toEqual([['536225169', 24, 33, 0.8]]);
   });
 
+  it('usSsnRecognizer reads the column under an ssn header of a CSV table', () => {
+    const csv =
+      'id,name,ssn,phone\n1,Ann Lee,536225169,+1 415 555 2671\n2,Bo Chan,432 12 3456,n/a\n3,Cy Dee,666-12-3456,\n';
+    expect(found(csv).map((f) => [f[0], f[3]])).toEqual([
+      ['536225169', 0.9],
+      ['432 12 3456', 0.9],
+    ]);
+  });
+
   it('usSsnRecognizer rejects invalid areas, groups, serials and advertised numbers', () => {
     for (const t of [
       '000-12-3456',

@@ -4,8 +4,9 @@
  * Spec: SSA numbering (`AAA-GG-SSSS`; area 001–899 except 666, group 01–99, serial 0001–9999; advertised and
  * specimen numbers void). Validator: `validators/ssn.ts`. There is no check digit, so the written form and context
  * carry the score: `123-45-6789` style alone is a fair signal; spaced `536 22 5169` and bare nine digits need
- * context (`SSN`, `social security`, `社会安全号`). Masked forms (`***-**-6789`, `XXX-XX-6789`) are reported with
- * `masked: true`.
+ * context (`SSN`, `social security`, `社会安全号`) — a label nearby, or an `ssn` header cell of a CSV/TSV table
+ * (KEYWORD trigger; the column is read with the bounded scan of `text/columns.ts`). Masked forms (`***-**-6789`,
+ * `XXX-XX-6789`) are reported with `masked: true`.
  *
  * False-positive traps handled: invalid areas (000, 666, 9xx — ITINs), group 00, serial 0000, advertised numbers
  * (078-05-1120…), longer dashed numbers (`1-234-56-7890`, `123-45-6789-0`), order/tracking/phone context.
@@ -13,6 +14,7 @@
 import { COMMON_NEGATIVE, defineContext } from '../../context.js';
 import { defineRecognizer, type MatchContext, Trigger } from '../../recognizer.js';
 import { isSsnValid } from '../../validators/ssn.js';
+import { headerCellAt, newColumnCursor, nextColumnCell } from '../text/columns.js';
 
 const ID = 'us-ssn';
 
@@ -75,7 +77,35 @@ function emit(start: number, end: number, score: number, ctx: MatchContext, mask
   });
 }
 
+/** Header words of an SSN column (the KEYWORD trigger). */
+const HEADERS = ['ssn', 'social security number', 'social security', 'social security no', 'ss number'];
+
+const cursor = newColumnCursor();
+
+/** Whether the cell `[start, end)` is exactly one SSN (dashed, spaced or nine digits), structurally valid. */
+function cellIsSsn(text: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n === 9) return digitsAt(text, start, 9) && isSsnValid(text.slice(start, end));
+  if (n !== 11) return false;
+  const sep = text.charCodeAt(start + 3);
+  if ((sep !== 45 && sep !== 32) || text.charCodeAt(start + 6) !== sep) return false;
+  if (!digitsAt(text, start, 3) || !digitsAt(text, start + 4, 2) || !digitsAt(text, start + 7, 4)) return false;
+  return isSsnValid(text.slice(start, start + 3) + text.slice(start + 4, start + 6) + text.slice(start + 7, end));
+}
+
+/** An `ssn` header cell of a CSV/TSV table: report the SSNs of that column. */
+function matchColumn(text: string, pos: number, ctx: MatchContext): void {
+  if (!headerCellAt(text, pos, ctx.keywordEnd, cursor)) return;
+  while (nextColumnCell(text, cursor)) {
+    if (cellIsSsn(text, cursor.start, cursor.end)) emit(cursor.start, cursor.end, 0.9, ctx, false);
+  }
+}
+
 function match(text: string, pos: number, ctx: MatchContext): void {
+  if (!isDigitCode(text.charCodeAt(pos))) {
+    matchColumn(text, pos, ctx);
+    return;
+  }
   const run = ctx.runEnd - pos;
   if (run === 3) {
     const sep = text.charCodeAt(pos + 3);
@@ -120,7 +150,8 @@ export const usSsnRecognizer = defineRecognizer({
   id: ID,
   entities: ['US_SSN'],
   country: 'US',
-  triggers: Trigger.DIGIT,
+  triggers: Trigger.DIGIT | Trigger.KEYWORD,
+  keywords: HEADERS,
   match,
   examples: {
     match: ['SSN: 536-22-5169', 'social security number 536225169', 'ssn 536 22 5169', 'SSN ***-**-5169'],
