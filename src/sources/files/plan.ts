@@ -162,7 +162,12 @@ export interface PlanFileOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** The unit id of a file or of a byte range `[start, end)` of it (HTTP-style inclusive end). */
+/**
+ * The unit id of a file or of a byte range `[start, end)` of it (HTTP-style inclusive end).
+ *
+ * @example
+ * unitId('/data/a.log', { start: 0, end: 1048576 }); // 'file:/data/a.log#bytes=0-1048575'
+ */
 export function unitId(path: string, range?: { start: number; end: number }): string {
   return range ? `file:${path}#bytes=${range.start}-${range.end - 1}` : `file:${path}`;
 }

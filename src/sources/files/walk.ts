@@ -37,7 +37,12 @@ export type WalkItem =
 /** Largest ignore file read (bigger ones are read up to this size). */
 const MAX_IGNORE_FILE = 1024 * 1024;
 
-/** Whether `p` is `root` or inside it. */
+/**
+ * Whether `p` is `root` or inside it.
+ *
+ * @example
+ * isInside('/data', '/data/a/b.csv'); // true
+ */
 export function isInside(root: string, p: string): boolean {
   if (p === root) return true;
   const rel = relative(root, p);

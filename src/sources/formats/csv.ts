@@ -184,7 +184,12 @@ export interface CsvReadOptions {
   width?: number;
 }
 
-/** Field names for a header row: blanks become `column N`, duplicates get their column number. */
+/**
+ * Field names for a header row: blanks become `column N`, duplicates get their column number.
+ *
+ * @example
+ * fieldNames(['name', '', 'name']); // ['name', 'column 2', 'name (column 3)']
+ */
 export function fieldNames(header: readonly string[]): string[] {
   const seen = new Set<string>();
   return header.map((h, i) => {

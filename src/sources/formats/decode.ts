@@ -13,7 +13,14 @@ import { PROBLEM, problem, type ReadContext } from './types.js';
 /** Text encodings the readers decode. */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
-/** Counts invalid UTF-8 sequences across chunks (WHATWG "maximal subpart" rule, as `TextDecoder` replaces them). */
+/**
+ * Counts invalid UTF-8 sequences across chunks (WHATWG "maximal subpart" rule, as `TextDecoder` replaces them).
+ *
+ * @example
+ * const v = new Utf8Validator();
+ * v.push(Buffer.from([0x41, 0xff]));
+ * v.end(); // v.invalid === 1, v.firstOffset === 1
+ */
 export class Utf8Validator {
   /** Invalid sequences seen (each became one U+FFFD). */
   invalid = 0;
@@ -102,6 +109,9 @@ const EMPTY = Buffer.alloc(0);
 /**
  * Bytes at the end of `b` that start a UTF-8 sequence the buffer does not complete (0 to 3). Only a *valid
  * so far* prefix is held back; anything else is decoded now (and replaced if invalid).
+ *
+ * @example
+ * incompleteTail(Buffer.from([0x41, 0xe4, 0xb8])); // 2 (a 3-byte sequence cut after 2 bytes)
  */
 export function incompleteTail(b: Uint8Array): number {
   const n = b.length;
@@ -116,7 +126,13 @@ export function incompleteTail(b: Uint8Array): number {
   return 0;
 }
 
-/** A streaming decoder for one encoding, with UTF-8 validation when the encoding is UTF-8. */
+/**
+ * A streaming decoder for one encoding, with UTF-8 validation when the encoding is UTF-8.
+ *
+ * @example
+ * const d = new ChunkDecoder('utf-8');
+ * d.write(Buffer.from([0xe4, 0xb8])) + d.write(Buffer.from([0xad])) + d.end(); // '中'
+ */
 export class ChunkDecoder {
   readonly validator: Utf8Validator | undefined;
   private readonly decoder: InstanceType<typeof TextDecoder>;

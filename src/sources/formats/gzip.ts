@@ -23,7 +23,12 @@ import {
   type ReadNested,
 } from './types.js';
 
-/** The FNAME field of a gzip header, when present. */
+/**
+ * The FNAME field of a gzip header, when present.
+ *
+ * @example
+ * gzipOriginalName(head); // 'access.log' when the file was gzipped with its name
+ */
 export function gzipOriginalName(head: Uint8Array): string | undefined {
   if (head.length < 10 || head[0] !== 0x1f || head[1] !== 0x8b) return undefined;
   const flags = head[3]!;

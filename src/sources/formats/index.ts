@@ -12,8 +12,11 @@ export { htmlToText } from './html.js';
 export { type ByteInput, bufferInput, fileInput, type RandomAccess, streamInput } from './input.js';
 export { fieldKeyOf, JsonWalker } from './json.js';
 export {
+  flattenBatches,
   type ReadFileOptions,
+  readBytesBatches,
   readBytesFragments,
+  readFileBatches,
   readFileFragments,
   readInput,
   readSniffed,
@@ -22,11 +25,14 @@ export {
 export { type FormatId, type Sniffed, sniff } from './sniff.js';
 export { TextChunker } from './text.js';
 export {
+  type BatchReadable,
   createReadContext,
   DEFAULT_LIMITS,
+  hasBatchRead,
   isNote,
   PROBLEM,
   type ProblemCode,
+  type ReadBatch,
   type ReadContext,
   type ReadItem,
   type ReadLimits,

@@ -45,7 +45,12 @@ export interface OpenedFile {
   readonly stats: Stats;
 }
 
-/** Why {@link openRegularFile} refused a path. */
+/**
+ * Why {@link openRegularFile} refused a path.
+ *
+ * @example
+ * if (e instanceof NotRegularFileError && e.kind === 'special') skip();
+ */
 export class NotRegularFileError extends Error {
   constructor(readonly kind: 'directory' | 'special') {
     super(kind === 'directory' ? 'is a directory' : 'is not a regular file');
@@ -75,7 +80,12 @@ export async function openRegularFile(path: string): Promise<OpenedFile> {
   }
 }
 
-/** Read up to `length` bytes at `position` from a file handle (short only at end of file). */
+/**
+ * Read up to `length` bytes at `position` from a file handle (short only at end of file).
+ *
+ * @example
+ * const header = await readAt(handle, 0, 512);
+ */
 export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const out = Buffer.allocUnsafe(length);
   let got = 0;
@@ -87,7 +97,12 @@ export async function readAt(handle: FileHandle, position: number, length: numbe
   return got === length ? out : out.subarray(0, got);
 }
 
-/** An input over an open file handle (the caller closes the handle). */
+/**
+ * An input over an open file handle (the caller closes the handle).
+ *
+ * @example
+ * const input = fileInput('users.csv', handle, stats.size);
+ */
 export function fileInput(name: string, handle: FileHandle, size: number): ByteInput {
   let headCache: Promise<Buffer> | undefined;
   const random: RandomAccess = { size, read: (position, length) => readAt(handle, position, length) };
@@ -111,7 +126,12 @@ export function fileInput(name: string, handle: FileHandle, size: number): ByteI
   };
 }
 
-/** An input over bytes in memory. */
+/**
+ * An input over bytes in memory.
+ *
+ * @example
+ * const input = bufferInput('report.pdf', attachment);
+ */
 export function bufferInput(name: string, data: Buffer): ByteInput {
   const random: RandomAccess = {
     size: data.length,
@@ -132,6 +152,9 @@ export function bufferInput(name: string, data: Buffer): ByteInput {
 /**
  * A one-pass input over chunks. `head()` reads ahead (and keeps) the first {@link HEAD_BYTES}; `stream()` replays
  * them and continues.
+ *
+ * @example
+ * const input = streamInput('member.csv', entryChunks, entry.uncompressedSize);
  */
 export function streamInput(name: string, chunks: AsyncIterable<Uint8Array>, size?: number): ByteInput {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -187,6 +210,9 @@ export function streamInput(name: string, chunks: AsyncIterable<Uint8Array>, siz
 /**
  * The whole input in memory if it is at most `maxBytes` long, else undefined (the input is then consumed for
  * one-pass inputs: callers report and move on).
+ *
+ * @example
+ * const whole = await toBuffer(input, 64 << 20); // undefined when larger
  */
 export async function toBuffer(input: ByteInput, maxBytes: number): Promise<Buffer | undefined> {
   if (input.buffer) return input.buffer.length <= maxBytes ? input.buffer : undefined;
@@ -203,7 +229,12 @@ export async function toBuffer(input: ByteInput, maxBytes: number): Promise<Buff
   return Buffer.concat(parts, total);
 }
 
-/** The same input under another name (for sniffing), keeping its location label. */
+/**
+ * The same input under another name (for sniffing), keeping its location label.
+ *
+ * @example
+ * renamed(gunzipped, 'app.log', 'app.log.gz');
+ */
 export function renamed(input: ByteInput, name: string, label: string): ByteInput {
   return {
     name,

@@ -33,7 +33,12 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]{0,199}$/;
 /** Longest key kept in a path; longer keys are cut (paths are locations, not content). */
 const MAX_KEY_IN_PATH = 200;
 
-/** One path segment for an object key. */
+/**
+ * One path segment for an object key.
+ *
+ * @example
+ * keySegment('phone'); // '.phone'; keySegment('first name'); // "['first name']"
+ */
 export function keySegment(key: string): string {
   if (IDENTIFIER.test(key)) return `.${key}`;
   const k = key.length > MAX_KEY_IN_PATH ? `${key.slice(0, MAX_KEY_IN_PATH)}...` : key;

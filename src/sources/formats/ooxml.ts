@@ -77,7 +77,12 @@ function resolveTarget(base: string, target: string): string {
   return parts.join('/');
 }
 
-/** Column letters to a 1-based number (`A` → 1, `AA` → 27). */
+/**
+ * Column letters to a 1-based number (`A` → 1, `AA` → 27).
+ *
+ * @example
+ * columnNumber('AB'); // 28
+ */
 export function columnNumber(letters: string): number {
   let n = 0;
   for (let i = 0; i < letters.length; i++) {
@@ -88,7 +93,12 @@ export function columnNumber(letters: string): number {
   return n;
 }
 
-/** A 1-based column number to letters (1 → `A`, 27 → `AA`). */
+/**
+ * A 1-based column number to letters (1 → `A`, 27 → `AA`).
+ *
+ * @example
+ * columnLetters(28); // 'AB'
+ */
 export function columnLetters(n: number): string {
   let s = '';
   for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(0x41 + ((k - 1) % 26)) + s;
@@ -418,7 +428,12 @@ export async function* readDocx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<
   }
 }
 
-/** Which Office package a zip holds, from its part names. */
+/**
+ * Which Office package a zip holds, from its part names.
+ *
+ * @example
+ * officeKind(await openZip(input, ctx)); // 'xlsx' for a workbook
+ */
 export function officeKind(zip: OpenZip): 'xlsx' | 'docx' | undefined {
   let content = false;
   let kind: 'xlsx' | 'docx' | undefined;

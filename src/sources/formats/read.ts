@@ -29,7 +29,12 @@ import {
 } from './types.js';
 import { openZip, readZipMembers } from './zip.js';
 
-/** Sniff an input: its head, whether the head is all of it, and the verdict. */
+/**
+ * Sniff an input: its head, whether the head is all of it, and the verdict.
+ *
+ * @example
+ * (await sniffInput(bufferInput('a', data))).format; // 'csv'
+ */
 export async function sniffInput(input: ByteInput): Promise<Sniffed> {
   const head = await input.head();
   const complete = input.size !== undefined ? head.length >= input.size : head.length < HEAD_BYTES;
@@ -127,7 +132,12 @@ export interface ReadFileOptions {
   signal?: AbortSignal;
 }
 
-/** The `SourceError` for a file that cannot be opened as a regular file. */
+/**
+ * The `SourceError` for a file that cannot be opened as a regular file.
+ *
+ * @example
+ * throw unreadableError('/data/gone.csv', enoent); // LG_SOURCE_UNREADABLE
+ */
 export function unreadableError(path: string, e: unknown): SourceError {
   let why: string;
   if (e instanceof NotRegularFileError)
@@ -149,7 +159,12 @@ export function unreadableError(path: string, e: unknown): SourceError {
   });
 }
 
-/** Flatten batches into items, checking the signal between items (nothing comes out after an abort). */
+/**
+ * Flatten batches into items, checking the signal between items (nothing comes out after an abort).
+ *
+ * @example
+ * for await (const item of flattenBatches(readInput(input, ctx), signal)) …
+ */
 export async function* flattenBatches(
   batches: AsyncIterable<ReadBatch>,
   signal?: AbortSignal,

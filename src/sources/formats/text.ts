@@ -122,6 +122,9 @@ export class TextChunker {
  * line that straddles `end`. Every line of a file is in exactly one of a set of adjacent ranges.
  *
  * @param skipped receives whether the start was moved forward (the line at `start` belongs to the previous range)
+ *
+ * @example
+ * for await (const chunk of lineAlignedRange(input, 1 << 26, 2 << 26)) …
  */
 export async function* lineAlignedRange(
   input: ByteInput,

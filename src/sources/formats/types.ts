@@ -156,32 +156,62 @@ export interface ReadContext {
   readonly signal: AbortSignal | undefined;
 }
 
-/** A fresh context for a top-level input. */
+/**
+ * A fresh context for a top-level input.
+ *
+ * @example
+ * const ctx = createReadContext({ maxDepth: 2 }, controller.signal);
+ */
 export function createReadContext(limits?: Partial<ReadLimits>, signal?: AbortSignal): ReadContext {
   return { limits: resolveLimits(limits), budget: { bytes: 0, entries: 0 }, depth: 0, entry: undefined, signal };
 }
 
-/** The context for a member of the container read under `ctx`; `entry` is the member's full location. */
+/**
+ * The context for a member of the container read under `ctx`; `entry` is the member's full location.
+ *
+ * @example
+ * childContext(ctx, 'backup.zip!/users.csv').depth; // ctx.depth + 1
+ */
 export function childContext(ctx: ReadContext, entry: string, depthIncrement = 1): ReadContext {
   return { ...ctx, depth: ctx.depth + depthIncrement, entry };
 }
 
-/** `loc` with the context's archive entry added (when inside a container). */
+/**
+ * `loc` with the context's archive entry added (when inside a container).
+ *
+ * @example
+ * at(ctx, { row: 3 }); // { entry: 'a.zip!/b.csv', row: 3 } inside an archive
+ */
 export function at(ctx: ReadContext, loc: FragmentLocation = {}): FragmentLocation {
   return ctx.entry === undefined ? loc : { entry: ctx.entry, ...loc };
 }
 
-/** Build a problem at `loc` (plus the context's entry). */
+/**
+ * Build a problem at `loc` (plus the context's entry).
+ *
+ * @example
+ * problem(ctx, PROBLEM.corrupt, 'Cannot read PDF: damaged', { page: 2 });
+ */
 export function problem(ctx: ReadContext, code: ProblemCode, message: string, loc?: FragmentLocation): Problem {
   return { problem: code, message, loc: at(ctx, loc) };
 }
 
-/** Throw the signal's reason when it is aborted (a DOMException `AbortError` unless the caller gave one). */
+/**
+ * Throw the signal's reason when it is aborted (a DOMException `AbortError` unless the caller gave one).
+ *
+ * @example
+ * checkAbort(ctx.signal); // throws the AbortError once aborted
+ */
 export function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
-/** The error's code (`ENOENT`, `ERR_…`) or name, for messages that must not echo library text (may hold values). */
+/**
+ * The error's code (`ENOENT`, `ERR_…`) or name, for messages that must not echo library text (may hold values).
+ *
+ * @example
+ * errorTag(Object.assign(new Error('x'), { code: 'ENOENT' })); // 'ENOENT'
+ */
 export function errorTag(e: unknown): string {
   if (typeof e === 'object' && e !== null) {
     // A system or library code such as `ENOENT`, `ERR_INVALID_ARG`; not free text (which could echo content).
@@ -194,19 +224,34 @@ export function errorTag(e: unknown): string {
   return 'error';
 }
 
-/** Whether `e` is an abort (ours or a library's). */
+/**
+ * Whether `e` is an abort (ours or a library's).
+ *
+ * @example
+ * if (isAbort(e, ctx.signal)) throw e;
+ */
 export function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
   return (signal?.aborted === true && e === signal.reason) || (e instanceof Error && e.name === 'AbortError');
 }
 
-/** Make a name safe to print in a location: control characters become `?`, length is capped. */
+/**
+ * Make a name safe to print in a location: control characters become `?`, length is capped.
+ *
+ * @example
+ * printableName('a\nb.txt'); // 'a?b.txt'
+ */
 export function printableName(name: string): string {
   // C0 controls and DEL (`a\nb` → `a?b`); printable Unicode, including CJK, is kept.
   const clean = name.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > 512 ? `${clean.slice(0, 509)}...` : clean;
 }
 
-/** Thrown inside a read when a member outgrows a limit while it is being decompressed; becomes a refusal. */
+/**
+ * Thrown inside a read when a member outgrows a limit while it is being decompressed; becomes a refusal.
+ *
+ * @example
+ * throw new LimitExceededError('inflates beyond the 100:1 compression-ratio limit');
+ */
 export class LimitExceededError extends Error {
   constructor(message: string) {
     super(message);
@@ -214,7 +259,12 @@ export class LimitExceededError extends Error {
   }
 }
 
-/** Rethrow what must escape a format reader's catch: aborts and limit refusals (handled by the container). */
+/**
+ * Rethrow what must escape a format reader's catch: aborts and limit refusals (handled by the container).
+ *
+ * @example
+ * catch (e) { rethrowFatal(e, ctx); report(e); }
+ */
 export function rethrowFatal(e: unknown, ctx: ReadContext): void {
   if (isAbort(e, ctx.signal) || e instanceof LimitExceededError) throw e;
 }
@@ -222,19 +272,34 @@ export function rethrowFatal(e: unknown, ctx: ReadContext): void {
 /** Reads one nested input through sniffing (passed down to containers to avoid an import cycle). */
 export type ReadNested = (input: import('./input.js').ByteInput, ctx: ReadContext) => AsyncIterable<ReadBatch>;
 
-/** The location string of a member: `outer!/member` (the container's own entry, or its name at top level). */
+/**
+ * The location string of a member: `outer!/member` (the container's own entry, or its name at top level).
+ *
+ * @example
+ * memberEntry(ctx, 'backup.zip', 'data/users.csv'); // 'backup.zip!/data/users.csv'
+ */
 export function memberEntry(ctx: ReadContext, containerName: string, member: string): string {
   return `${ctx.entry ?? printableName(baseName(containerName))}!/${printableName(member)}`;
 }
 
-/** The lower-cased final extension of a name without the dot (`Data.CSV` → `csv`), or `''`. */
+/**
+ * The lower-cased final extension of a name without the dot (`Data.CSV` → `csv`), or `''`.
+ *
+ * @example
+ * extensionOf('Data.CSV'); // 'csv'
+ */
 export function extensionOf(name: string): string {
   const base = baseName(name);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
 }
 
-/** The last path segment (either separator). */
+/**
+ * The last path segment (either separator).
+ *
+ * @example
+ * baseName('/data/users.csv'); // 'users.csv'
+ */
 export function baseName(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
   return i >= 0 ? p.slice(i + 1) : p;

@@ -79,6 +79,9 @@ function decodeName(entry: yauzl.Entry): string {
 /**
  * Open a zip and list its members, within the entry budget. Returns a problem when the input is not a readable
  * zip or is too large to hold in memory (one-pass inputs only).
+ *
+ * @example
+ * const opened = await openZip(input, ctx); if (!('problem' in opened)) use(opened.members);
  */
 export async function openZip(input: ByteInput, ctx: ReadContext, what = 'zip archive'): Promise<OpenZip | Problem> {
   let zip: yauzl.ZipFile;
@@ -119,7 +122,12 @@ export async function openZip(input: ByteInput, ctx: ReadContext, what = 'zip ar
   return { zip, members, truncated, close: () => zip.close() };
 }
 
-/** Whether any two entries' data overlap (lower-bound estimate of each local record: 30 bytes + name). */
+/**
+ * Whether any two entries' data overlap (lower-bound estimate of each local record: 30 bytes + name).
+ *
+ * @example
+ * if (findOverlap(opened.members)) refuse();
+ */
 export function findOverlap(members: readonly ZipMember[]): ZipMember | undefined {
   const sorted = [...members].sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
   for (let i = 1; i < sorted.length; i++) {
@@ -131,7 +139,12 @@ export function findOverlap(members: readonly ZipMember[]): ZipMember | undefine
   return undefined;
 }
 
-/** Why a member cannot be inflated, or undefined when it may be (declared facts only). */
+/**
+ * Why a member cannot be inflated, or undefined when it may be (declared facts only).
+ *
+ * @example
+ * refuseDeclared(member, ctx); // 'declares a compression ratio of 1030:1, above the 100:1 limit'
+ */
 export function refuseDeclared(member: ZipMember, ctx: ReadContext): string | undefined {
   const { entry } = member;
   const { limits } = ctx;
@@ -154,6 +167,9 @@ export function refuseDeclared(member: ZipMember, ctx: ReadContext): string | un
 /**
  * The inflated bytes of a member, guarded: throws {@link LimitExceededError} as soon as the output exceeds the
  * member limit, the ratio limit or the unit's total budget (whatever the header declared).
+ *
+ * @example
+ * for await (const chunk of memberBytes(opened, member, ctx)) …
  */
 export async function* memberBytes(zip: OpenZip, member: ZipMember, ctx: ReadContext): AsyncGenerator<Buffer> {
   const { entry } = member;
@@ -179,7 +195,12 @@ export async function* memberBytes(zip: OpenZip, member: ZipMember, ctx: ReadCon
   }
 }
 
-/** A member's whole content (for XML parts and nested documents), within `maxBytes`. */
+/**
+ * A member's whole content (for XML parts and nested documents), within `maxBytes`.
+ *
+ * @example
+ * const xml = await memberBuffer(opened, member, ctx, 1 << 20);
+ */
 export async function memberBuffer(
   zip: OpenZip,
   member: ZipMember,
@@ -196,7 +217,12 @@ export async function memberBuffer(
   return Buffer.concat(parts, n);
 }
 
-/** The message of a member-read failure, classified. */
+/**
+ * The message of a member-read failure, classified.
+ *
+ * @example
+ * catch (e) { yield [memberFailure(e, ctx, 'a.zip!/b.txt')]; }
+ */
 export function memberFailure(e: unknown, ctx: ReadContext, entry: string): Problem {
   if (e instanceof LimitExceededError) {
     return {
