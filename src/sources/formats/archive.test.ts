@@ -114,6 +114,31 @@ describe('zip archives', () => {
   });
 });
 
+describe('archive size limits', () => {
+  it('readBytesFragments refuses members above maxEntryBytes and stops at maxTotalBytes, in zip and tar alike', async () => {
+    const big = 'x'.repeat(3000) + '\n';
+    const members = [
+      { name: 'small.txt', data: 'small\n' },
+      { name: 'big.txt', data: big },
+      { name: 'b.txt', data: 'y'.repeat(900) + '\n' },
+      { name: 'c.txt', data: 'z'.repeat(900) + '\n' },
+    ];
+    for (const [name, data] of [
+      ['l.zip', buildZip(members)],
+      ['l.tar', buildTar(members)],
+    ] as const) {
+      const { fragments, problems } = await collect(
+        readBytesFragments(data, name, { limits: { maxEntryBytes: 2000, maxTotalBytes: 1500 } }),
+      );
+      expect(fragments.map((f) => f.text[0])).toEqual(['s', 'y']);
+      expect(problems.map((p) => [p.problem, p.loc.entry])).toEqual([
+        ['LG_ARCHIVE_REFUSED', `${name}!/big.txt`],
+        ['LG_ARCHIVE_REFUSED', `${name}!/c.txt`],
+      ]);
+    }
+  });
+});
+
 describe('tar and gzip', () => {
   it('readBytesFragments reads tar members and skips what a reader leaves unread', async () => {
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]), Buffer.alloc(200 * 1024, 7)]);

@@ -86,7 +86,10 @@ export interface ReadLimits {
   maxDepth: number;
   /** Maximum bytes decompressed out of archives for one unit, all levels together. */
   maxTotalBytes: number;
-  /** Maximum uncompressed size of one archive member or attachment. */
+  /**
+   * Maximum uncompressed size of one archive member, gzip stream or attachment. Defaults to the total budget: a
+   * 900 MiB log in a `.gz` is legitimate, and bombs are caught by the ratio limit long before.
+   */
   maxEntryBytes: number;
   /** Maximum uncompressed:compressed ratio of a member (declared and actual), checked above `ratioFloorBytes`. */
   maxRatio: number;
@@ -102,11 +105,11 @@ export interface ReadLimits {
   maxRecordBytes: number;
 }
 
-/** The defaults: depth 3, 1 GiB total, 256 MiB per member, 100:1 ratio, 10 000 members, 128 MiB buffers. */
+/** The defaults: depth 3, 1 GiB total and per member, 100:1 ratio, 10 000 members, 128 MiB buffers. */
 export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxDepth: 3,
   maxTotalBytes: 1024 * 1024 * 1024,
-  maxEntryBytes: 256 * 1024 * 1024,
+  maxEntryBytes: 1024 * 1024 * 1024,
   maxRatio: 100,
   ratioFloorBytes: 1024 * 1024,
   maxEntries: 10_000,

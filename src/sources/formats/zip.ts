@@ -310,7 +310,6 @@ export async function* readZipMembers(
           loc: { entry: loc },
         },
       ];
-      if (ctx.budget.bytes + entry.uncompressedSize > ctx.limits.maxTotalBytes) return;
       continue;
     }
     const child = streamInput(member.name, memberBytes(opened, member, ctx), entry.uncompressedSize);
