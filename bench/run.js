@@ -545,7 +545,11 @@ function renderText(rep) {
 function renderMarkdown(rep) {
   const m = rep.machine;
   const md = [];
-  md.push(`Run of ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}, Node ${m.node}.`);
+  md.push(
+    `Run of ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}, ` +
+      `Node ${m.node} (V8 ${m.v8}). Load average ${m.loadAverage} at start, ${rep.loadAverageEnd} at end. ` +
+      `Total time ${rep.totalSeconds} s.`,
+  );
   md.push(
     `Corpus: ${(rep.corpus.bytes / MB).toFixed(1)} MB, ${rep.corpus.lines} lines (JSONL form ${(rep.corpus.jsonlBytes / MB).toFixed(1)} MB).`,
   );
