@@ -26,6 +26,8 @@
  *   --no-eval          skip accuracy
  *   --json             print the results as JSON (progress still goes to stderr)
  *   --update-md        write the figures into BENCHMARKS.md (between the bench:results markers)
+ *   --child-timeout S  stop any one contender after S seconds (default 480; the 1 GB stream then reports the
+ *                      part it read)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,8 +42,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..');
 const PEERS = ['redactpii', 'redact-pii', 'openredaction'];
 const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', 'ripgrep', ...PEERS];
-/** Hard limit for one contender process, so a hung peer cannot stall the run. */
-const CHILD_TIMEOUT_MS = 8 * 60 * 1000;
+/** Hard limit for one contender process (--child-timeout), so a hung peer cannot stall the run. */
+let CHILD_TIMEOUT_MS = 8 * 60 * 1000;
 
 const { values: opts } = parseArgs({
   options: {
@@ -54,6 +56,7 @@ const { values: opts } = parseArgs({
     'no-eval': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'update-md': { type: 'boolean', default: false },
+    'child-timeout': { type: 'string', default: '480' },
     seed: { type: 'string', default: '20240305' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -77,6 +80,7 @@ const positive = (name) => {
 const corpusMb = positive('mb');
 const streamMb = positive('stream-mb');
 const peerSeconds = positive('peer-seconds');
+CHILD_TIMEOUT_MS = positive('child-timeout') * 1000;
 const passes = String(Math.round(positive('passes')));
 const only = opts.only ? opts.only.split(',').map((s) => s.trim()) : null;
 for (const name of only ?? []) {
