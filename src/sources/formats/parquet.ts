@@ -7,8 +7,7 @@
  * A row group whose declared uncompressed size is beyond `maxEntryBytes`, or whose declared ratio is beyond
  * `maxRatio`, is refused like an archive member (a Parquet file is a compressed container too).
  */
-import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { parquetMetadataAsync } from 'hyparquet';
 import type { Fragment } from '../source.js';
 import { type ByteInput, toBuffer } from './input.js';
 import { at, checkAbort, errorTag, PROBLEM, problem, type ReadBatch, type ReadContext, rethrowFatal } from './types.js';
@@ -73,9 +72,14 @@ export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGen
       return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
     },
   };
+  // Loaded on first use (the codecs are large).
+  const [{ parquetMetadataAsync: readMetadata, parquetReadObjects }, { compressors }] = await Promise.all([
+    import('hyparquet'),
+    import('hyparquet-compressors'),
+  ]);
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
-    metadata = await parquetMetadataAsync(file);
+    metadata = await readMetadata(file);
   } catch (e) {
     rethrowFatal(e, ctx);
     yield [problem(ctx, PROBLEM.corrupt, `Cannot read Parquet file: the footer is damaged (${errorTag(e)})`)];

@@ -6,7 +6,7 @@
  * pdf.js needs the whole document in memory: inputs beyond `maxBufferBytes` are skipped with a note. Script
  * evaluation is disabled (`isEvalSupported: false`, the CVE-2024-4367 class of bugs).
  */
-import { getDocumentProxy } from 'unpdf';
+import type { getDocumentProxy } from 'unpdf';
 import { type ByteInput, toBuffer } from './input.js';
 import { at, checkAbort, errorTag, PROBLEM, problem, type ReadBatch, type ReadContext, rethrowFatal } from './types.js';
 
@@ -35,8 +35,10 @@ export async function* readPdf(input: ByteInput, ctx: ReadContext): AsyncGenerat
   }
   let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
+    // Loaded on first use: pdf.js is large and most scans meet few PDFs.
+    const unpdf = await import('unpdf');
     // A private copy: pdf.js may transfer (detach) the buffer it is given.
-    doc = await getDocumentProxy(new Uint8Array(data), {
+    doc = await unpdf.getDocumentProxy(new Uint8Array(data), {
       verbosity: 0,
       isEvalSupported: false,
       disableFontFace: true,
