@@ -11,7 +11,7 @@ import { ENTITY_TYPES, type EntityType, isEntityType } from '../core/entity-type
 import type { EntityName, Finding } from '../core/finding.js';
 import { type ContextSpec, scoreContext } from './context.js';
 import { normalizeText } from './normalize.js';
-import { type MatchContext, type Recognizer, Trigger } from './recognizer.js';
+import { DIGIT_NEIGHBORS, type DigitNeighbor, type MatchContext, type Recognizer, Trigger } from './recognizer.js';
 import { resolveOverlaps } from './resolve.js';
 
 /** A value that is always reported as `type` wherever it occurs (exact match after normalisation). */
@@ -121,7 +121,7 @@ class Scanner implements MatchContext {
   out: Finding[] = [];
   private readonly cls: Uint8Array;
 
-  /** DIGIT recognizers per (first digit × 33 + min(run length, 32)). */
+  /** DIGIT recognizers per (first digit, min(run length, 32), class before, class after); see `digitIndex`. */
   private readonly digitTable: (readonly Recognizer[])[];
 
   constructor(
@@ -138,12 +138,7 @@ class Scanner implements MatchContext {
     /** Bit i of entry (first letter) set when some ASCII keyword's head has length i. */
     private readonly asciiHeadGate: Uint32Array,
   ) {
-    this.digitTable = [];
-    for (let d = 0; d < 10; d++) {
-      for (let len = 0; len <= MAX_GATE_RUN; len++) {
-        this.digitTable.push(len === 0 ? [] : digit.filter((r) => r.digitGate === undefined || r.digitGate(d, len)));
-      }
-    }
+    this.digitTable = buildDigitTable(digit);
     const cls = new Uint8Array(65536);
     for (let c = 48; c <= 57; c++) cls[c] = C_DIGIT;
     for (let c = 65; c <= 90; c++) cls[c] = C_LETTER;
@@ -169,7 +164,14 @@ class Scanner implements MatchContext {
   private callDigit(text: string, pos: number, runEnd: number): void {
     const len = runEnd - pos;
     const list =
-      this.digitTable[(text.charCodeAt(pos) - 48) * (MAX_GATE_RUN + 1) + (len < MAX_GATE_RUN ? len : MAX_GATE_RUN)]!;
+      this.digitTable[
+        digitIndex(
+          text.charCodeAt(pos) - 48,
+          len < MAX_GATE_RUN ? len : MAX_GATE_RUN,
+          neighborClass(text.charCodeAt(pos - 1)),
+          neighborClass(text.charCodeAt(runEnd)),
+        )
+      ]!;
     for (let r = 0; r < list.length; r++) {
       this.runEnd = runEnd;
       list[r]!.match(text, pos, this);
@@ -333,6 +335,65 @@ class Scanner implements MatchContext {
       entry.recognizer.match(text, pos, this);
     }
   }
+}
+
+/** Neighbour classes, by ASCII code; see {@link DigitNeighbor}. Non-ASCII is `other` (0) except `·` (mask). */
+const NEIGHBOR = new Uint8Array(128);
+{
+  const set = (chars: string, k: DigitNeighbor) => {
+    for (const ch of chars) NEIGHBOR[ch.charCodeAt(0)] = DIGIT_NEIGHBORS.indexOf(k);
+  };
+  for (let c = 65; c <= 90; c++) NEIGHBOR[c] = DIGIT_NEIGHBORS.indexOf('letter');
+  for (let c = 97; c <= 122; c++) NEIGHBOR[c] = DIGIT_NEIGHBORS.indexOf('letter');
+  set('_', 'letter');
+  set(' \t', 'space');
+  set('-', 'hyphen');
+  set('*#', 'mask');
+  set('.', 'dot');
+  set(':', 'colon');
+  set('xX', 'x');
+  set('+', 'plus');
+  set('(', 'open');
+  set(')', 'close');
+}
+const MASK_CLASS = DIGIT_NEIGHBORS.indexOf('mask');
+const NCLASS = DIGIT_NEIGHBORS.length;
+
+function neighborClass(c: number): number {
+  return c < 128 ? NEIGHBOR[c]! : c === 0xb7 ? MASK_CLASS : 0;
+}
+
+function digitIndex(first: number, len: number, prev: number, next: number): number {
+  return ((first * (MAX_GATE_RUN + 1) + len) * NCLASS + prev) * NCLASS + next;
+}
+
+/** Evaluate every DIGIT recognizer's gate once per table cell; equal lists are shared. */
+function buildDigitTable(digit: readonly Recognizer[]): (readonly Recognizer[])[] {
+  const table: (readonly Recognizer[])[] = new Array(10 * (MAX_GATE_RUN + 1) * NCLASS * NCLASS);
+  const shared = new Map<string, readonly Recognizer[]>();
+  for (let d = 0; d < 10; d++) {
+    for (let len = 0; len <= MAX_GATE_RUN; len++) {
+      for (let p = 0; p < NCLASS; p++) {
+        for (let q = 0; q < NCLASS; q++) {
+          let key = '';
+          const list: Recognizer[] = [];
+          if (len > 0) {
+            for (let r = 0; r < digit.length; r++) {
+              const rec = digit[r]!;
+              if (rec.digitGate === undefined || rec.digitGate(d, len, DIGIT_NEIGHBORS[p]!, DIGIT_NEIGHBORS[q]!)) {
+                list.push(rec);
+                key += `${r},`;
+              }
+            }
+          }
+          let got = shared.get(key);
+          if (!got) shared.set(key, (got = list));
+          table[digitIndex(d, len, p, q)] = got;
+        }
+      }
+    }
+  }
+  return table;
 }
 
 function buildScanner(recognizers: readonly Recognizer[]): Scanner {

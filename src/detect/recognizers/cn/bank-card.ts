@@ -181,8 +181,14 @@ export const bankCardRecognizer = defineRecognizer({
   entities: ['CN_BANK_CARD'],
   country: 'CN',
   triggers: Trigger.DIGIT,
-  // Whole cards are 16-19 digits, grouped ones start with 4 or 6; issuers' first digits exclude 0, 2 and 7.
-  digitGate: (d, len) => d !== 0 && d !== 2 && d !== 7 && ((len >= 16 && len <= 19) || len === 4 || len === 6),
+  // Whole cards are 16-19 digits; grouped or masked ones start with 4 or 6 digits and a separator or mask;
+  // issuers' first digits exclude 0, 2 and 7.
+  digitGate: (d, len, _prev, next) =>
+    d !== 0 &&
+    d !== 2 &&
+    d !== 7 &&
+    ((len >= 16 && len <= 19) ||
+      ((len === 4 || len === 6) && (next === 'space' || next === 'hyphen' || next === 'mask'))),
   match(text: string, pos: number, ctx: MatchContext): void {
     const run = ctx.runEnd - pos;
     // O(1) gate: a whole-card run (16-19) or a 4/6-digit first group followed by a separator or `*`; issuers'

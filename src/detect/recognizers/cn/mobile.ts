@@ -188,9 +188,15 @@ export const mobileRecognizer = defineRecognizer({
   entities: ['CN_MOBILE'],
   country: 'CN',
   triggers: Trigger.DIGIT,
-  // Layouts start with `1[3-9]` runs of 3, 7 or 11 digits, or a glued country prefix `86…` (13) / `0086…` (15).
-  digitGate: (d, len) =>
-    (d === 1 && (len === 3 || len === 7 || len === 11)) || (d === 8 && len === 13) || (d === 0 && len === 15),
+  // Layouts start with `1[3-9]`: 11 digits, or 3/7 digits then a separator (or `*` when masked), or a glued
+  // country prefix `86…` (13) / `0086…` (15).
+  digitGate: (d, len, _prev, next) =>
+    (d === 1 &&
+      (len === 11 ||
+        (len === 3 && (next === 'space' || next === 'hyphen' || next === 'mask')) ||
+        (len === 7 && (next === 'space' || next === 'hyphen')))) ||
+    (d === 8 && len === 13) ||
+    (d === 0 && len === 15),
   match(text: string, pos: number, ctx: MatchContext): void {
     const c0 = text.charCodeAt(pos);
     const run = ctx.runEnd - pos;

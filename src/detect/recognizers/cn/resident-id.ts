@@ -183,8 +183,15 @@ export const residentIdRecognizer = defineRecognizer({
   entities: ['CN_RESIDENT_ID'],
   country: 'CN',
   triggers: Trigger.DIGIT,
-  // Province codes 11-82 start with 1-8; whole forms are 18/17(+X)/15 digits, masked and spaced forms start shorter.
-  digitGate: (d, len) => d >= 1 && d <= 8 && (len === 18 || len === 17 || len === 15 || len <= 14),
+  // Province codes 11-82 start with 1-8; whole forms are 18/17(+X)/15 digits; shorter runs only as a masked
+  // prefix (`110105****…`) or the first group of a spaced ID (`110105 19491231 002X`).
+  digitGate: (d, len, _prev, next) =>
+    d >= 1 &&
+    d <= 8 &&
+    (len === 18 ||
+      len === 17 ||
+      len === 15 ||
+      (len <= 14 && (next === 'mask' || (len === 6 && (next === 'space' || next === 'hyphen'))))),
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gate: first digit 1-8 (province codes 11-82), a run length the forms allow, no letter glued before.
     const c0 = text.charCodeAt(pos);
