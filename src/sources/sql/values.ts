@@ -111,7 +111,7 @@ export function walkJson(value: unknown, path: string, sink: FragmentSink, depth
   }
 }
 
-/** `JSON.stringify` that writes bigints as their digits. */
+/** `JSON.stringify` that writes bigints as strings of their digits (for text fragments, not for requests). */
 export function stringifyLossless(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)) ?? '';
 }
