@@ -242,6 +242,16 @@ export const creditCardRecognizer = defineRecognizer({
   id: ID,
   entities: ['CREDIT_CARD'],
   triggers: Trigger.DIGIT,
+  // First digit 2-6; at most 19 digits; a short run only when a separator or mask follows; never inside a word.
+  digitGate: (first: number, length: number, prev?: string, next?: string) =>
+    first >= 2 &&
+    first <= 6 &&
+    length <= 19 &&
+    prev !== 'letter' &&
+    prev !== 'x' &&
+    prev !== 'plus' &&
+    next !== 'letter' &&
+    (length >= 12 || next === undefined || next === 'space' || next === 'hyphen' || next === 'mask' || next === 'x'),
   match,
   examples: {
     match: [

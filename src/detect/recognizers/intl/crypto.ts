@@ -143,6 +143,12 @@ export const cryptoRecognizer = defineRecognizer({
   id: ID,
   entities: ['CRYPTO'],
   triggers: Trigger.DIGIT | Trigger.ALNUM,
+  // `0x…`, or a base58 address starting `1`/`3` whose first digits are followed by a letter.
+  digitGate: (first: number, length: number, prev?: string, next?: string) =>
+    prev !== 'letter' &&
+    prev !== 'x' &&
+    ((first === 0 && length === 1 && (next === undefined || next === 'x')) ||
+      ((first === 1 || first === 3) && length < 26 && (next === undefined || next === 'letter' || next === 'x'))),
   match,
   examples: {
     match: [

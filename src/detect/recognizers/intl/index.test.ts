@@ -1,6 +1,26 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { intlGenerators } from '../../../synth/intl.js';
+import { createSeededRng } from '../../../synth/rng.js';
 import { createAnalyzer } from '../../analyzer.js';
+import type { Recognizer } from '../../recognizer.js';
 import { intlRecognizers } from './index.js';
+
+/** Texts full of digit runs next to every kind of neighbour, for the DIGIT gates. */
+const DIGIT_TEXTS = [
+  'ip 10.0.0.1 and ::1, ::ffff:192.0.2.1, fe80::1%eth0, 2001:db8::8a2e:370:7334; at 12:34:56',
+  'mac 00:1A:2B:3C:4D:5E / 00-1a-2b-3c-4d-5e / 001a.2b3c.4d5e; 0a:1b:2c:3d:4e:5f',
+  'cards 4111 1111 1111 1111, 4111-1111-1111-1111, 5555555555554444, 3782 822463 10005, 4111 **** **** 1111, 411111******1111',
+  'ssn 536-22-5169, 536 22 5169, ssn 536225169, ***-**-5169, XXX-XX-5169',
+  'phone +44 20 7946 0958, 0044 20 7946 0958, (415) 555-2671, 415-555-2671, 415.555.2671, tel 415 555 2671',
+  'btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+  'x45y6 a1b2 _7 1.2.3.4.5 v1.2.3.4 3.4111111111111111 1,4111111111111111,302596686 +1234567 1+2 (12) 9*9',
+];
+
+function withoutGate(r: Recognizer): Recognizer {
+  const { digitGate: _gate, ...rest } = r;
+  return rest as Recognizer;
+}
 
 describe('intlRecognizers', () => {
   it('intlRecognizers have unique ids and each finds its own examples alone', () => {
@@ -31,6 +51,29 @@ describe('intlRecognizers', () => {
           `${r.id}: ${m}`,
         ).toBe(true);
       }
+    }
+  });
+
+  it('the DIGIT gates of intlRecognizers never hide a finding', () => {
+    const gated = intlRecognizers.filter((r) => r.digitGate !== undefined);
+    expect(gated.length).toBeGreaterThanOrEqual(6);
+    const texts = [...DIGIT_TEXTS];
+    for (const r of gated) texts.push(...r.examples.match, ...r.examples.noMatch);
+    const rng = createSeededRng(3);
+    for (const g of Object.values(intlGenerators)) for (let i = 0; i < 50; i++) texts.push(`a ${g(rng)} b`);
+    for (const r of gated) {
+      const a = createAnalyzer({ recognizers: [r], includeMasked: true, defaultThreshold: 0 });
+      const b = createAnalyzer({ recognizers: [withoutGate(r)], includeMasked: true, defaultThreshold: 0 });
+      for (const t of texts) expect(a.detect(t), `${r.id}: ${t}`).toEqual(b.detect(t));
+      fc.assert(
+        fc.property(
+          fc.string({ unit: fc.constantFrom(...'0123456789 -.:+()*xXab_@,'.split('')), maxLength: 40 }),
+          (t) => {
+            expect(a.detect(t)).toEqual(b.detect(t));
+          },
+        ),
+        { numRuns: 300 },
+      );
     }
   });
 

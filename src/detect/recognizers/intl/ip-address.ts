@@ -277,6 +277,12 @@ export const ipAddressRecognizer = defineRecognizer({
   id: ID,
   entities: ['IP_ADDRESS'],
   triggers: Trigger.DIGIT | Trigger.ALNUM | Trigger.HEX,
+  // An IPv4 octet before a dot, an IPv6 group (≤ 4 digits, a colon or hex letter next) or a group after `::`.
+  digitGate: (_first: number, length: number, prev?: string, next?: string) =>
+    length <= 4 &&
+    prev !== 'letter' &&
+    prev !== 'x' &&
+    (next === undefined || next === 'dot' || next === 'colon' || next === 'letter' || prev === 'colon'),
   match,
   examples: {
     match: [

@@ -148,6 +148,12 @@ export const macAddressRecognizer = defineRecognizer({
   id: ID,
   entities: ['MAC_ADDRESS'],
   triggers: Trigger.DIGIT | Trigger.ALNUM | Trigger.HEX,
+  // The first group: at most four digits, then a separator or a hex letter; never inside a word.
+  digitGate: (_first: number, length: number, prev?: string, next?: string) =>
+    length <= 4 &&
+    prev !== 'letter' &&
+    prev !== 'x' &&
+    (next === undefined || next === 'colon' || next === 'hyphen' || next === 'dot' || next === 'letter'),
   match,
   examples: {
     match: [

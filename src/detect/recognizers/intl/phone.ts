@@ -269,6 +269,15 @@ export const phoneRecognizer = defineRecognizer({
   id: ID,
   entities: ['PHONE_NUMBER'],
   triggers: Trigger.PLUS | Trigger.PAREN | Trigger.DIGIT,
+  // DIGIT only starts `00` + calling code or a NANP `415-555-2671` (area codes start 2-9); never inside a word.
+  digitGate: (first: number, length: number, prev?: string, next?: string) =>
+    prev !== 'letter' &&
+    prev !== 'x' &&
+    prev !== 'plus' &&
+    prev !== 'dot' &&
+    prev !== 'hyphen' &&
+    ((first === 0 && length >= 2 && (length > 2 || next === undefined || next === 'space')) ||
+      (first >= 2 && length === 3 && (next === undefined || next === 'hyphen' || next === 'dot' || next === 'space'))),
   match,
   examples: {
     match: [

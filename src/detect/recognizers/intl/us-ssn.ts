@@ -151,6 +151,15 @@ export const usSsnRecognizer = defineRecognizer({
   entities: ['US_SSN'],
   country: 'US',
   triggers: Trigger.DIGIT | Trigger.KEYWORD,
+  // `AAA-GG-SSSS` (area 0xx-8xx), nine bare digits, or the clear serial of a masked number.
+  digitGate: (first: number, length: number, prev?: string, next?: string) =>
+    (length === 3 &&
+      first <= 8 &&
+      prev !== 'letter' &&
+      prev !== 'x' &&
+      (next === undefined || next === 'hyphen' || next === 'space')) ||
+    (length === 9 && first <= 8 && prev !== 'letter' && prev !== 'x' && next !== 'letter' && next !== 'x') ||
+    (length === 4 && (prev === undefined || prev === 'hyphen' || prev === 'space')),
   keywords: HEADERS,
   match,
   examples: {
