@@ -161,8 +161,25 @@ export class JsonWalker {
     return this.mode === Mode.Done;
   }
 
+  /** The current path, memoised until a segment changes (consecutive leaves often share it). */
+  private pathCache: string | undefined;
+
   private path(): string {
-    return this.segs.length === 0 ? '$' : `$${this.segs.join('')}`;
+    this.pathCache ??= this.segs.length === 0 ? '$' : `$${this.segs.join('')}`;
+    return this.pathCache;
+  }
+
+  /** Reuse the walker for a new value (NDJSON lines) without reallocating. */
+  reset(line = 1): void {
+    this.line = line;
+    this.error = undefined;
+    this.mode = Mode.Value;
+    this.stack.length = 0;
+    this.segs.length = 0;
+    this.pathCache = undefined;
+    this.str = '';
+    this.esc = 0;
+    this.num = '';
   }
 
   private fail(index: number, reason: string): void {
@@ -179,10 +196,12 @@ export class JsonWalker {
     if (c === 0x7b) {
       this.stack.push({ array: false, index: 0 });
       this.segs.push('');
+      this.pathCache = undefined;
       this.mode = Mode.KeyOrEndObject;
     } else if (c === 0x5b) {
       this.stack.push({ array: true, index: 0 });
       this.segs.push('[0]');
+      this.pathCache = undefined;
       this.mode = Mode.ValueOrEndArray;
     } else if (c === 0x22) {
       this.mode = Mode.String;
@@ -212,6 +231,7 @@ export class JsonWalker {
     }
     this.stack.pop();
     this.segs.pop();
+    this.pathCache = undefined;
     this.valueDone();
   }
 
@@ -305,6 +325,7 @@ export class JsonWalker {
           if (this.strIsKey) {
             const top = this.segs.length - 1;
             this.segs[top] = keySegment(this.str);
+            this.pathCache = undefined;
             this.str = '';
             this.mode = Mode.Colon;
           } else {
@@ -379,6 +400,7 @@ export class JsonWalker {
             if (top.array) {
               top.index++;
               this.segs[this.segs.length - 1] = `[${top.index}]`;
+              this.pathCache = undefined;
               this.mode = Mode.Value;
             } else this.mode = Mode.Key;
             i++;
@@ -541,7 +563,7 @@ export async function* readNdjson(
   const start = range?.start ?? 0;
   const decoder = new ChunkDecoder(encoding, start, start > 0);
   let row = range?.line ?? 1;
-  let walker = new JsonWalker(ctx.limits.maxFragmentChars);
+  const walker = new JsonWalker(ctx.limits.maxFragmentChars);
   let bad = false;
   let out: ReadItem[] = [];
   const finishLine = (): void => {
@@ -551,13 +573,13 @@ export async function* readNdjson(
         out.push({ text: leaf.text, loc: at(ctx, { row, field: leaf.path }), structured: true });
       if (walker.error && !wasEmpty) bad = true;
       if (wasEmpty) {
-        walker = new JsonWalker(ctx.limits.maxFragmentChars);
+        walker.reset();
         row++;
         return;
       }
     }
     if (bad) out.push(problem(ctx, PROBLEM.corrupt, `Skipped NDJSON line ${row}: not one JSON value`, { row }));
-    walker = new JsonWalker(ctx.limits.maxFragmentChars);
+    walker.reset();
     bad = false;
     row++;
   };
