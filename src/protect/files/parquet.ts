@@ -203,7 +203,7 @@ export async function transformParquet(
       if (typeof v === 'number' && !Number.isFinite(v)) return v;
       const text = String(v);
       state.field = field;
-      const r = values.value(text, refOf(field), subject, where);
+      const r = values.value(text, refOf(field), subject, where, true);
       const out = isPromiseLike(r) ? await r : r;
       if (out === text) return v;
       return numberBack(v, out, field);

@@ -89,6 +89,11 @@ export class TextStreamTransformer {
     return this.values.stats;
   }
 
+  /** Characters held in memory now (bounded by `windowChars + 2 × overlapChars` plus one input chunk). */
+  get bufferedChars(): number {
+    return this.#buf.length;
+  }
+
   /** Lines read so far (a last line without a newline counts once the input has ended). */
   get lines(): number {
     return this.#newlines + (this.#ended && this.#chars > 0 && !this.#lastWasNewline ? 1 : 0);

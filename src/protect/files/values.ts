@@ -49,6 +49,26 @@ export function policyMayBeAsync(policy: CompiledPolicy): boolean {
   return policy.defaultRule.operator.mayBeAsync;
 }
 
+/**
+ * Whether the policy's token vault answers with promises (a network vault). The built-in memory and SQLite
+ * vaults answer synchronously, which keeps `tokenize` on the synchronous fast path; a lookup of an index that
+ * cannot exist tells them apart without side effects.
+ */
+function vaultIsAsync(policy: CompiledPolicy): boolean {
+  const vault = policy.vault;
+  if (!vault) return false;
+  try {
+    const r = vault.lookup('leakguard-probe');
+    if (isPromiseLike(r)) {
+      r.catch(() => undefined);
+      return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Column names match case-insensitively; JSON paths (`$.a.b`) exactly (as the policy loader does). */
 export function columnKey(column: string): string {
   return column.startsWith('$') ? column : column.toLowerCase();
@@ -153,7 +173,7 @@ export class ValueTransformer {
     readonly mode: TransformMode,
     readonly options: ValueTransformerOptions = {},
   ) {
-    this.async = policyMayBeAsync(policy);
+    this.async = policyMayBeAsync(policy) && vaultIsAsync(policy);
     for (const r of policy.rules) {
       if (!r.columns) continue;
       for (const c of r.columns) {
@@ -233,6 +253,7 @@ export class ValueTransformer {
     col: ColumnRef | undefined,
     subject: string | undefined,
     where: () => ValueLocation,
+    numeric = false,
   ): MaybePromise<string> {
     if (value.length === 0) return value;
     const plan = col ? this.#plan(col) : NO_PLAN;
@@ -264,7 +285,7 @@ export class ValueTransformer {
       const only = findings.length === 1 ? findings[0] : undefined;
       if (only && value.slice(0, only.start).trim() === '' && value.slice(only.end).trim() === '') type = only.type;
     }
-    return this.#whole(value, rule, type, col, subject, where);
+    return this.#whole(value, rule, type, col, subject, where, numeric);
   }
 
   #whole(
@@ -274,6 +295,7 @@ export class ValueTransformer {
     col: ColumnRef | undefined,
     subject: string | undefined,
     where: () => ValueLocation,
+    numeric: boolean,
   ): MaybePromise<string> {
     const opts = { type, column: col?.name, subject, actor: this.options.actor };
     const done = (out: string): string => {
@@ -298,11 +320,14 @@ export class ValueTransformer {
     };
     let out: MaybePromise<string>;
     try {
-      if (this.mode === 'protect') out = rule.apply(value, opts);
+      let step: (v: string) => MaybePromise<string>;
+      if (this.mode === 'protect') step = (v) => rule.apply(v, opts);
       else {
-        if (!rule.revert || !REVERSIBLE_ACTIONS.has(rule.action)) return value;
-        out = rule.revert(value, opts);
+        const revert = rule.revert;
+        if (!revert || !REVERSIBLE_ACTIONS.has(rule.action)) return value;
+        step = (v) => revert(v, opts);
       }
+      out = numeric && rule.action === 'fpe' && INTEGER.test(value) ? cycleWalk(value, step, rule) : step(value);
     } catch (e) {
       return failed(e);
     }
@@ -388,6 +413,33 @@ export class ValueTransformer {
     if (!this.async) return done(revealText(text, this.policy, options));
     return revealTextAsync(text, this.policy, options).then(done);
   }
+}
+
+/** An integer as text: `-12`, `13812345678`. Not `1.5` or `1e3`. */
+const INTEGER = /^-?[0-9]{1,400}$/;
+
+/** Whether an integer's text has a leading zero (which a numeric column would drop). */
+function leadingZero(s: string): boolean {
+  const i = s.charCodeAt(0) === 0x2d ? 1 : 0;
+  return s.length > i + 1 && s.charCodeAt(i) === 0x30;
+}
+
+/**
+ * `fpe` over a number stored as a number: the output must not start with 0, or the column would drop the digit
+ * and the value could not be reverted. Cycle walking (applying the permutation again until the result is in
+ * the domain) keeps it a permutation of the integers of that length; reverting walks back the same way. About
+ * one value in ten takes a second step.
+ */
+function cycleWalk(value: string, step: (v: string) => MaybePromise<string>, rule: CompiledRule): string {
+  let x = step(value);
+  for (let i = 0; i < 10_000 && typeof x === 'string' && leadingZero(x); i++) x = step(x);
+  if (typeof x !== 'string' || leadingZero(x)) {
+    throw new PolicyError(
+      'LG_OPERATOR_FAILED',
+      `Cannot apply operator "${rule.action}" to a number: no result without a leading zero`,
+    );
+  }
+  return x;
 }
 
 /** Where a value sits in a file: the error location plus the record coordinates messages name. */

@@ -669,7 +669,7 @@ function rewriteCell(
     const v = childText(tokens, c, 'v');
     if (v !== undefined && v !== '') {
       original = v;
-      vOut = values.value(v, col, subject, where);
+      vOut = values.value(v, col, subject, where, t === 'n');
     }
   }
   if (fOut === undefined && vOut === undefined) return undefined;
