@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { redactUrl } from '../catalog/sql.js';
 import { UsageError } from '../core/errors.js';
+import { redactUrl } from '../sources/db-url.js';
 import { createFileSource } from '../sources/files/index.js';
 import type { ScanSource } from './scan.js';
 

@@ -15,6 +15,17 @@ import { classifyField } from './classify.js';
 import { DEFAULT_GRADING, type GradingConfig, gradeAsset, isSensitive } from './grading.js';
 import { PERSON_KEYS, processUnit } from './unit.js';
 
+/**
+ * Problem codes that are notes about content passed over on purpose (binary files, tables without a key read
+ * whole, a sampling fallback), not problems with the input: listed in reports, not counted against exit status.
+ */
+const NOTE_CODES = new Set(['skipped-binary', 'binary-skipped', 'no-key', 'sample-fallback', 'source-disabled']);
+
+/** Whether a problem code is an informational note. */
+export function isNote(code: string): boolean {
+  return NOTE_CODES.has(code) || code.startsWith('skipped');
+}
+
 /** A source with the id it is catalogued under (a path URI or a URL without password). */
 export interface ScanSource {
   id: string;
@@ -152,8 +163,7 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
           });
           await catalog.saveUnit(runId, result);
           for (const pr of result.problems) {
-            // `skipped-*` are notes (binary files, unsupported formats), not problems with the input.
-            if (pr.code.startsWith('skipped')) skipped++;
+            if (isNote(pr.code)) skipped++;
             else problems++;
           }
           if (result.status === 'failed') progress.unitsFailed++;

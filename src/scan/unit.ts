@@ -40,6 +40,12 @@ export interface UnitOptions {
   signal?: AbortSignal;
 }
 
+/** Small integer keys (`id=42`) stay; any other key text may itself be personal (a phone as key): masked. */
+function safeKey(key: string): string {
+  if (/^[\w.]{1,64}=\d{1,9}(?:,[\w.]{1,64}=\d{1,9}){0,3}$/.test(key)) return key;
+  return key.replace(/=([^,]*)/g, (_m, v: string) => `=${maskedPreview(v, 'KEY')}`);
+}
+
 function canonical(value: string): string {
   return value.replace(/[\s-]+/g, '').toUpperCase();
 }
@@ -123,6 +129,7 @@ export class UnitAccumulator {
           scanned = f.start;
           loc = { ...frag.loc, line };
         }
+        if (loc.key !== undefined) loc = { ...loc, key: safeKey(loc.key) };
         digest ??= this.keyedHash(f.type, value);
         const sample: Sample = {
           type: f.type,
@@ -166,7 +173,12 @@ export class UnitAccumulator {
 
 /** The label put before a structured value: the last segment of a column name or JSON path, and a colon. */
 export function fieldLabel(field: string): string {
-  const last = field.replace(/\[[^\]]*\]/g, '').split(/[.$/]/).filter(Boolean).pop() ?? field;
+  const last =
+    field
+      .replace(/\[[^\]]*\]/g, '')
+      .split(/[.$/]/)
+      .filter(Boolean)
+      .pop() ?? field;
   return `${last.slice(0, 40)}: `;
 }
 
