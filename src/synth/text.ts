@@ -49,10 +49,12 @@ const COMPOUND = ['欧阳', '司马', '诸葛', '上官', '皇甫', '慕容', '�
 const MALE = [...MALE_GIVEN_CHARS];
 const FEMALE = [...FEMALE_GIVEN_CHARS];
 const NEUTRAL = [...NEUTRAL_GIVEN_CHARS];
-const EN_GIVEN = [...EN_GIVEN_NAMES].filter(
-  (n) => n.length > 2 && !/^(April|May|June|August|Summer|Autumn|Dawn|Hope|Faith|Angel)$/.test(n),
-);
-const EN_FAMILY = [...EN_SURNAMES].filter((n) => /^[A-Z][a-z]{3,}$/.test(n));
+/** Given names that are also common words (`May`, `Hope`): the generator avoids them so outputs read as names. */
+const WORD_NAMES = new Set(['April', 'May', 'June', 'August', 'Summer', 'Autumn', 'Dawn', 'Hope', 'Faith', 'Angel']);
+const EN_GIVEN = [...EN_GIVEN_NAMES].filter((n) => n.length > 2 && !WORD_NAMES.has(n));
+/** Plain capitalised surnames of four letters or more, e.g. matches `Smith`; not `Ng`, `O'Brien`, `McDonald`. */
+const PLAIN_SURNAME = /^[A-Z][a-z]{3,}$/;
+const EN_FAMILY = [...EN_SURNAMES].filter((n) => PLAIN_SURNAME.test(n));
 
 function chance(rng: Rng, percent: number): boolean {
   return rng.int(100) < percent;
@@ -121,12 +123,17 @@ export function generateEnglishName(rng: Rng): string {
   return `${rng.pick(EN_GIVEN)} ${rng.pick(EN_FAMILY)}`;
 }
 
+/** Any Han character (CJK basic block and extension A), e.g. matches `张伟`; not kana or hangul. */
+const HAN = /[\u3400-\u9fff]/;
+/** Any ASCII letter, e.g. matches `John`; not accented Latin letters (they only occur with ASCII ones here). */
+const LATIN = /[A-Za-z]/;
+
 function hasCjk(s: string): boolean {
-  return /[\u3400-\u9fff]/.test(s);
+  return HAN.test(s);
 }
 
 function hasLatin(s: string): boolean {
-  return /[A-Za-z]/.test(s);
+  return LATIN.test(s);
 }
 
 function person(rng: Rng, options?: SynthOptions): string {

@@ -51,6 +51,11 @@ const CJK_SUFFIXES: readonly (readonly [string, number])[] = [
   ['胡同', AddressLevel.ROAD],
   ['里', AddressLevel.ROAD],
   ['条', AddressLevel.ROAD],
+  ['段', AddressLevel.ROAD],
+  ['园区', AddressLevel.ESTATE],
+  ['校区', AddressLevel.ESTATE],
+  ['厂区', AddressLevel.ESTATE],
+  ['片区', AddressLevel.ESTATE],
   ['小区', AddressLevel.ESTATE],
   ['花园', AddressLevel.ESTATE],
   ['苑', AddressLevel.ESTATE],
@@ -97,6 +102,7 @@ const NUMBER_SUFFIXES: readonly (readonly [string, number])[] = [
   ['户', AddressLevel.ROOM],
   ['弄', AddressLevel.ROAD],
   ['支弄', AddressLevel.ROAD],
+  ['段', AddressLevel.ROAD],
   ['组', AddressLevel.VILLAGE],
 ];
 
@@ -131,18 +137,23 @@ export const ORGANISATION_WORDS: readonly string[] = [
   '政协',
 ];
 
-type Table = Map<number, (readonly [string, number])[]>;
+type Table = (readonly (readonly [string, number])[] | undefined)[];
 
+const CJK = 0x4e00;
+const CJK_SIZE = 0xa000 - CJK;
+
+/** A flat table over the CJK block: one array read per probe (a `Map` look-up costs several times more). */
 function build(entries: readonly (readonly [string, number])[]): Table {
-  const m: Table = new Map();
+  const t: (readonly [string, number])[][] = [];
+  t.length = CJK_SIZE;
   for (const e of entries) {
-    const c = e[0].charCodeAt(0);
-    const list = m.get(c);
-    if (list === undefined) m.set(c, [e]);
+    const c = e[0].charCodeAt(0) - CJK;
+    const list = t[c];
+    if (list === undefined) t[c] = [e];
     else list.push(e);
   }
-  for (const list of m.values()) list.sort((a, b) => b[0].length - a[0].length);
-  return m;
+  for (const list of t) if (list !== undefined) list.sort((a, b) => b[0].length - a[0].length);
+  return t;
 }
 
 const CJK_TABLE = build(CJK_SUFFIXES);
@@ -150,7 +161,9 @@ const NUMBER_TABLE = build(NUMBER_SUFFIXES);
 const ORG_TABLE = build(ORGANISATION_WORDS.map((w) => [w, 1] as const));
 
 function lookup(table: Table, text: string, pos: number): number {
-  const list = table.get(text.charCodeAt(pos));
+  const c = text.charCodeAt(pos) - CJK;
+  if (!(c >= 0 && c < CJK_SIZE)) return 0;
+  const list = table[c];
   if (list === undefined) return 0;
   for (let i = 0; i < list.length; i++) {
     const [word, level] = list[i]!;

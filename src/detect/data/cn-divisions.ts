@@ -568,8 +568,19 @@ export const CN_PREFECTURES: readonly CnPrefecture[] = CN_PROVINCES.flatMap((p) 
 
 /** Entries by first code unit, longest name first. */
 const BY_FIRST = new Map<number, Entry[]>();
-/** County names by their last two code units, for look-left from a suffix character. */
-const COUNTY_BY_TAIL = new Map<number, Entry[]>();
+/** Every entry (full and short names of every kind) by its last two code units, for look-left. */
+const BY_TAIL = new Map<number, Entry[]>();
+
+/**
+ * Key of two CJK code units, kept below 2^31 so the map hashes a small integer (a `c1 * 65536 + c2` key is a heap
+ * double and hashes several times slower); -1 outside the CJK block.
+ */
+function tailKey(a: number, b: number): number {
+  const x = a - 0x4e00;
+  const y = b - 0x4e00;
+  if (!(x >= 0 && x < 0x5200 && y >= 0 && y < 0x5200)) return -1;
+  return x * 0x5200 + y;
+}
 /** Short forms that are everyday words: never matched on their own (the full name still is). */
 const COMMON_WORD_SHORTS = new Set(['东方', '中山', '新星', '双河', '白沙', '长安', '和平', '新华', '城关', '朝阳']);
 
@@ -578,6 +589,11 @@ function add(entry: Entry): void {
   const list = BY_FIRST.get(first);
   if (list === undefined) BY_FIRST.set(first, [entry]);
   else list.push(entry);
+  const n = entry.name.length;
+  const tail = tailKey(entry.name.charCodeAt(n - 2), entry.name.charCodeAt(n - 1));
+  const tails = BY_TAIL.get(tail);
+  if (tails === undefined) BY_TAIL.set(tail, [entry]);
+  else tails.push(entry);
 }
 
 {
@@ -599,12 +615,7 @@ function add(entry: Entry): void {
   });
   for (const [name, pi] of countyOwner) {
     const province = pi >= 0 ? CN_PREFECTURES[pi]!.province : -1;
-    const entry: Entry = { name, kind: DivisionKind.COUNTY, province, prefecture: pi, short: false };
-    add(entry);
-    const tail = name.charCodeAt(name.length - 2) * 65536 + name.charCodeAt(name.length - 1);
-    const list = COUNTY_BY_TAIL.get(tail);
-    if (list === undefined) COUNTY_BY_TAIL.set(tail, [entry]);
-    else list.push(entry);
+    add({ name, kind: DivisionKind.COUNTY, province, prefecture: pi, short: false });
     const short = countyShort(name);
     if (short !== '' && !COMMON_WORD_SHORTS.has(short) && !seenShort.has(short)) {
       seenShort.add(short);
@@ -612,7 +623,12 @@ function add(entry: Entry): void {
     }
   }
   for (const list of BY_FIRST.values()) list.sort((a, b) => b.name.length - a.name.length || a.kind - b.kind);
+  for (const list of BY_TAIL.values()) list.sort((a, b) => b.name.length - a.name.length || a.kind - b.kind);
 }
+
+/** 1 for every CJK character that starts a gazetteer name: an array read gates the map look-up. */
+const FIRST_FLAGS = new Uint8Array(0xa000 - 0x4e00);
+for (const c of BY_FIRST.keys()) if (c >= 0x4e00 && c < 0xa000) FIRST_FLAGS[c - 0x4e00] = 1;
 
 /** Characters that start a finer address part: a short division name followed by one of these is not a division. */
 const FINE_SUFFIX_START = new Set(
@@ -628,6 +644,8 @@ const FINE_SUFFIX_START = new Set(
  * const m = newDivisionMatch(); matchDivisionAt('广东省深圳市', 0, DivisionKind.PROVINCE, m); // true, m.end === 3
  */
 export function matchDivisionAt(text: string, pos: number, kinds: number, out: DivisionMatch): boolean {
+  const first = text.charCodeAt(pos) - 0x4e00;
+  if (!(first >= 0 && first < FIRST_FLAGS.length) || FIRST_FLAGS[first] === 0) return false;
   const list = BY_FIRST.get(text.charCodeAt(pos));
   if (list === undefined) return false;
   for (let i = 0; i < list.length; i++) {
@@ -646,29 +664,44 @@ export function matchDivisionAt(text: string, pos: number, kinds: number, out: D
 }
 
 /**
- * Find the start of a full county-level name (`海淀区`, `昆山市`) that ends at `end` (exclusive), or -1.
- * Bounded: one map look-up on the last two characters, then a few `startsWith` checks.
+ * Find the start of a gazetteer name of one of the `kinds` that ends at `end` (exclusive), longest first; -1 when
+ * none. Full and short names both count (`深圳市`, `深圳`, `海淀区`, `广东`). Bounded: one map look-up on the last
+ * two characters, then a few `startsWith` checks. Fills `out` (with `end`).
  *
  * @example
- * countyEndingAt('北京海淀区', 5) // 2
+ * divisionEndingAt('住北京海淀区', 6, DivisionKind.COUNTY, newDivisionMatch()) // 3
  */
-export function countyEndingAt(text: string, end: number, out: DivisionMatch): number {
+export function divisionEndingAt(text: string, end: number, kinds: number, out: DivisionMatch): number {
   if (end < 2) return -1;
-  const list = COUNTY_BY_TAIL.get(text.charCodeAt(end - 2) * 65536 + text.charCodeAt(end - 1));
+  const key = tailKey(text.charCodeAt(end - 2), text.charCodeAt(end - 1));
+  if (key < 0) return -1;
+  const list = BY_TAIL.get(key);
   if (list === undefined) return -1;
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;
+    if ((e.kind & kinds) === 0) continue;
     const start = end - e.name.length;
     if (start >= 0 && text.startsWith(e.name, start)) {
       out.kind = e.kind;
       out.province = e.province;
       out.prefecture = e.prefecture;
       out.end = end;
-      out.short = false;
+      out.short = e.short;
       return start;
     }
   }
   return -1;
+}
+
+/**
+ * Find the start of a full county-level name (`海淀区`, `昆山市`) that ends at `end` (exclusive), or -1.
+ *
+ * @example
+ * countyEndingAt('北京海淀区', 5, newDivisionMatch()) // 2
+ */
+export function countyEndingAt(text: string, end: number, out: DivisionMatch): number {
+  const start = divisionEndingAt(text, end, DivisionKind.COUNTY, out);
+  return start >= 0 && !out.short ? start : -1;
 }
 
 /** A fresh result slot for {@link matchDivisionAt}. */

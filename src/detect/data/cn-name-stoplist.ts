@@ -207,7 +207,6 @@ const WORDS = `
   练习 练功
   危险 危害 危机 危急
   揭示 揭露 揭晓 揭开
-  过去 过程 过年 过来 过期 过度 过敏 过后 过滤 过分 过于 过户 过夜 过节 过错 过往 过关 过时
   相关 相同 相信 相应 相互 相比 相当 相对 相似 相机 相册 相处 相遇 相识 相约
   宿舍
   战争 战略 战斗 战士 战胜 战场 战队
@@ -235,8 +234,11 @@ const WORDS = `
   老师 老公 老婆 老板 老人 老家 老爷 老乡 老是 老实 老虎 老化 老年 老式 老百姓 老大 老总 老字号 老旧 老街
 `;
 
+/** Runs of whitespace (spaces and newlines between list words), e.g. matches `\n  `. */
+const WHITESPACE = /\s+/;
+
 /** Every stop word, for tests and tooling. */
-export const NAME_STOPWORDS: readonly string[] = WORDS.split(/\s+/).filter((w) => w.length > 0);
+export const NAME_STOPWORDS: readonly string[] = WORDS.split(WHITESPACE).filter((w) => w.length > 0);
 
 /** Two- and three-character words keyed by their packed code units (exact in a double: ≤ 48 bits). */
 const PACKED = new Set<number>();

@@ -76,8 +76,11 @@ Family Surname Nickname Username Login Password Signed Signature Approved Review
 Answer Issue Ticket Case Report Summary Details Description Total Amount Price Quantity Item Product Products
 `;
 
+/** Runs of whitespace (spaces and newlines between list words), e.g. matches `\n  `. */
+const WHITESPACE = /\s+/;
+
 function words(s: string): Set<string> {
-  return new Set(s.split(/\s+/).filter((w) => w.length > 0));
+  return new Set(s.split(WHITESPACE).filter((w) => w.length > 0));
 }
 
 /** Common given names (title case). */

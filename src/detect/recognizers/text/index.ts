@@ -4,6 +4,9 @@
  * table lookup per character.
  */
 import type { Recognizer } from '../../recognizer.js';
+import { addressRecognizer } from './address.js';
+import { dateOfBirthRecognizer } from './date-of-birth.js';
+import { personRecognizer } from './person.js';
 
 /** Every text-level recognizer. */
-export const textRecognizers: readonly Recognizer[] = [];
+export const textRecognizers: readonly Recognizer[] = [personRecognizer, addressRecognizer, dateOfBirthRecognizer];
