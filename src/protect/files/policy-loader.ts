@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
 import type { MaybePromise } from '../operator.js';
 import { type CompiledPolicy, type PolicyOptions, parsePolicy } from '../policy.js';
+import { createMemoryTokenVault } from '../vault/memory-vault.js';
 import { openSqliteTokenVault } from '../vault/sqlite-vault.js';
 import type { TokenVault } from '../vault/token-vault.js';
 
@@ -64,32 +65,32 @@ export function loadFilePolicy(path: string, options: LoadFilePolicyOptions = {}
     );
   }
   const { defaultVault, ...rest } = options;
-  let vault: TokenVault | undefined;
-  let owned = false;
-  if (!rest.vault && defaultVault !== undefined && policyNeedsDefaultVault(text)) {
-    if (typeof defaultVault === 'string') {
-      mkdirSync(dirname(resolve(defaultVault)), { recursive: true });
-      vault = openSqliteTokenVault(defaultVault);
-      owned = true;
-    } else if (typeof defaultVault === 'function') {
-      vault = defaultVault();
-      owned = true;
-    } else vault = defaultVault;
-  }
+  const parse = (vault: TokenVault | undefined): CompiledPolicy =>
+    parsePolicy(text, path, { baseDir: dirname(resolve(path)), ...rest, ...(vault ? { vault } : {}) });
+  if (rest.vault || defaultVault === undefined || !policyNeedsDefaultVault(text)) return parse(undefined);
+  if (typeof defaultVault === 'object') return parse(defaultVault);
+  // Validate everything (keys included) against a throwaway vault first: a policy that fails must not leave a
+  // vault file behind.
+  const probe = createMemoryTokenVault();
+  parse(probe);
+  void probe.close();
+  let vault: TokenVault;
+  if (typeof defaultVault === 'string') {
+    mkdirSync(dirname(resolve(defaultVault)), { recursive: true });
+    vault = openSqliteTokenVault(defaultVault);
+  } else vault = defaultVault();
   let policy: CompiledPolicy;
   try {
-    policy = parsePolicy(text, path, { baseDir: dirname(resolve(path)), ...rest, ...(vault ? { vault } : {}) });
+    policy = parse(vault);
   } catch (e) {
-    if (owned) void Promise.resolve(vault?.close()).catch(() => undefined);
+    void Promise.resolve(vault.close()).catch(() => undefined);
     throw e;
   }
-  if (!owned || !vault) return policy;
-  const own = vault;
   return {
     ...policy,
     close(): MaybePromise<void> {
       const a = policy.close();
-      const after = (): MaybePromise<void> => own.close();
+      const after = (): MaybePromise<void> => vault.close();
       return a instanceof Promise ? a.then(after) : after();
     },
   };
