@@ -213,3 +213,27 @@ describe('context', () => {
     expect(a.detect('13812345678')[0]?.score).toBeCloseTo(0.7);
   });
 });
+
+describe('context windows', () => {
+  it('do not read a word cut at the window edge as a shorter context word', () => {
+    const spec = defineContext({ positive: ['card'], negative: ['id'], before: 4 });
+    const r = defineRecognizer({
+      id: 'w',
+      entities: ['CN_MOBILE'],
+      triggers: Trigger.DIGIT,
+      examples,
+      match(_t, pos, ctx) {
+        ctx.emit({
+          type: 'CN_MOBILE',
+          start: pos,
+          end: ctx.runEnd,
+          score: 0.75 + 0.2 * ctx.context(pos, ctx.runEnd, spec),
+          recognizer: 'w',
+        });
+      },
+    });
+    // "paid " ends the 4-character window as "aid ": `id` must not count (it is part of `paid`).
+    expect(createAnalyzer({ recognizers: [r] }).detect('paid 4111')[0]?.score).toBeCloseTo(0.75);
+    expect(createAnalyzer({ recognizers: [r] }).detect('x id 4111')[0]?.score).toBeCloseTo(0.55);
+  });
+});

@@ -79,6 +79,8 @@ interface AsciiKeyword extends KeywordEntry {
 }
 
 const MAX_HEAD = 24;
+/** Word lengths the ALNUM gate table distinguishes (longer words share the last slot). */
+const MAX_ALNUM_WORD = 64;
 /** Digit-run lengths the DIGIT gate table distinguishes (longer runs share the last slot). */
 const MAX_GATE_RUN = 32;
 
@@ -121,12 +123,15 @@ class Scanner implements MatchContext {
   out: Finding[] = [];
   private readonly cls: Uint8Array;
 
+  /** ALNUM recognizers per (first letter code − 65) × 65 + min(word length, 64). */
+  private readonly alnumTable: (readonly Recognizer[])[];
+  private readonly hasAlnum: boolean;
   /** DIGIT recognizers per (first digit, min(run length, 32), class before, class after); see `digitIndex`. */
   private readonly digitTable: (readonly Recognizer[])[];
 
   constructor(
     digit: readonly Recognizer[],
-    private readonly alnum: readonly Recognizer[],
+    alnum: readonly Recognizer[],
     private readonly hex: readonly Recognizer[],
     private readonly at: readonly Recognizer[],
     private readonly plus: readonly Recognizer[],
@@ -139,6 +144,8 @@ class Scanner implements MatchContext {
     private readonly asciiHeadGate: Uint32Array,
   ) {
     this.digitTable = buildDigitTable(digit);
+    this.alnumTable = buildAlnumTable(alnum);
+    this.hasAlnum = alnum.length > 0;
     const cls = new Uint8Array(65536);
     for (let c = 48; c <= 57; c++) cls[c] = C_DIGIT;
     for (let c = 65; c <= 90; c++) cls[c] = C_LETTER;
@@ -190,7 +197,7 @@ class Scanner implements MatchContext {
     this.out = [];
     const cls = this.cls;
     const n = text.length;
-    const hasAlnum = this.alnum.length > 0;
+    const hasAlnum = this.hasAlnum;
     const hasHex = this.hex.length > 0;
     const asciiKw = this.asciiKeywords.size > 0;
     for (let r = 0; r < this.whole.length; r++) {
@@ -300,7 +307,16 @@ class Scanner implements MatchContext {
       }
     }
     if (sawDigit) {
-      if (hasAlnum && cls[text.charCodeAt(start)] === C_LETTER) this.call(this.alnum, text, start, j);
+      const first = text.charCodeAt(start);
+      if (hasAlnum && cls[first] === C_LETTER) {
+        const len = j - start;
+        this.call(
+          this.alnumTable[(first - 65) * (MAX_ALNUM_WORD + 1) + (len < MAX_ALNUM_WORD ? len : MAX_ALNUM_WORD)]!,
+          text,
+          start,
+          j,
+        );
+      }
     } else if (hasHex && j - start <= 4) {
       const next = text.charCodeAt(j);
       if (next === 58 || next === 45 || next === 46) {
@@ -365,6 +381,26 @@ function neighborClass(c: number): number {
 
 function digitIndex(first: number, len: number, prev: number, next: number): number {
   return ((first * (MAX_GATE_RUN + 1) + len) * NCLASS + prev) * NCLASS + next;
+}
+
+/** Evaluate every ALNUM recognizer's gate once per (first letter, word length); equal lists are shared. */
+function buildAlnumTable(alnum: readonly Recognizer[]): (readonly Recognizer[])[] {
+  const table: (readonly Recognizer[])[] = [];
+  const shared = new Map<string, readonly Recognizer[]>();
+  for (let c = 65; c <= 122; c++) {
+    const first = String.fromCharCode(c);
+    for (let len = 0; len <= MAX_ALNUM_WORD; len++) {
+      const list =
+        isAsciiLetterCode(c) && len > 0
+          ? alnum.filter((r) => r.alnumGate === undefined || r.alnumGate(first, len))
+          : [];
+      const key = list.map((r) => alnum.indexOf(r)).join(',');
+      let got = shared.get(key);
+      if (!got) shared.set(key, (got = list));
+      table.push(got);
+    }
+  }
+  return table;
 }
 
 /** Evaluate every DIGIT recognizer's gate once per table cell; equal lists are shared. */

@@ -84,24 +84,36 @@ export function defineContext(options: ContextOptions): ContextSpec {
   };
 }
 
+// Windows are cut one character wider than they count so a word's look-around sees its real neighbour
+// (`paid` must not read as `id` at the window edge); matches that start in that extra character are ignored.
 function nearestBefore(re: RegExp | null, text: string, from: number, to: number): number {
   if (re === null || to <= from) return Number.POSITIVE_INFINITY;
-  const window = text.slice(from, to);
+  const lead = from > 0 ? 1 : 0;
+  const window = text.slice(from - lead, to);
   re.lastIndex = 0;
   let best = Number.POSITIVE_INFINITY;
   for (let m = re.exec(window); m !== null; m = re.exec(window)) {
-    best = window.length - (m.index + m[0].length);
-    if (m[0].length === 0) re.lastIndex++;
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    if (m.index >= lead) best = window.length - (m.index + m[0].length);
   }
   return best;
 }
 
 function nearestAfter(re: RegExp | null, text: string, from: number, to: number): number {
   if (re === null || to <= from) return Number.POSITIVE_INFINITY;
-  const window = text.slice(from, to);
+  const window = text.slice(from, to + 1);
   re.lastIndex = 0;
-  const m = re.exec(window);
-  return m === null ? Number.POSITIVE_INFINITY : m.index;
+  for (let m = re.exec(window); m !== null; m = re.exec(window)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    if (m.index + m[0].length <= to - from) return m.index;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -122,6 +122,12 @@ export interface Recognizer {
    * runs per MB of log text, the calls alone would cost more than the scan.
    */
   readonly digitGate?: (first: number, length: number, prev: DigitNeighbor, next: DigitNeighbor) => boolean;
+  /**
+   * Optional prefilter for the ALNUM trigger, evaluated once per (first character, word length) when an analyzer
+   * is built: `false` only when `match` certainly returns without emitting for a `[A-Za-z0-9_]` word that starts
+   * with ASCII letter `first` and is `length` characters long (words of 64 or more are asked as 64).
+   */
+  readonly alnumGate?: (first: string, length: number) => boolean;
   /** Called at each trigger position this recognizer subscribed to. */
   match(text: string, pos: number, ctx: MatchContext): void;
   /** Inline examples, tested: each `match` string must yield a finding of one of `entities`, each `noMatch` none. */

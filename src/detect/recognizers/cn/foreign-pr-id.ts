@@ -99,6 +99,7 @@ export const foreignPrIdRecognizer = defineRecognizer({
   entities: ['CN_FOREIGN_PR_ID'],
   country: 'CN',
   triggers: Trigger.DIGIT | Trigger.ALNUM,
+  alnumGate: (first, len) => first >= 'A' && first <= 'Z' && len >= 15,
   // Digit-led only in the 2023 form: `9` + 17 digits (or 16 + X).
   digitGate: (d, len) => d === 9 && (len === 18 || len === 17),
   match(text: string, pos: number, ctx: MatchContext): void {

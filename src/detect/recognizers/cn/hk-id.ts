@@ -45,6 +45,7 @@ export const hkIdRecognizer = defineRecognizer({
   entities: ['HK_ID'],
   country: 'HK',
   triggers: Trigger.ALNUM,
+  alnumGate: (first, len) => first >= 'A' && first <= 'Z' && len >= 7,
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gate: 1-2 upper-case letters then digits, 7-9 characters before a bracket or the word end.
     const len = ctx.runEnd - pos;

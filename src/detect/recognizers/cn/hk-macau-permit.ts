@@ -44,6 +44,7 @@ export const hkMacauPermitRecognizer = defineRecognizer({
   entities: ['CN_HK_MACAU_PERMIT'],
   country: 'CN',
   triggers: Trigger.ALNUM,
+  alnumGate: (first, len) => (first === 'C' || first === 'H' || first === 'M') && len >= 9,
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gate: C/H/M-led words of at least 9 characters (`runEnd` also counts a trailing `_`).
     const c0 = text.charCodeAt(pos);

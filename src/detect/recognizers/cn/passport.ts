@@ -60,6 +60,7 @@ export const passportRecognizer = defineRecognizer({
   entities: ['CN_PASSPORT'],
   country: 'CN',
   triggers: Trigger.ALNUM | Trigger.DIGIT,
+  alnumGate: (first, len) => 'DEGKMPS'.includes(first) && len >= 8,
   // Digit-led only as the 9-digit `14…`/`15…` service passports.
   digitGate: (d, len) => d === 1 && len === 9,
   match(text: string, pos: number, ctx: MatchContext): void {

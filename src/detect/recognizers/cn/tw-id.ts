@@ -39,6 +39,7 @@ export const twIdRecognizer = defineRecognizer({
   entities: ['TW_NATIONAL_ID'],
   country: 'TW',
   triggers: Trigger.ALNUM,
+  alnumGate: (first, len) => first >= 'A' && first <= 'Z' && len >= 10,
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gate: a 10-character word, upper-case letter first, sex digit 1/2/8/9 second.
     if (ctx.runEnd - pos < 10 || !isUp(text.charCodeAt(pos))) return;

@@ -76,6 +76,7 @@ export const usccRecognizer = defineRecognizer({
   entities: ['CN_USCC'],
   country: 'CN',
   triggers: Trigger.DIGIT | Trigger.ALNUM,
+  alnumGate: (first, len) => (first === 'A' || first === 'N' || first === 'Y') && len >= 18,
   // Digit-led codes hold at least 8 leading digits and never start with 0.
   digitGate: (d, len) => d !== 0 && len >= 8 && len <= 18,
   match(text: string, pos: number, ctx: MatchContext): void {

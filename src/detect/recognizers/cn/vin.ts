@@ -42,8 +42,9 @@ export const vinRecognizer = defineRecognizer({
   id: ID,
   entities: ['VIN'],
   triggers: Trigger.ALNUM | Trigger.DIGIT,
+  alnumGate: (first, len) => first >= 'A' && first <= 'Z' && len >= 17,
   // Digit-led VINs (WMI 1-9) stop the digit run at a letter before 17 characters.
-  digitGate: (d, len) => d !== 0 && len < 17,
+  digitGate: (d, len, _prev, next) => d !== 0 && len < 17 && (next === 'letter' || next === 'x'),
   match(text: string, pos: number, ctx: MatchContext): void {
     // O(1) gate: a word start whose run can hold 17 characters; digit-led words start with a DIGIT trigger.
     const c0 = text.charCodeAt(pos);

@@ -143,6 +143,8 @@ export const cryptoRecognizer = defineRecognizer({
   id: ID,
   entities: ['CRYPTO'],
   triggers: Trigger.DIGIT | Trigger.ALNUM,
+  // Letter-led addresses are bech32 `bc1…` / `tb1…` (base58 ones start with the digits 1 or 3).
+  alnumGate: (first, len) => (first === 'b' || first === 'B' || first === 't' || first === 'T') && len >= 14,
   // `0x…`, or a base58 address starting `1`/`3` whose first digits are followed by a letter.
   digitGate: (first: number, length: number, prev?: string, next?: string) =>
     prev !== 'letter' &&

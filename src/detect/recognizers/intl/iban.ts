@@ -125,6 +125,8 @@ export const ibanRecognizer = defineRecognizer({
   id: ID,
   entities: ['IBAN_CODE'],
   triggers: Trigger.ALNUM,
+  // Two upper-case country letters; a compact IBAN is one word of 15-34, a grouped one starts with 4.
+  alnumGate: (first, len) => first >= 'A' && first <= 'Z' && len >= 4,
   match,
   examples: {
     match: [

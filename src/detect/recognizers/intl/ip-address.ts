@@ -277,6 +277,8 @@ export const ipAddressRecognizer = defineRecognizer({
   id: ID,
   entities: ['IP_ADDRESS'],
   triggers: Trigger.DIGIT | Trigger.ALNUM | Trigger.HEX,
+  // Letter-led IPv6 groups: `fe80:`, `db8:` (at most 4 hex digits).
+  alnumGate: (_first, len) => len <= 4,
   // An IPv4 octet before a dot, an IPv6 group (≤ 4 digits, a colon or hex letter next) or a group after `::`.
   digitGate: (_first: number, length: number, prev?: string, next?: string) =>
     length <= 4 &&

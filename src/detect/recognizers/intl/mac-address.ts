@@ -148,6 +148,8 @@ export const macAddressRecognizer = defineRecognizer({
   id: ID,
   entities: ['MAC_ADDRESS'],
   triggers: Trigger.DIGIT | Trigger.ALNUM | Trigger.HEX,
+  // Letter-led groups: `a0:…`, `ab12.…` (one hex group of at most 4).
+  alnumGate: (_first, len) => len <= 4,
   // The first group: at most four digits, then a separator or a hex letter; never inside a word.
   digitGate: (_first: number, length: number, prev?: string, next?: string) =>
     length <= 4 &&

@@ -72,6 +72,7 @@ export const secretJwtRecognizer = defineRecognizer({
   id: ID,
   entities: ['SECRET'],
   triggers: Trigger.ALNUM,
+  alnumGate: (first) => first === 'e',
   match,
   examples: {
     match: [

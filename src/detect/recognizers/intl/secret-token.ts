@@ -220,6 +220,8 @@ export const secretTokenRecognizer = defineRecognizer({
   id: ID,
   entities: ['SECRET'],
   triggers: Trigger.ALNUM | Trigger.KEYWORD,
+  // Cloud key ids: AKIA/ASIA/AKID/LTAI words of 16-40 (KEYWORD triggers take the lower-case tokens).
+  alnumGate: (first, len) => (first === 'A' || first === 'L') && len >= 16,
   keywords: KEYWORDS,
   match,
   examples: {
