@@ -26,6 +26,7 @@
  *   --no-eval          skip accuracy
  *   --json             print the results as JSON (progress still goes to stderr)
  *   --update-md        write the figures into BENCHMARKS.md (between the bench:results markers)
+ *   --save FILE        also write the JSON results to FILE
  *   --child-timeout S  stop any one contender after S seconds (default 480; the 1 GB stream then reports the
  *                      part it read)
  */
@@ -57,6 +58,7 @@ const { values: opts } = parseArgs({
     json: { type: 'boolean', default: false },
     'update-md': { type: 'boolean', default: false },
     'child-timeout': { type: 'string', default: '480' },
+    save: { type: 'string' },
     seed: { type: 'string', default: '20240305' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -412,6 +414,7 @@ const report = {
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(`\n${renderText(report)}\n`);
+if (opts.save) fs.writeFileSync(opts.save, `${JSON.stringify(report, null, 2)}\n`);
 if (opts['update-md']) updateMarkdown(report);
 
 // ---- rendering -------------------------------------------------------------------------------------------------
