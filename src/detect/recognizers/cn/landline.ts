@@ -231,13 +231,14 @@ export const landlineRecognizer = defineRecognizer({
   country: 'CN',
   triggers: Trigger.DIGIT,
   // Trunk `0…` forms (3-4 or 10-12 digits); 400/800 numbers; `86` glued to an area code; or an area code right
-  // after a country prefix and a separator or `(0)` (`+86 10 …`).
+  // after a country prefix and a separator or `(0)` (`+86 10 …`: 2-3 digits alone, 9-11 with the local number).
   digitGate: (d, len, prev) =>
     d === 0
       ? len === 3 || len === 4 || (len >= 10 && len <= 12)
       : ((d === 4 || d === 8) && (len === 3 || len === 10)) ||
         (d === 8 && len >= 11 && len <= 13) ||
-        (len <= 11 && (prev === 'space' || prev === 'hyphen' || prev === 'close')),
+        ((len === 2 || len === 3 || (len >= 9 && len <= 11)) &&
+          (prev === 'space' || prev === 'hyphen' || prev === 'close')),
   match(text: string, pos: number, ctx: MatchContext): void {
     const c0 = text.charCodeAt(pos);
     const run = ctx.runEnd - pos;

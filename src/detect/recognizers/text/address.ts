@@ -672,6 +672,14 @@ export const addressRecognizer = defineRecognizer({
   id: ID,
   entities: ['ADDRESS'],
   triggers: Trigger.KEYWORD | Trigger.DIGIT,
+  // DIGIT: a US house number (≤ 6 digits) before a space or a letter suffix (`221B`), not after a letter, `.`, `-`.
+  digitGate: (_d, len, prev, next) =>
+    len <= 6 &&
+    (next === 'space' || next === 'letter' || next === 'x') &&
+    prev !== 'letter' &&
+    prev !== 'x' &&
+    prev !== 'dot' &&
+    prev !== 'hyphen',
   keywords: KEYWORDS,
   match: dispatch,
   examples: {
