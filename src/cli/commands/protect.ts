@@ -357,8 +357,12 @@ async function runTable(
   try {
     const loaded = (await import(/* @vite-ignore */ DB_MODULE)) as Partial<ProtectTableModule>;
     if (typeof loaded.protectTable === 'function') mod = loaded as ProtectTableModule;
-  } catch {
-    mod = undefined;
+  } catch (e) {
+    // Only an absent module means "not supported"; a module that fails to load is a real error.
+    const code = (e as NodeJS.ErrnoException).code;
+    const missing =
+      code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|Does the file exist/i.test(String(e));
+    if (!missing) throw e;
   }
   if (!mod) {
     throw new UsageError(
