@@ -90,6 +90,19 @@ describe('leakguard scan', () => {
     expect(md.stdout).toMatch(/broken\.xlsx/);
   });
 
+  it('scans SQLite database files found in a directory as tables, not as binary files', async () => {
+    const dir = workspace();
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(dir, 'crm.sqlite'));
+    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, sfzh TEXT, sjh TEXT)');
+    db.prepare('INSERT INTO people VALUES (1, ?, ?)').run(ID, MOBILE);
+    db.close();
+    const out = JSON.parse((await runCli(['scan', '.', '--json'], '', { cwd: dir })).stdout);
+    const table = out.assets.find((a: { uri: string }) => a.uri.endsWith('crm.sqlite/main.people'));
+    expect(table).toMatchObject({ kind: 'table', types: { CN_RESIDENT_ID: 1, CN_MOBILE: 1 } });
+    expect(out.assets.some((a: { uri: string }) => a.uri.endsWith('crm.sqlite'))).toBe(false);
+  });
+
   it('writes HTML, SARIF and Markdown reports', async () => {
     const dir = workspace();
     await runCli(['scan', '.', '--report', 'report.html', '--quiet'], '', { cwd: dir });
