@@ -286,7 +286,10 @@ export function createProtectTransform(
   analyzer: Analyzer,
   options: ProtectTransformOptions = {},
 ): ProtectTransform {
-  const values = new ValueTransformer(policy, analyzer, options.mode ?? 'protect', { actor: options.actor });
+  const values = new ValueTransformer(policy, analyzer, options.mode ?? 'protect', {
+    actor: options.actor,
+    rememberValues: false,
+  });
   const text = new TextStreamTransformer(values, { flushLines: true, ...options });
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const deliver = (self: Transform, r: MaybePromise<string>, callback: TransformCallback): void => {

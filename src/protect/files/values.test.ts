@@ -62,8 +62,25 @@ describe('ValueTransformer', () => {
 
   it('ValueTransformer uses the column header as detection context', () => {
     const t = transformer('rules:\n  - { type: PERSON, action: replace }\n');
-    expect(sync(t.value('王芳', columnRef('姓名'), undefined, here))).toBe('<PERSON>');
     expect(sync(t.value('王芳', columnRef('column 3'), undefined, here))).toBe('王芳');
+    expect(sync(t.value('王芳', columnRef('姓名'), undefined, here))).toBe('<PERSON>');
+  });
+
+  it('ValueTransformer protects a value seen protected earlier in the file wherever it appears alone', () => {
+    const t = transformer('rules:\n  - { type: PERSON, action: replace }\n');
+    expect(sync(t.value('王芳', columnRef('note'), undefined, here))).toBe('王芳');
+    expect(sync(t.value('王芳', columnRef('姓名'), undefined, here))).toBe('<PERSON>');
+    expect(sync(t.value('王芳', columnRef('note'), undefined, here))).toBe('<PERSON>');
+    const off = new ValueTransformer(
+      parsePolicy('rules:\n  - { type: PERSON, action: replace }\n', 'p.yaml', { env: ENV }),
+      analyzer,
+      'protect',
+      {
+        rememberValues: false,
+      },
+    );
+    sync(off.value('王芳', columnRef('姓名'), undefined, here));
+    expect(sync(off.value('王芳', columnRef('note'), undefined, here))).toBe('王芳');
   });
 
   it('ValueTransformer locates operator failures without the value, or redacts under onError: redact', () => {
@@ -88,18 +105,24 @@ describe('ValueTransformer', () => {
     const reveal = new ValueTransformer(parsed, analyzer, 'reveal', { actor: 'tester' });
     expect(hasReversibleRule(parsed)).toBe(true);
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9]{6,20}$/), fc.string({ minLength: 1, maxLength: 30 }), (digits, text) => {
-        for (const [col, v] of [
-          ['a', digits],
-          ['b', text],
-          ['c', text],
-        ] as const) {
-          const out = sync(protect.value(v, columnRef(col), undefined, here));
-          expect(sync(reveal.value(out, columnRef(col), undefined, here))).toBe(v);
-        }
-        const hashed = sync(protect.value(text, columnRef('d'), undefined, here));
-        expect(sync(reveal.value(hashed, columnRef('d'), undefined, here))).toBe(hashed);
-      }),
+      // Tokens look values up by their canonical form (spaces and hyphens ignored): distinct canonical forms here.
+      fc.property(
+        fc.stringMatching(/^[0-9]{6,20}$/),
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.stringMatching(/^[a-z0-9]{1,20}$/),
+        (digits, text, word) => {
+          for (const [col, v] of [
+            ['a', digits],
+            ['b', text],
+            ['c', word],
+          ] as const) {
+            const out = sync(protect.value(v, columnRef(col), undefined, here));
+            expect(sync(reveal.value(out, columnRef(col), undefined, here))).toBe(v);
+          }
+          const hashed = sync(protect.value(text, columnRef('d'), undefined, here));
+          expect(sync(reveal.value(hashed, columnRef('d'), undefined, here))).toBe(hashed);
+        },
+      ),
       { numRuns: 50 },
     );
   });

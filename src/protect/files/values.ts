@@ -147,7 +147,17 @@ function bump(map: Record<string, number>, key: string, n = 1): void {
 export interface ValueTransformerOptions {
   /** Who is asking (recorded by token reverts in the vault's audit log). */
   readonly actor?: string | undefined;
+  /**
+   * Remember every clear value protected so far (up to 200,000 of up to 256 characters) and protect a later
+   * value that is exactly one of them even where detection alone finds nothing: a name protected in the `姓名`
+   * column is then protected in a `备注` cell too. Default true; the text path turns it off (its windows see
+   * context anyway).
+   */
+  readonly rememberValues?: boolean;
 }
+
+/** Values remembered by a transformer at most. */
+const MAX_KNOWN = 200_000;
 
 /** Direction of a run. */
 export type TransformMode = 'protect' | 'reveal';
@@ -166,6 +176,9 @@ export class ValueTransformer {
   readonly #typed = new Map<string, Map<EntityName, CompiledRule>>();
   readonly #firstTyped = new Map<string, CompiledRule>();
   readonly #hasColumnRules: boolean;
+  /** Clear values protected so far with their type (structured files only; see {@link ValueTransformerOptions}). */
+  readonly #known = new Map<string, EntityName>();
+  readonly #structured: boolean;
 
   constructor(
     readonly policy: CompiledPolicy,
@@ -174,6 +187,7 @@ export class ValueTransformer {
     readonly options: ValueTransformerOptions = {},
   ) {
     this.async = policyMayBeAsync(policy) && vaultIsAsync(policy);
+    this.#structured = options.rememberValues ?? true;
     for (const r of policy.rules) {
       if (!r.columns) continue;
       for (const c of r.columns) {
@@ -285,6 +299,15 @@ export class ValueTransformer {
       const only = findings.length === 1 ? findings[0] : undefined;
       if (only && value.slice(0, only.start).trim() === '' && value.slice(only.end).trim() === '') type = only.type;
     }
+    if (
+      type !== undefined &&
+      this.mode === 'protect' &&
+      this.#structured &&
+      value.length <= 256 &&
+      this.#known.size < MAX_KNOWN
+    ) {
+      this.#known.set(value, type);
+    }
     return this.#whole(value, rule, type, col, subject, where, numeric);
   }
 
@@ -340,12 +363,26 @@ export class ValueTransformer {
     subject: string | undefined,
     where: () => ValueLocation,
   ): MaybePromise<string> {
-    const findings = this.detect(value, col?.label);
+    let findings = this.detect(value, col?.label);
     if (this.mode === 'protect') {
-      if (findings.length === 0) return value;
+      if (findings.length === 0) {
+        // A whole value already protected elsewhere in this file (a name from the 姓名 column, in a note).
+        const type = this.#known.get(value);
+        if (type === undefined) return value;
+        findings = [{ type, start: 0, end: value.length, score: 1, recognizer: 'leakguard.seen-in-file' }];
+      } else this.#remember(value, findings);
       return this.anonymize(value, findings, col?.name, subject, where);
     }
     return this.reveal(value, findings, col?.name, subject);
+  }
+
+  /** Remembers clear values found in `text`, so the same value alone in another cell is protected too. */
+  #remember(text: string, findings: readonly Finding[]): void {
+    if (!this.#structured) return;
+    for (const f of findings) {
+      if (f.masked || f.end - f.start < 2 || f.end - f.start > 256 || this.#known.size >= MAX_KNOWN) continue;
+      this.#known.set(text.slice(f.start, f.end), f.type);
+    }
   }
 
   /**
