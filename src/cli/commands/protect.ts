@@ -244,6 +244,10 @@ export function renderReport(r: ProtectFileReport): string {
     out += `${plural(r.badRecords.count, 'bad record')} ${r.badRecords.count === 1 ? 'was' : 'were'} handled by --on-error: ${where}${r.badRecords.count > 10 ? ', …' : ''}\n`;
   }
   for (const w of r.warnings) out += `warning: ${w}\n`;
+  if (r.unusedColumnRules.length > 0) {
+    const names = r.unusedColumnRules.map((c) => `"${c}"`).join(', ');
+    out += `note: column rules that matched no column of this file: ${names}${r.format === 'csv' && r.dialect?.header === false ? ' (no header row was found: --header yes)' : ''}\n`;
+  }
   return out;
 }
 

@@ -113,6 +113,19 @@ describe('protectFile', () => {
     }
   });
 
+  it('protectFile reports column rules that matched no column of the file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'in.csv'), 'name,phone_no\nx,y\n');
+    const policy = parsePolicy(
+      'rules:\n  - { column: name, action: redact }\n  - { column: [phone, "$.user.phone"], action: redact }\n',
+      join(dir, 'p.yaml'),
+      { env: ENV },
+    );
+    const r = await protectFile(join(dir, 'in.csv'), join(dir, 'out.csv'), policy);
+    expect(r.unusedColumnRules).toEqual(['phone', '$.user.phone']);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('name,phone_no\n,y\n');
+  });
+
   it('protectFile keeps the input file mode on the output, and reveal output is owner-only', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'in.txt'), `mail ${P[0]?.email}\n`);

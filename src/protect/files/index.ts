@@ -147,6 +147,11 @@ export interface ProtectFileReport {
   readonly badRecords: { readonly count: number; readonly list: readonly BadRecord[] };
   /** Non-fatal notes: replaced invalid UTF-8, parts not protected, values nulled. */
   readonly warnings: readonly string[];
+  /**
+   * Column rules of the policy that matched no column of this structured file (a typo, a header not detected
+   * as one, or a rule meant for other files). Empty for text.
+   */
+  readonly unusedColumnRules: readonly string[];
   readonly bytesIn: number;
   readonly bytesOut: number;
 }
@@ -384,6 +389,7 @@ async function runFile(
       stats: values.stats,
       badRecords: { count: result.bad.count, list: result.bad.list },
       warnings: [...policy.warnings, ...result.warnings],
+      unusedColumnRules: result.format === 'text' || result.format === 'empty' ? [] : values.unusedColumnRules(),
       bytesIn: opened.input.size ?? 0,
       bytesOut: out.bytes,
     };
@@ -562,6 +568,7 @@ export async function protectStream(
     stats: values.stats,
     badRecords: { count: result.bad.count, list: result.bad.list },
     warnings: [...policy.warnings, ...result.warnings],
+    unusedColumnRules: result.format === 'text' || result.format === 'empty' ? [] : values.unusedColumnRules(),
     bytesIn,
     bytesOut,
   };

@@ -179,6 +179,7 @@ export class ValueTransformer {
   /** Clear values protected so far with their type (structured files only; see {@link ValueTransformerOptions}). */
   readonly #known = new Map<string, EntityName>();
   readonly #structured: boolean;
+  readonly #used = new Set<string>();
 
   constructor(
     readonly policy: CompiledPolicy,
@@ -210,6 +211,15 @@ export class ValueTransformer {
     return this.#hasColumnRules;
   }
 
+  /** Column names of the policy's column rules that no value has matched so far (typos, other files' columns). */
+  unusedColumnRules(): string[] {
+    const out: string[] = [];
+    for (const r of this.policy.rules) {
+      for (const c of r.columns ?? []) if (!this.#used.has(columnKey(c)) && !out.includes(c)) out.push(c);
+    }
+    return out;
+  }
+
   /** Whether `name` (already a lookup key) is named by a column rule. */
   isRuled(key: string): boolean {
     return this.#columnOnly.has(key) || this.#typed.has(key);
@@ -228,6 +238,7 @@ export class ValueTransformer {
       const c = this.#columnOnly.get(k);
       const t = this.#typed.get(k);
       if (!c && !t) continue;
+      this.#used.add(k);
       column = c;
       typed = t;
       firstTyped = this.#firstTyped.get(k);
