@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { isLuhnValid } from '../../detect/validators/luhn.js';
 import { isMod112Valid } from '../../detect/validators/mod11-2.js';
@@ -111,6 +112,25 @@ describe('protectFile', () => {
       expect(isMod112Valid(id as string)).toBe(true);
       expect(isLuhnValid(card as string)).toBe(true);
     }
+  });
+
+  it('protectFile writes a UTF-16 or GB18030 text back in its own encoding', async () => {
+    const dir = tempDir();
+    const m = P[0]?.mobile as string;
+    const text = `用户手机 ${m}\n`;
+    writeFileSync(join(dir, 'u16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    writeFileSync(join(dir, 'gb.txt'), iconv.encode(`${text}${'中文内容，'.repeat(20)}\n`, 'gb18030'));
+    const policy = parsePolicy(MIXED_POLICY, join(dir, 'p.yaml'), { env: ENV });
+    const r = await protectFile(join(dir, 'u16.txt'), join(dir, 'u16.out'), policy);
+    expect(r.encoding).toBe('utf-16le');
+    const out = readFileSync(join(dir, 'u16.out'));
+    expect([...out.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    expect(out.subarray(2).toString('utf16le')).toBe(`用户手机 ${m.slice(0, 3)}****${m.slice(7)}\n`);
+    const g = await protectFile(join(dir, 'gb.txt'), join(dir, 'gb.out'), policy);
+    expect(g.encoding).toBe('gb18030');
+    expect(iconv.decode(readFileSync(join(dir, 'gb.out')), 'gb18030')).toContain(
+      `用户手机 ${m.slice(0, 3)}****${m.slice(7)}\n中文内容`,
+    );
   });
 
   it('protectFile reports column rules that matched no column of the file', async () => {
