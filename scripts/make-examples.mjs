@@ -17,8 +17,8 @@ import {
   generateUscc,
 } from '../dist/synth/cn.js';
 import { intlGenerators } from '../dist/synth/intl.js';
-import { generateChineseAddress, generateChineseName, generateEnglishName } from '../dist/synth/text.js';
 import { createSeededRng } from '../dist/synth/rng.js';
+import { generateChineseAddress, generateChineseName, generateEnglishName } from '../dist/synth/text.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'company');
 rmSync(root, { recursive: true, force: true });
@@ -68,14 +68,26 @@ for (let i = 0; i < 200; i++) {
           : kind === 3
             ? `health check ok latency=${rng.int(90)}ms`
             : `send mail to ${p.email}`;
-  logs.push(JSON.stringify({ ts, level: kind === 3 ? 'debug' : 'info', service: 'crm-api', trace: rng.next().toString(16), msg }));
+  logs.push(
+    JSON.stringify({
+      ts,
+      level: kind === 3 ? 'debug' : 'info',
+      service: 'crm-api',
+      trace: rng.next().toString(16),
+      msg,
+    }),
+  );
 }
 writeFileSync(join(root, 'app.ndjson'), `${logs.join('\n')}\n`);
 
 // 3. XLSX sheet (vehicle registrations), minimal OOXML with inline strings.
-const xmlEsc = (s) => String(s).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
+const xmlEsc = (s) =>
+  String(s).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
 const colName = (i) => String.fromCharCode(65 + i);
-const rows = [['车主', '车牌号', '联系电话', '证件号码'], ...people.slice(40, 60).map((p) => [p.name, p.plate, p.mobile, p.idNumber])];
+const rows = [
+  ['车主', '车牌号', '联系电话', '证件号码'],
+  ...people.slice(40, 60).map((p) => [p.name, p.plate, p.mobile, p.idNumber]),
+];
 const sheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows
   .map(
@@ -143,7 +155,13 @@ const insO = db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?)');
 db.transaction(() => {
   for (const p of people) insM.run(p.id, p.name, p.idNumber, p.mobile, p.email, p.address, '2024-11-29T08:00:00Z');
   for (let i = 0; i < 120; i++) {
-    insO.run(i + 1, 1000 + rng.int(60), `2024112915${String(300000 + i)}`, rng.int(90000) / 100, '2024-11-29T09:00:00Z');
+    insO.run(
+      i + 1,
+      1000 + rng.int(60),
+      `2024112915${String(300000 + i)}`,
+      rng.int(90000) / 100,
+      '2024-11-29T09:00:00Z',
+    );
   }
 })();
 db.close();

@@ -46,7 +46,12 @@ export const ERROR_CODES = {
   LG_KEY_INVALID: { safe: true, httpStatus: 500, exitCode: 2, hint: 'Keys must be at least 32 random bytes' },
   LG_POLICY_INVALID: { safe: true, httpStatus: 400, exitCode: 2, hint: 'Run `leakguard policy check FILE`' },
   LG_OPERATOR_FAILED: { safe: false, httpStatus: 500, exitCode: 2, hint: 'Check the operator parameters' },
-  LG_VAULT_FAILED: { safe: false, httpStatus: 500, exitCode: 2, hint: 'Check the token vault database is reachable and writable' },
+  LG_VAULT_FAILED: {
+    safe: false,
+    httpStatus: 500,
+    exitCode: 2,
+    hint: 'Check the token vault database is reachable and writable',
+  },
   LG_SOURCE_FAILED: { safe: false, httpStatus: 502, exitCode: 2, hint: 'Check the source is reachable' },
   LG_SOURCE_CONNECT: {
     safe: false,
@@ -54,7 +59,12 @@ export const ERROR_CODES = {
     exitCode: 2,
     hint: 'Check the address, credentials and that the server is running',
   },
-  LG_SOURCE_UNREADABLE: { safe: true, httpStatus: 400, exitCode: 2, hint: 'Check permissions and that the path exists' },
+  LG_SOURCE_UNREADABLE: {
+    safe: true,
+    httpStatus: 400,
+    exitCode: 2,
+    hint: 'Check permissions and that the path exists',
+  },
   LG_FORMAT_CORRUPT: {
     safe: true,
     httpStatus: 400,

@@ -174,7 +174,7 @@ class Scanner implements MatchContext {
       this.digitTable[
         digitIndex(
           text.charCodeAt(pos) - 48,
-          len < MAX_GATE_RUN ? len : MAX_GATE_RUN,
+          Math.min(len, MAX_GATE_RUN),
           neighborClass(text.charCodeAt(pos - 1)),
           neighborClass(text.charCodeAt(runEnd)),
         )
@@ -311,7 +311,7 @@ class Scanner implements MatchContext {
       if (hasAlnum && cls[first] === C_LETTER) {
         const len = j - start;
         this.call(
-          this.alnumTable[(first - 65) * (MAX_ALNUM_WORD + 1) + (len < MAX_ALNUM_WORD ? len : MAX_ALNUM_WORD)]!,
+          this.alnumTable[(first - 65) * (MAX_ALNUM_WORD + 1) + Math.min(len, MAX_ALNUM_WORD)]!,
           text,
           start,
           j,

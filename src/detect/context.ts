@@ -122,14 +122,14 @@ function nearestAfter(re: RegExp | null, text: string, from: number, to: number)
  * (labels usually precede values).
  */
 export function scoreContext(text: string, start: number, end: number, spec: ContextSpec): -1 | 0 | 1 {
-  const from = start - spec.before > 0 ? start - spec.before : 0;
-  const to = end + spec.after < text.length ? end + spec.after : text.length;
+  const from = Math.max(start - spec.before, 0);
+  const to = Math.min(end + spec.after, text.length);
   const pb = nearestBefore(spec.positive, text, from, start);
   const nb = nearestBefore(spec.negative, text, from, start);
   const pa = nearestAfter(spec.positive, text, end, to) + 4;
   const na = nearestAfter(spec.negative, text, end, to) + 4;
-  const p = pb < pa ? pb : pa;
-  const n = nb < na ? nb : na;
+  const p = Math.min(pb, pa);
+  const n = Math.min(nb, na);
   if (p === Number.POSITIVE_INFINITY && n === Number.POSITIVE_INFINITY) return 0;
   return p <= n ? 1 : -1;
 }

@@ -18,7 +18,10 @@ afterAll(async () => {
 describe('HTML report in Chromium', () => {
   it('renders its charts and tables without network requests or script errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-browser-'));
-    writeFileSync(join(dir, 'a.csv'), '姓名,身份证号,手机号,银行卡号\n张三,110105199003071239,13812345678,6222021234567890128\n');
+    writeFileSync(
+      join(dir, 'a.csv'),
+      '姓名,身份证号,手机号,银行卡号\n张三,110105199003071239,13812345678,6222021234567890128\n',
+    );
     writeFileSync(join(dir, 'b.txt'), 'contact 13900001111 or zhang.wei@example.com\n');
     const scan = await runCli(['scan', '.', '--report', 'report.html', '--quiet'], '', { cwd: dir });
     expect(scan.exitCode).toBe(0);
@@ -37,7 +40,7 @@ describe('HTML report in Chromium', () => {
       expect(box!.width).toBeGreaterThan(100);
     }
     expect(await page.locator('#assets tbody tr.asset').count()).toBe(2);
-    expect(await page.locator('#totals .card b').first().innerText()).toBe('6');
+    expect(await page.locator('#totals .card b').first().textContent()).toBe('6');
     expect(await page.content()).not.toContain('110105199003071239');
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);

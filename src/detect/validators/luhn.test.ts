@@ -13,13 +13,18 @@ describe('luhn', () => {
 
   it('luhnCheckDigit makes any payload valid, and every single-digit change invalid', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9]{8,18}$/), fc.nat(), fc.integer({ min: 1, max: 9 }), (payload, at, delta) => {
-        const full = payload + luhnCheckDigit(payload);
-        expect(isLuhnValid(full)).toBe(true);
-        const i = at % full.length;
-        const changed = full.slice(0, i) + String((Number(full[i]) + delta) % 10) + full.slice(i + 1);
-        expect(isLuhnValid(changed)).toBe(false);
-      }),
+      fc.property(
+        fc.stringMatching(/^[0-9]{8,18}$/),
+        fc.nat(),
+        fc.integer({ min: 1, max: 9 }),
+        (payload, at, delta) => {
+          const full = payload + luhnCheckDigit(payload);
+          expect(isLuhnValid(full)).toBe(true);
+          const i = at % full.length;
+          const changed = full.slice(0, i) + String((Number(full[i]) + delta) % 10) + full.slice(i + 1);
+          expect(isLuhnValid(changed)).toBe(false);
+        },
+      ),
     );
   });
 });
