@@ -448,7 +448,7 @@ function rows(rep) {
     if (r.accuracy?.replayMismatches > 0)
       notes.push(`span replay differed from redact() on ${r.accuracy.replayMismatches} cases`);
     out.push([
-      `${r.name}${r.version && r.tool !== 'leakguard' ? ` ${r.version}` : ''}`,
+      `${r.name}${r.version && !r.tool.startsWith('leakguard') ? ` ${r.version}` : ''}`,
       fmt(r.mbPerSec, 1),
       fmt(r.cpuMbPerSec, 1),
       r.ratioVsFastestPeer ? `${fmt(r.ratioVsFastestPeer, 1)}×` : '–',
@@ -540,9 +540,11 @@ function renderText(rep) {
   if (lg?.accuracy?.error) parts.push(`\nAccuracy: ${lg.accuracy.error}`);
   if (rep.fastestPeer) {
     const lgr = lg?.ratioVsFastestPeer;
+    const fp = rep.results.find((r) => r.tool === rep.fastestPeer.tool);
+    const cpuRatio = lg?.cpuMbPerSec && fp?.cpuMbPerSec ? lg.cpuMbPerSec / fp.cpuMbPerSec : null;
     parts.push(
       `\nFastest peer: ${rep.fastestPeer.tool} at ${fmt(rep.fastestPeer.mbPerSec, 1)} MB/s; ` +
-        `leakguard detect(): ${fmt(lgr, 1)}× (target ≥ 20×).`,
+        `leakguard detect(): ${fmt(lgr, 1)}× (${fmt(cpuRatio, 1)}× by main-thread CPU time; target ≥ 20×).`,
     );
   }
   parts.push(`Total bench time: ${rep.totalSeconds} s`);
