@@ -335,7 +335,8 @@ function selectList(conn: WriteConnection, info: TableInfo): string {
   const keys = info.key.map((k) => (pg ? `${k.ref}::text` : k.ref));
   // PostgreSQL: every value as its text form, written back as text the column parses (its own input syntax).
   const cols = info.columns.map((c) => (pg ? `${q(c.name)}::text` : q(c.name)));
-  return [...keys, ...cols].join(', ');
+  // Aliased: an output named like a column (`"id"::text` is named `id`) would otherwise be what ORDER BY sorts by.
+  return [...keys, ...cols].map((e, i) => `${e} AS lg_${i}`).join(', ');
 }
 
 function batchSelect(
