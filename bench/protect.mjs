@@ -10,7 +10,7 @@
 //
 // Policy: the shape of examples/policy.yaml with an in-memory vault (mask phones, names and addresses;
 // pseudonym resident IDs; fpe with preserveCheck for cards; keyed hash for e-mail; encrypt secrets; tokenize
-// passports; replace the rest). Inputs are synthetic (the project's generators, seeded).
+// passports; replace the rest; onError: redact). Inputs are synthetic (the project's generators, seeded).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,6 +61,8 @@ rules:
   - { type: SECRET, action: encrypt }
   - { type: CN_PASSPORT, action: tokenize }
 default: { action: replace }
+# The corpus holds 12-digit Maestro-style card numbers, which fpe with preserveCheck refuses (13-19 digits).
+onError: redact
 `;
 // The same protection expressed as column rules for the structured inputs (no detection needed there).
 const COLUMN_RULES = `  - { column: 姓名, action: mask }

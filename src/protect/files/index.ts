@@ -10,7 +10,7 @@
  * (`text.ts`, `csv.ts`, `json.ts`, `parquet.ts`, `xlsx.ts`, `records.ts`); values and rule precedence in
  * `values.ts`.
  */
-import { appendFile, mkdir, realpath, stat } from 'node:fs/promises';
+import { appendFile, mkdir, realpath } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -572,12 +572,4 @@ export async function protectStream(
     bytesIn,
     bytesOut,
   };
-}
-
-/** Whether `path` names an existing regular file (CLI convenience). */
-export async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
 }

@@ -142,7 +142,12 @@ const BOMS: Record<TextEncoding, Buffer> = {
   gb18030: Buffer.from([0x84, 0x31, 0x95, 0x33]),
 };
 
-/** Whether `head` starts with the BOM of `encoding`. */
+/**
+ * Whether `head` starts with the BOM of `encoding`.
+ *
+ * @example
+ * hasBom(Buffer.from([0xef, 0xbb, 0xbf, 0x61]), 'utf-8'); // true
+ */
 export function hasBom(head: Uint8Array, encoding: TextEncoding): boolean {
   const bom = BOMS[encoding];
   if (head.length < bom.length) return false;
@@ -153,6 +158,10 @@ export function hasBom(head: Uint8Array, encoding: TextEncoding): boolean {
 /**
  * Encodes text chunks to `encoding`, writing `bom` first when asked. A chunk ending in a high surrogate keeps it
  * for the next chunk, so a pair split by a producer is still encoded as one character.
+ *
+ * @example
+ * const enc = new TextEncoderStream('gb18030', false);
+ * Buffer.concat([enc.encode('中'), enc.encode('文'), enc.end()]);
  */
 export class TextEncoderStream {
   #pending = '';
@@ -208,6 +217,10 @@ export class TextEncoderStream {
 
 /**
  * Collects output text and writes it in blocks of about 64 KiB (one encode and one write per block).
+ *
+ * @example
+ * const w = new BlockWriter(new TextEncoderStream('utf-8', false), (data) => out.write(data));
+ * await w.push('text'); await w.end();
  */
 export class BlockWriter {
   #parts: string[] = [];

@@ -31,7 +31,13 @@ export interface BadRecord {
 /** Bad records listed in a report at most; the count is always exact. */
 export const MAX_LISTED_BAD_RECORDS = 1000;
 
-/** Collects bad records and applies the chosen action. */
+/**
+ * Collects bad records and applies the chosen action.
+ *
+ * @example
+ * const bad = new BadRecords('skip', 'users.csv', 'row');
+ * bad.handle({ row: 5, line: 6, reason: 'has 3 fields, expected 2' }); // 'skip'
+ */
 export class BadRecords {
   readonly list: BadRecord[] = [];
   count = 0;

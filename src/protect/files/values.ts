@@ -37,13 +37,23 @@ import type { CompiledPolicy, CompiledRule } from '../policy.js';
 /** Operators whose output a `reveal` can turn back into the original. */
 export const REVERSIBLE_ACTIONS: ReadonlySet<string> = new Set(['fpe', 'encrypt', 'tokenize', 'dateshift']);
 
-/** Whether `policy` has at least one rule `reveal` can reverse. */
+/**
+ * Whether `policy` has at least one rule `reveal` can reverse.
+ *
+ * @example
+ * hasReversibleRule(parsePolicy('rules:\n  - { type: CN_MOBILE, action: mask }\n', 'p.yaml')); // false
+ */
 export function hasReversibleRule(policy: CompiledPolicy): boolean {
   for (const r of policy.rules) if (REVERSIBLE_ACTIONS.has(r.action)) return true;
   return REVERSIBLE_ACTIONS.has(policy.defaultRule.action);
 }
 
-/** Whether applying `policy` may answer asynchronously (a `tokenize` rule: its vault may be remote). */
+/**
+ * Whether applying `policy` may answer asynchronously (a `tokenize` rule: its vault may be remote).
+ *
+ * @example
+ * if (policyMayBeAsync(policy)) await result;
+ */
 export function policyMayBeAsync(policy: CompiledPolicy): boolean {
   for (const r of policy.rules) if (r.operator.mayBeAsync) return true;
   return policy.defaultRule.operator.mayBeAsync;
@@ -69,7 +79,12 @@ function vaultIsAsync(policy: CompiledPolicy): boolean {
   }
 }
 
-/** Column names match case-insensitively; JSON paths (`$.a.b`) exactly (as the policy loader does). */
+/**
+ * Column names match case-insensitively; JSON paths (`$.a.b`) exactly (as the policy loader does).
+ *
+ * @example
+ * columnKey('Phone'); // 'phone'
+ */
 export function columnKey(column: string): string {
   return column.startsWith('$') ? column : column.toLowerCase();
 }
@@ -134,7 +149,12 @@ export interface TransformStats {
   failed: number;
 }
 
-/** A fresh {@link TransformStats}. */
+/**
+ * A fresh {@link TransformStats}.
+ *
+ * @example
+ * const stats = emptyStats(); // { values: 0, byType: {}, byAction: {}, byColumn: {}, failed: 0 }
+ */
 export function emptyStats(): TransformStats {
   return { values: 0, byType: {}, byAction: {}, byColumn: {}, failed: 0 };
 }
@@ -167,6 +187,10 @@ export type TransformMode = 'protect' | 'reveal';
  *
  * Every method returns a string synchronously unless the policy holds an operator that may be asynchronous
  * (`tokenize` with a network vault), in which case it may return a promise; callers test with `isPromiseLike`.
+ *
+ * @example
+ * const values = new ValueTransformer(policy, createAnalyzer(), 'protect');
+ * values.value('13812345678', columnRef('手机'), undefined, () => ({ file: 'a.csv', row: 1 })); // '138****5678'
  */
 export class ValueTransformer {
   readonly stats: TransformStats = emptyStats();
@@ -498,7 +522,12 @@ export interface ValueLocation extends ErrorLocation {
   sheet?: string;
 }
 
-/** `e` with a location (file, sheet, row, line, column) added when it is a leakguard error without one. */
+/**
+ * `e` with a location (file, sheet, row, line, column) added when it is a leakguard error without one.
+ *
+ * @example
+ * throw located(e, { file: 'a.csv', row: 5, line: 6, field: 'phone' });
+ */
 export function located(e: unknown, where: ValueLocation): unknown {
   if (!isLeakguardError(e) || e.location) return e;
   const at = describeLocation(where);
@@ -510,7 +539,12 @@ export function located(e: unknown, where: ValueLocation): unknown {
   return new PolicyError(e.code, at ? `${e.message} (at ${at})` : e.message, { cause: e, location });
 }
 
-/** `"users.csv" row 5 (line 6), column "phone"` — locations only, never a value. */
+/**
+ * `"users.csv" row 5 (line 6), column "phone"` — locations only, never a value.
+ *
+ * @example
+ * describeLocation({ file: 'a.log', line: 9 }); // '"a.log" line 9'
+ */
 export function describeLocation(where: ValueLocation): string {
   let s = where.file !== undefined ? `"${where.file}"` : '';
   const add = (part: string): void => {

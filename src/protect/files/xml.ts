@@ -43,17 +43,32 @@ const TEXT_NEEDS = /[&<>]/;
 /** Whether an attribute value needs escaping: {@link ATTR_SPECIAL} without the global flag. */
 const ATTR_NEEDS = /[&<>"\t\n\r]/;
 
-/** Text escaped for element content. */
+/**
+ * Text escaped for element content.
+ *
+ * @example
+ * escapeText('a<b & c'); // 'a&lt;b &amp; c'
+ */
 export function escapeText(s: string): string {
   return TEXT_NEEDS.test(s) ? s.replace(TEXT_SPECIAL, (c) => ESC[c] as string) : s;
 }
 
-/** Text escaped for a double-quoted attribute value. */
+/**
+ * Text escaped for a double-quoted attribute value.
+ *
+ * @example
+ * escapeAttr('say "hi"'); // 'say &quot;hi&quot;'
+ */
 export function escapeAttr(s: string): string {
   return ATTR_NEEDS.test(s) ? s.replace(ATTR_SPECIAL, (c) => ESC[c] as string) : s;
 }
 
-/** The XML text of one token. */
+/**
+ * The XML text of one token.
+ *
+ * @example
+ * serialize({ k: 'open', name: 'c', attrs: { r: 'A1' }, self: true }); // '<c r="A1"/>'
+ */
 export function serialize(t: XmlToken): string {
   switch (t.k) {
     case 'open': {
@@ -78,7 +93,12 @@ export function serialize(t: XmlToken): string {
   }
 }
 
-/** Local name of a tag (`x:c` → `c`). */
+/**
+ * Local name of a tag (`x:c` → `c`).
+ *
+ * @example
+ * localName('x:c'); // 'c'
+ */
 export function localName(name: string): string {
   const i = name.indexOf(':');
   return i < 0 ? name : name.slice(i + 1);
