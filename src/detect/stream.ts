@@ -13,7 +13,7 @@ import type { Analyzer } from './analyzer.js';
 
 /** Options for {@link detectStream}. */
 export interface StreamOptions {
-  /** Characters in a window's core. Default 1 MiB. */
+  /** Characters in a window's core. Default 256 Ki (smaller windows keep V8's heap, and so RSS, low). */
   windowChars?: number;
   /** Characters of overlap on each side. Default 8192. */
   overlapChars?: number;
@@ -63,7 +63,7 @@ export async function* detectStreamHits(
   stats?: StreamStats,
   withValues = true,
 ): AsyncGenerator<StreamHit, void, undefined> {
-  const windowChars = options.windowChars ?? 1 << 20;
+  const windowChars = options.windowChars ?? 1 << 18;
   const overlap = options.overlapChars ?? 8192;
   if (!(windowChars > 0) || !(overlap >= 0)) throw new RangeError('detectStream: window must be > 0 and overlap >= 0');
   const decoder = new TextDecoder('utf-8', { fatal: false });
