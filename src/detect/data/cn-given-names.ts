@@ -15,7 +15,7 @@ export const FEMALE_GIVEN_CHARS =
   '芳娜敏静丽艳娟霞秀英兰桂玉萍红梅燕玲婷雪琳晶颖倩慧莹佳怡欣雨思涵萱悦彤琪妍雅昕若汐瑶婧璐露薇蕾菲芸茜蓉琴凤珍莉丹淑惠珠翠雯洁秋月云彩虹诗梦晓美嘉可心依语欢媛婉姗嫣妮娅婕姝妙馨香芬芝娥娇瑾璇琼瑛萌蕊荷莲菊蓓芮茹沁琬黛璟';
 
 /** Given-name characters used for both. */
-export const NEUTRAL_GIVEN_CHARS = '一子小安乐诺天思佳嘉晓新春华文明宇睿家和平正永';
+export const NEUTRAL_GIVEN_CHARS = '一子小安乐诺天思佳嘉晓新春华文明宇睿家平正永远桐';
 
 /** Very common complete given names, used by the generator for realism (张伟, 王芳, 李秀英…). */
 export const COMMON_GIVEN_NAMES: readonly string[] = [

@@ -27,7 +27,8 @@ Charlotte Marie Kayla Alexis Lori Ava Mia Amelia Harper Ella Chloe Lily Zoe Nora
 Claire Alison Fiona Rose Eva Leah Julia Jasmine Molly Holly Ellie Sophie Jenny Wendy Tina Vivian Irene Iris Ivy
 Joy Cindy Kitty Coco Kathy Katie Becky Liz Beth Jen Jess Sue Meg Annie Ellen Eleanor Caroline Louise Lucia Elena
 Sofia Camila Valentina Isabel Carmen Rosa Ana Laura Paula Monica Veronica Yvonne Gina Tracy Stacy Erin Kristen
-April May June August Summer Autumn Dawn Hope Faith Crystal Angel
+April May June August Summer Autumn Dawn Hope Faith Crystal Angel Priya Aisha Hiroshi Yuki Mei Wei Kenji Raj
+Ananya Fatima Ming Hui Lan Jun Hao Yan Ying Li Na Xin Jing Takeshi Haruto Sakura Min Ji Hyun Arjun Rohan Deepak
 `;
 
 const SURNAMES = `
@@ -52,6 +53,8 @@ Watanabe Yamamoto Nakamura Kobayashi Park Choi Jung Kang Cho Yoon Jang Lim Singh
 Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie Song Tang Han
 Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Jiang Du Cai Yu Cheng Wei Ye Lu Ding Su Ren Shen Yao Cui Zhong Tan
 Wong Chan Cheung Leung Ho Lam Ng Chow Tsang Yeung Lau Kwok Tse Fung Chu Hui Tsui Chiu Ko Mak Kwan Yip Au Poon Siu
+Fernandez Gonzalez Hernandez Jimenez Martinez Lopez Perez Sanchez Ramirez Gomez Diaz Munoz Alvarez Romero Navarro
+Dominguez Vazquez Ortega Delgado Castro Ortiz Rubio Marin Sanz Iglesias Medina Garrido Cortes Castillo Santos
 `;
 
 const NOT_NAMES = `
@@ -82,6 +85,28 @@ const WHITESPACE = /\s+/;
 function words(s: string): Set<string> {
   return new Set(s.split(WHITESPACE).filter((w) => w.length > 0));
 }
+
+/**
+ * Fold Latin-1 accents for list look-ups (`Fernández` → `Fernandez`, `Müller` → `Muller`). Returns `word` itself when
+ * it is plain ASCII.
+ */
+export function foldAccents(word: string): string {
+  let out = '';
+  let changed = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    const f = c >= 0xc0 && c <= 0xff ? ACCENT_FOLD[c - 0xc0]! : '';
+    if (f !== '') {
+      out += f;
+      changed = true;
+    } else out += word.charAt(i);
+  }
+  return changed ? out : word;
+}
+/** ASCII base letter of U+00C0–U+00FF (empty where there is none: `×`, `÷`, `Æ`, `ß`…). */
+const ACCENT_FOLD = 'AAAAAA_CEEEEIIII_NOOOOO_OUUUUY__aaaaaa_ceeeeiiii_nooooo_ouuuuy_y'
+  .split('')
+  .map((c) => (c === '_' ? '' : c));
 
 /** Common given names (title case). */
 export const EN_GIVEN_NAMES: ReadonlySet<string> = words(GIVEN);

@@ -63,6 +63,15 @@ describe('addressRecognizer: Chinese addresses without a cue', () => {
     ['北京市 海淀区 中关村大街 1号', '北京市 海淀区 中关村大街 1号', 0],
     ['快递送到朝阳区望京街道阜通东大街6号3栋2单元301，谢谢', '朝阳区望京街道阜通东大街6号3栋2单元301', 4],
     ['陕西省西安市雁塔区小寨东路1号2#楼', '陕西省西安市雁塔区小寨东路1号2#楼', 0],
+    ['住江苏南京市鼓楼区中山北路 765 号碧桂园 6 栋22楼，', '江苏南京市鼓楼区中山北路 765 号碧桂园 6 栋22楼', 1],
+    ['住广东省广州市天河区体育西路683号融创壹号26栋4楼。', '广东省广州市天河区体育西路683号融创壹号26栋4楼', 1],
+    [
+      '称福建省厦门市思明区莲前西路 162 号创新园A座 3 层2307室有人打架',
+      '福建省厦门市思明区莲前西路 162 号创新园A座 3 层2307室',
+      1,
+    ],
+    ['修改收货地址为上海市浦东新区碧波路 729 弄 25 号204室', '上海市浦东新区碧波路 729 弄 25 号204室', 7],
+    ['北京市海淀区城北街道学院路702号（邮编100080）', '北京市海淀区城北街道学院路702号', 0],
   ])('finds the address in %s', (text, value, start) => {
     expect(spans(text)).toEqual([[value, start, start + value.length]]);
   });
@@ -109,6 +118,16 @@ describe('addressRecognizer: US-style addresses', () => {
     ['1 Infinite Loop, Cupertino, CA 95014', '1 Infinite Loop, Cupertino, CA 95014', 0],
     ['742 Evergreen Terrace, Apt 4B, Springfield, OR 97403', '742 Evergreen Terrace, Apt 4B, Springfield, OR 97403', 0],
     ['10 Downing Street, London', '10 Downing Street', 0],
+    [
+      'My new address is 5639 W Washington Drive, Columbus, OH 43240-5330. Please',
+      '5639 W Washington Drive, Columbus, OH 43240-5330',
+      18,
+    ],
+    [
+      'update the address to 1008 N River Avenue, Apt. 27, Seattle, WA 98198.',
+      '1008 N River Avenue, Apt. 27, Seattle, WA 98198',
+      22,
+    ],
     [
       '地址：1600 Amphitheatre Parkway, Mountain View, CA 94043',
       '1600 Amphitheatre Parkway, Mountain View, CA 94043',

@@ -100,7 +100,7 @@ function flag(chars: string, bit: number): void {
   for (let i = 0; i < chars.length; i++) FLAGS[chars.charCodeAt(i) - CJK] = FLAGS[chars.charCodeAt(i) - CJK]! | bit;
 }
 flag('的了是在我你他她它们这那有也都就还但而很最被把让给对吗呢吧啊呀说要会能可不没与及或等从到去于将已并且', STOP);
-flag('一二三四五六七八九十百零〇两', NUMERAL);
+flag('一二三四五六七八九十百零〇两壹贰叁肆伍陆柒捌玖拾', NUMERAL);
 flag('甲乙丙丁', STEM);
 
 function isHan(c: number): boolean {
@@ -228,6 +228,8 @@ function numberTokenAt(text: string, i: number, levels: number, limit: number): 
     return -1;
   }
   if (j > limit) return -1;
+  // `765 号`, `6 栋`: one space may stand between a number and its suffix.
+  if (text.charCodeAt(j) === 32 && numberSuffixAt(text, j + 1) !== 0) j++;
   const sfx = numberSuffixAt(text, j);
   if (sfx !== 0) {
     // `1号线` is a metro line, not a house number.
@@ -246,13 +248,31 @@ function numberTokenAt(text: string, i: number, levels: number, limit: number): 
   return -1;
 }
 
+/** 东 西 南 北 中. */
+function isDirection(c: number): boolean {
+  return c === 0x4e1c || c === 0x897f || c === 0x5357 || c === 0x5317 || c === 0x4e2d;
+}
+
+/** Whether a building/unit/floor/room number starts at `i` (`16幢`, ` 18 栋`, `3单元`). */
+function buildingNumberAt(text: string, i: number): boolean {
+  let j = i;
+  if (text.charCodeAt(j) === 32) j++;
+  const s = j;
+  while (j < s + 4 && isDigit(text.charCodeAt(j))) j++;
+  if (j === s) return false;
+  if (text.charCodeAt(j) === 32) j++;
+  const lvl = numberSuffixAt(text, j) & 0xfff;
+  return lvl === L.BUILDING || lvl === L.ROOM;
+}
+
 /** Han token at `i` that ends with an address suffix; returns end or -1 (longest within 12 characters). */
 function hanTokenAt(text: string, i: number, limit: number, countyAllowed: boolean): number {
   let last = -1;
   let lastLevel = 0;
   const max = Math.min(i + 12, limit);
   if (stopWordAt(text, i)) return -1;
-  for (let k = i; k < max; k++) {
+  let k = i;
+  for (; k < max; k++) {
     const c = text.charCodeAt(k);
     if (!isHan(c) || has(c, STOP)) break;
     if (k > i && (stopWordAt(text, k) || organisationWordAt(text, k) > 0)) break;
@@ -270,9 +290,17 @@ function hanTokenAt(text: string, i: number, limit: number, countyAllowed: boole
       }
     }
   }
-  if (last < 0) return -1;
-  // The token must not run into an organisation word (`人民法院`).
-  if (organisationWordAt(text, last) > 0) return -1;
+  // `中山大道西18号`: a direction right after a road name, before its number.
+  if (lastLevel === L.ROAD && last >= 0 && isDirection(text.charCodeAt(last)) && isDigit(text.charCodeAt(last + 1)))
+    last++;
+  if (last < 0) {
+    // An estate name without a suffix right before a building number (`融创壹号16幢`, `华润城 18 栋`).
+    if (k > i && k - i <= 8 && (addr.levels & (L.ROAD | L.NUMBER)) !== 0 && buildingNumberAt(text, k)) {
+      addr.levels |= L.ESTATE;
+      return k;
+    }
+    return -1;
+  }
   addr.levels |= lastLevel;
   return last;
 }
@@ -649,7 +677,8 @@ function matchDigit(text: string, pos: number, ctx: MatchContext): void {
   if (text.charCodeAt(i) !== 32) return;
   const a = text.charCodeAt(i + 1);
   const b = text.charCodeAt(i + 2);
-  if (!((isUpper(a) && isLower(b)) || (isDigit(a) && (isDigit(b) || isLower(b))))) return;
+  const direction = (a === 78 || a === 83 || a === 69 || a === 87) && b === 32; // N S E W
+  if (!((isUpper(a) && isLower(b)) || direction || (isDigit(a) && (isDigit(b) || isLower(b))))) return;
   const prev = text.charCodeAt(pos - 1);
   if (isLetter(prev) || prev === 46 || prev === 36 || prev === 45 || prev === 35 || prev === 58 || prev === 47) return;
   if (!parseUs(text, runEnd, false)) return;

@@ -10,7 +10,9 @@
  * keywords that sit alone in a delimited cell — rare in prose.
  *
  * Delimiters: `,` `\t` `|` `;`. Double-quoted cells may contain the delimiter (`"北京市,海淀区"`); a doubled quote
- * inside quotes is read as a quote. No allocation: state lives in a caller-owned {@link ColumnCursor}.
+ * inside quotes is read as a quote. HTML tables work too: a keyword alone in a `<th>` cell selects the matching
+ * `<td>` of the following `<tr>` rows, until `</table>` (same bounds). No allocation: state lives in a
+ * caller-owned {@link ColumnCursor}.
  */
 
 /** Longest header line looked at, either side of the keyword. */
@@ -21,6 +23,8 @@ export const MAX_ROWS = 500;
 export const MAX_SCAN = 32 * 1024;
 
 const QUOTE = 34;
+/** `delimiter` value of an HTML table column. */
+const HTML = -1;
 const NL = 10;
 const CR = 13;
 
@@ -66,6 +70,7 @@ export function newColumnCursor(): ColumnCursor {
  * const cur = newColumnCursor(); headerCellAt('姓名,电话\n张伟,138', 0, 2, cur) // true, cur.column === 0
  */
 export function headerCellAt(text: string, kwStart: number, kwEnd: number, cur: ColumnCursor): boolean {
+  if (htmlHeaderCellAt(text, kwStart, kwEnd, cur)) return true;
   // Cell start: back over header characters to a delimiter or the line start.
   let cs = kwStart;
   const minLeft = Math.max(kwStart - 24, 0);
@@ -137,6 +142,7 @@ function sameText(text: string, a: number, aEnd: number, b: number, bEnd: number
  * surrounding quotes.
  */
 export function nextColumnCell(text: string, cur: ColumnCursor): boolean {
+  if (cur.delimiter === HTML) return nextHtmlCell(text, cur);
   while (cur.rows < MAX_ROWS) {
     let i = cur.next;
     // Skip one line break (\r\n counts as one); two in a row is a blank line.
@@ -177,6 +183,81 @@ export function nextColumnCell(text: string, cur: ColumnCursor): boolean {
     while (e > s && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === QUOTE)) e--;
     // A row that repeats the header starts a new table: stop (its own keyword hit takes over).
     if (sameText(text, s, e, cur.headerStart, cur.headerEnd)) return false;
+    if (s === e) continue;
+    cur.start = s;
+    cur.end = e;
+    return true;
+  }
+  return false;
+}
+
+/** Position of `word` in `text[from, to)`, or -1 (a bounded `indexOf`). */
+function findBounded(text: string, word: string, from: number, to: number): number {
+  const first = word.charCodeAt(0);
+  for (let i = from; i + word.length <= to; i++) {
+    if (text.charCodeAt(i) === first && text.startsWith(word, i)) return i;
+  }
+  return -1;
+}
+
+/** Last position of `word` in `text[from, to)`, or -1. */
+function findBoundedBack(text: string, word: string, from: number, to: number): number {
+  const first = word.charCodeAt(0);
+  for (let i = to - word.length; i >= from; i--) {
+    if (text.charCodeAt(i) === first && text.startsWith(word, i)) return i;
+  }
+  return -1;
+}
+
+/** `<th>姓名</th>`, `<th class="x"> DOB </th>`: the keyword alone in a header cell of an HTML table row. */
+function htmlHeaderCellAt(text: string, kwStart: number, kwEnd: number, cur: ColumnCursor): boolean {
+  let b = kwStart;
+  while (b > kwStart - 8 && text.charCodeAt(b - 1) === 32) b--;
+  if (text.charCodeAt(b - 1) !== 62) return false; // >
+  const lt = findBoundedBack(text, '<th', b - 64 > 0 ? b - 64 : 0, b);
+  if (lt < 0) return false;
+  const t = text.charCodeAt(lt + 3);
+  if (t !== 62 && t !== 32) return false;
+  if (findBounded(text, '>', lt, b) !== b - 1) return false;
+  let e = kwEnd;
+  while (e < kwEnd + 8 && text.charCodeAt(e) === 32) e++;
+  if (!text.startsWith('</th>', e)) return false;
+  const minRow = lt - MAX_LINE > 0 ? lt - MAX_LINE : 0;
+  const tr = findBoundedBack(text, '<tr', minRow, lt);
+  if (tr < 0) return false;
+  let column = 0;
+  for (let i = findBounded(text, '<th', tr, lt); i >= 0 && i < lt; i = findBounded(text, '<th', i + 3, lt)) column++;
+  cur.delimiter = HTML;
+  cur.column = column;
+  cur.headerStart = kwStart;
+  cur.headerEnd = kwEnd;
+  cur.next = e + 5;
+  cur.limit = cur.next + MAX_SCAN < text.length ? cur.next + MAX_SCAN : text.length;
+  cur.rows = 0;
+  return true;
+}
+
+/** Next `<td>` cell of the header's column in the following rows of an HTML table. */
+function nextHtmlCell(text: string, cur: ColumnCursor): boolean {
+  while (cur.rows < MAX_ROWS) {
+    const tr = findBounded(text, '<tr', cur.next, cur.limit);
+    if (tr < 0) return false;
+    const close = findBounded(text, '</table', cur.next, tr);
+    if (close >= 0) return false;
+    cur.rows++;
+    const rowEnd = findBounded(text, '</tr', tr, cur.limit);
+    const stop = rowEnd < 0 ? cur.limit : rowEnd;
+    cur.next = stop;
+    let cell = findBounded(text, '<td', tr, stop);
+    for (let k = 0; k < cur.column && cell >= 0; k++) cell = findBounded(text, '<td', cell + 3, stop);
+    if (cell < 0) continue;
+    const open = findBounded(text, '>', cell, stop);
+    if (open < 0) continue;
+    let s = open + 1;
+    let e = findBounded(text, '<', s, stop + 1);
+    if (e < 0) e = stop;
+    while (s < e && text.charCodeAt(s) === 32) s++;
+    while (e > s && text.charCodeAt(e - 1) === 32) e--;
     if (s === e) continue;
     cur.start = s;
     cur.end = e;

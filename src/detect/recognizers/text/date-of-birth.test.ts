@@ -50,6 +50,9 @@ describe('dateOfBirthRecognizer: formats after a cue', () => {
     ['他于1985-11-23出生在上海', '1985-11-23', 2],
     ['19900307出生', '19900307', 0],
     ['张伟，男，1990年3月7日生日', '1990年3月7日', 5],
+    ['嫌疑人冯华睿，男，19640620生，身份证', '19640620', 9],
+    ['嫌疑人武新一，男，1964年8月12日生，身份证', '1964年8月12日', 9],
+    ['男，1976/12/29生，汉族', '1976/12/29', 2],
   ])('finds the date before the cue in %s', (text, value, start) => {
     expect(spans(text)).toEqual([[value, start, start + value.length]]);
   });
@@ -66,10 +69,14 @@ describe('dateOfBirthRecognizer: formats after a cue', () => {
     expect(spans('出生：3月7日')).toEqual([]);
   });
 
-  it('dateOfBirthRecognizer scores ambiguous and compact forms below unambiguous ones', () => {
+  it('dateOfBirthRecognizer scores ambiguous day-month orders below unambiguous ones', () => {
     const iso = analyzer.detect('DOB: 1990-03-07')[0]!.score;
     expect(analyzer.detect('DOB: 07/03/1990')[0]!.score).toBeLessThan(iso);
-    expect(analyzer.detect('DOB: 19900307')[0]!.score).toBeLessThan(iso);
+    expect(analyzer.detect('DOB: 19900307')[0]!.score).toBe(iso);
+  });
+
+  it('dateOfBirthRecognizer reads the compact form only next to its cue', () => {
+    expect(spans('出生日期（仅供参考，以证件为准）：19900307')).toEqual([]);
   });
 
   it('dateOfBirthRecognizer marks a holder under 14 as sensitive and gives an age band', () => {
@@ -123,6 +130,16 @@ describe('dateOfBirthRecognizer: tables', () => {
       ['1990-03-07', 11, 21],
       ['1988/12/1', 25, 34],
     ]);
+  });
+
+  it('dateOfBirthRecognizer reads an HTML table column', () => {
+    const html = '<table><tr><th>Name</th><th>DOB</th></tr><tr><td>Jo</td><td>11/14/1954</td></tr></table>';
+    expect(spans(html)).toEqual([['11/14/1954', 60, 70]]);
+  });
+
+  it('dateOfBirthRecognizer ignores 生 inside words after a date', () => {
+    expect(spans('2024年3月7日生产的批次')).toEqual([]);
+    expect(spans('2024-03-07生效')).toEqual([]);
   });
 
   it('dateOfBirthRecognizer reads a dob column', () => {

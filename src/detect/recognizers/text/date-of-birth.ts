@@ -26,12 +26,14 @@ const ID = 'date-of-birth';
 const FORWARD = 1; // the date follows: 出生日期：…, DOB: …
 const BOTH = 2; // either side: 出生 (1990年3月7日出生 / 出生于1990年…)
 const BIRTHDAY = 3; // 生日 / birthday: a month-day without year is enough
+const SHENG = 4; // `1990年3月7日生，`: a date directly before 生
 
 const CUES: readonly (readonly [string, number])[] = [
   ['出生', BOTH],
   ['生于', FORWARD],
   ['诞辰', FORWARD],
   ['生日', BIRTHDAY],
+  ['生', SHENG],
   ['dob', FORWARD],
   ['d.o.b', FORWARD],
   ['birth', FORWARD],
@@ -147,8 +149,9 @@ function emitDate(ctx: MatchContext, start: number, kind: number, compactNear: b
   } else {
     if (!isPlausibleBirthDate(year, month, day)) return 0;
     age = ageOn(year, month, day, today);
-    if (format === 'YYYYMMDD') score -= 0.1;
-    else if (date.ambiguous) score -= 0.05;
+    // The compact form is allowed only right after a label or right before 出生 (see callers), so it scores like
+    // the others; a day-month order that could be swapped scores a little lower.
+    if (date.ambiguous) score -= 0.05;
   }
   ctx.emit({
     type: 'DATE_OF_BIRTH',
@@ -168,6 +171,16 @@ const cursor = newColumnCursor();
 function match(text: string, pos: number, ctx: MatchContext): void {
   const kind = KIND[ctx.keyword]!;
   const end = ctx.keywordEnd;
+  if (kind === SHENG) {
+    // Only right after a date (a digit, 日 or 号 before 生) and not inside a word (生活, 生产).
+    const b = text.charCodeAt(pos - 1);
+    if (!(isDigit(b) || b === 0x65e5 || b === 0x53f7)) return;
+    const a = text.charCodeAt(end);
+    if (isHan(a) && a !== 0x4e8e && a !== 0x5728 && a !== 0x4eba) return; // 于 在 人
+    const s = dateBefore(text, pos);
+    if (s >= 0 && date.end === pos) emitDate(ctx, s, kind, true, 0.85);
+    return;
+  }
   if (headerCellAt(text, pos, end, cursor)) {
     let found = 0;
     while (nextColumnCell(text, cursor)) {

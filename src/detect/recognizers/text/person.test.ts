@@ -8,6 +8,8 @@ import { personRecognizer } from './person.js';
 
 const analyzer = createAnalyzer({ recognizers: [personRecognizer] });
 const withMasked = createAnalyzer({ recognizers: [personRecognizer], includeMasked: true });
+/** Lone surnames (`王先生`, `老王`) score 0.45: reported only with a lowered threshold. */
+const lowered = createAnalyzer({ recognizers: [personRecognizer], thresholds: { PERSON: 0.4 } });
 
 /** `[value, start, end]` of every PERSON finding. */
 function spans(text: string, masked = false): [string, number, number][] {
@@ -53,8 +55,10 @@ describe('personRecognizer: Chinese names after labels', () => {
     expect(spans('联系人王小明手机13912345678')).toEqual([['王小明', 3, 6]]);
   });
 
-  it('personRecognizer reports a surname with an honorific after a label as the surname', () => {
-    expect(spans('联系人：王先生 13800000000')).toEqual([['王', 4, 5]]);
+  it('personRecognizer scores a surname with an honorific after a label below the threshold', () => {
+    expect(spans('联系人：王先生 13800000000')).toEqual([]);
+    const [f] = lowered.detect('联系人：王先生 13800000000');
+    expect([f?.start, f?.end, f?.score]).toEqual([4, 5, 0.45]);
   });
 
   it('personRecognizer rejects a title that looks like a name after a label', () => {
@@ -85,11 +89,34 @@ describe('personRecognizer: role nouns and record style', () => {
 
   it.each([
     ['学生李明的成绩', '李明', 2],
-    ['客户王小姐来电', '王', 2],
     ['张伟，男，1990年3月7日出生', '张伟', 0],
     ['李娜（女，汉族）', '李娜', 0],
-    ['程序员小张正在修复', '小张', 3],
-    ['隔壁老王在吗', '老王', 2],
+    ['走访对象：艾克拜尔·依明，男，25岁', '艾克拜尔·依明', 5],
+    ['员工信息｜黄子轩｜女｜EMP-9', '黄子轩', 5],
+    ['我是刘盛俊，工号A2129', '刘盛俊', 2],
+    ['已经把何远杰拉进群了', '何远杰', 3],
+    ['订单的收货人改成孔卫帅，电话', '孔卫帅', 8],
+    ['当事人驾驶轿车与窦鑫阳驾驶的电动车发生碰撞', '窦鑫阳', 8],
+    ['2019年6月4日17时许接江毅勋（电话13800000000）报警', '江毅勋', 14],
+    ['报警人自称柏佳锦，称有人打架', '柏佳锦', 5],
+    ['出入境记录：孔毅，护照号E12345678', '孔毅', 6],
+    ['用户侯秀刚的银行卡绑定失败', '侯秀刚', 2],
+    ['会员韦新，生日1952.03.01', '韦新', 2],
+    ['骑手闻浩华（13800000000）反馈', '闻浩华', 2],
+    ['请联系我们的销售刘怡艳，电话', '刘怡艳', 8],
+    ['您预约的维修师傅邱荷黛会在下午上门', '邱荷黛', 8],
+    ['港澳台同胞魏雪使用居住证', '魏雪', 5],
+    ['持照人：丁雅', '丁雅', 4],
+    ['出租方：杜斌，身份证号', '杜斌', 4],
+    ['经营者：向一诺\n电话', '向一诺', 4],
+    ['所有人 綦英；联系电话', '綦英', 4],
+    ['快递面单\n收：佘琪红 13618561234', '佘琪红', 7],
+    ['个体工商户名称：南京市于翠便利店', '于翠', 11],
+    ['对方账户：6222021234567890（杨林新）', '杨林新', 22],
+    ['<tr><td>王超杰</td><td>138</td></tr>', '王超杰', 8],
+    ['麻烦把发票寄到北京市海淀区中关村大街1号，唐依璐收，13800000000', '唐依璐', 21],
+    ['帮你买火车票。——110105199003071234，孙晓凤', '孙晓凤', 28],
+    ['任晓东的电话是13800000000', '任晓东', 0],
   ])('finds the name in %s', (text, value, start) => {
     expect(spans(text)).toContainEqual([value, start, start + value.length]);
   });
@@ -106,14 +133,25 @@ describe('personRecognizer: honorifics and titles', () => {
     ],
     ['请联系欧阳娜娜老师', [['欧阳娜娜', 3, 7]]],
     ['孙中山先生', [['孙中山', 0, 3]]],
-    ['王总说明天开会', [['王', 0, 1]]],
-    ['我们王老师很好', [['王', 2, 3]]],
-    ['王局长说', [['王', 0, 1]]],
-    ['李副局长到了', [['李', 0, 1]]],
-    ['张同学请回答', [['张', 0, 1]]],
     ['陈林老师', [['陈林', 0, 2]]],
+    ['王小明局长说', [['王小明', 0, 3]]],
   ])('finds %s', (text, expected) => {
     expect(spans(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['王总说明天开会', 0, 1],
+    ['我们王老师很好', 2, 3],
+    ['王局长说', 0, 1],
+    ['李副局长到了', 0, 1],
+    ['张同学请回答', 0, 1],
+    ['客户王小姐来电', 2, 3],
+    ['程序员小张正在修复', 3, 5],
+    ['隔壁老王在吗', 2, 4],
+  ])('reports the lone surname in %s only below the default threshold', (text, start, end) => {
+    expect(spans(text)).toEqual([]);
+    const found = lowered.detect(text).map((f) => [f.start, f.end, f.score]);
+    expect(found).toEqual([[start, end, 0.45]]);
   });
 
   it.each([
@@ -195,6 +233,35 @@ describe('personRecognizer: English names', () => {
     ['Victim Mary Ann Lee was treated.', [['Mary Ann Lee', 7, 19]]],
     ['Name: Xochitl Quispe', [['Xochitl Quispe', 6, 20]]],
     ['Name: 李娜', [['李娜', 6, 8]]],
+    ['Name on card: Steven H. Carter.', [['Steven H. Carter', 14, 30]]],
+    ['the name on the account is Alexis Zhang.', [['Alexis Zhang', 27, 39]]],
+    ['KYC: Nora Mendez, SSN 123-45-6789', [['Nora Mendez', 5, 16]]],
+    ['W-4 form: Brian Harris, SSN 123', [['Brian Harris', 10, 22]]],
+    ['Chargeback on card, cardholder Andrew Smith, amount', [['Andrew Smith', 31, 43]]],
+    ['Hong Kong ID card, holder Lucia Thomas', [['Lucia Thomas', 26, 38]]],
+    ['{"owner":"Robert Robinson","date":1}', [['Robert Robinson', 10, 25]]],
+    ['HK office: Edward Yeung, HKID A1234567', [['Edward Yeung', 11, 23]]],
+    ['<meta name="author" content="Sophia Carter">', [['Sophia Carter', 29, 42]]],
+    ['From: Hiroshi Nguyen [mailto:h@example.com]', [['Hiroshi Nguyen', 6, 20]]],
+    [
+      'Contact: 韦玉雨 / James Lopez, mobile',
+      [
+        ['韦玉雨', 9, 12],
+        ['James Lopez', 15, 26],
+      ],
+    ],
+    ['Please add Thomas Schmidt-Davis (t@example.com) to the channel.', [['Thomas Schmidt-Davis', 11, 31]]],
+    ['Payout to Mary Taylor failed: IBAN rejected', [['Mary Taylor', 10, 21]]],
+    ['Label sent to the address for Liam Fernández, tracking 1Z', [['Liam Fernández', 30, 44]]],
+    ["hey it's Mei Robinson, my new number", [['Mei Robinson', 9, 21]]],
+    ['Karen Wang said to forward the contract', [['Karen Wang', 0, 10]]],
+    ['Please call 侯琼欢 at 182-0000-0000', [['侯琼欢', 12, 15]]],
+    ['Thanks,\nIrene Lewis', [['Irene Lewis', 8, 19]]],
+    ['Jessica Miller\nSenior Engineer, Acme', [['Jessica Miller', 0, 14]]],
+    ["APPLICANT: Elizabeth Hill-O'Brien | DOB", [["Elizabeth Hill-O'Brien", 11, 33]]],
+    ['客户 Walter Wong 的邮箱是', [['Walter Wong', 3, 14]]],
+    ['信用卡号，持卡人Lisa Jackson', [['Lisa Jackson', 8, 20]]],
+    ['外籍人员Ellie Marshall，永久居留身份证', [['Ellie Marshall', 4, 18]]],
   ])('finds %s', (text, expected) => {
     expect(spans(text)).toEqual(expected);
   });
@@ -216,6 +283,12 @@ describe('personRecognizer: English names', () => {
     'name=alice, age=30',
     'Name: ACME LTD',
     'I miss John',
+    'beneficiary Wayne Corp, IBAN DE89',
+    'Thanks for the update, it works.',
+    'Send it to New York by Friday.',
+    'We will call you at 5 pm.',
+    'The report was written by the team for the board.',
+    'Best practices for Jordan Bank customers',
   ])('finds no name in %s', (text) => {
     expect(spans(text)).toEqual([]);
   });
@@ -253,6 +326,18 @@ describe('personRecognizer: tables', () => {
 
   it('personRecognizer stops a column at a blank line', () => {
     expect(spans('姓名,电话\n张伟,1\n\n李娜,2')).toEqual([['张伟', 6, 8]]);
+  });
+
+  it('personRecognizer reads an HTML table column under a header cell', () => {
+    const html = '<table><tr><th>Name</th><th>SSN</th></tr><tr><td>John Smith</td><td>078</td></tr></table>';
+    expect(spans(html)).toEqual([['John Smith', 49, 59]]);
+  });
+
+  it('personRecognizer reads transliterated names in a CSV column', () => {
+    expect(spans('序号,姓名\n1,迪丽拜尔·司马义\n2,王芳')).toEqual([
+      ['迪丽拜尔·司马义', 8, 16],
+      ['王芳', 19, 21],
+    ]);
   });
 
   it('personRecognizer skips cells that are not names', () => {

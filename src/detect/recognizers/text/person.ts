@@ -29,7 +29,7 @@
 import { isCommonGivenChar } from '../../data/cn-given-names.js';
 import { isNameStopword } from '../../data/cn-name-stoplist.js';
 import { isAmbiguousSurname, isCompoundSurnameAt, surnameTier } from '../../data/cn-surnames.js';
-import { EN_GIVEN_NAMES, EN_NOT_NAMES, EN_SURNAMES } from '../../data/en-names.js';
+import { EN_GIVEN_NAMES, EN_NOT_NAMES, EN_SURNAMES, foldAccents } from '../../data/en-names.js';
 import { defineRecognizer, type MatchContext, Trigger } from '../../recognizer.js';
 import { headerCellAt, newColumnCursor, nextColumnCell } from './columns.js';
 
@@ -53,7 +53,14 @@ const EN_SIGNOFF = 14; // Regards,\nX
 const EN_HEADER = 15; // From: X <x@y>
 const GENDER = 16; // X，男，1990年… (record style)
 const TITLE = 17; // X局长 (via 长)
-const CLASSMATE = 18; // X同学 (via 学)
+const VARIANT = 18; // a single rare-ish character standing for several cues (户 → 客户 用户 户主 户名 …)
+const BARE = 19; // ，X — a name right after a full-width comma, with strict checks
+const EN_WEAK = 20; // for X Y / add X Y: both a listed given name and a listed surname
+const EN_AFTER = 21; // X Y said
+const POSSESSIVE = 22; // X的电话 / X的手机 (a name before 的)
+const SHOP = 23; // 南京市于翠便利店: an individual business named after its owner
+const JOB_LINE = 24; // Jane Doe\nSenior Engineer (a signature: the line before a job title)
+const TD = 25; // <td>张伟</td>
 
 /** Honorifics and titles after a name: every one ends a name; those in {@link HONORIFIC_KEYS} are also keywords. */
 const HONORIFICS = [
@@ -99,7 +106,6 @@ const HONORIFIC_KEYS = [
   '医生',
   '护士',
   '经理',
-  '主任',
   '律师',
   '警官',
   '法官',
@@ -113,6 +119,63 @@ const HONORIFIC_KEYS = [
   '老師',
   '經理',
 ];
+
+/**
+ * One keyword character standing for several cues, so that the frequent characters around it (客 用 会 车 同 …)
+ * stay out of the scanner's keyword table: `[before, after, kind]` — the cue is `before + key + after`.
+ */
+const VARIANTS: ReadonlyMap<string, readonly (readonly [string, string, number])[]> = new Map([
+  [
+    '户',
+    [
+      ['客', '', ROLE],
+      ['用', '', ROLE],
+      ['住', '', ROLE],
+      ['', '主', LABEL],
+      ['', '名', LABEL],
+      ['开', '人', LABEL],
+    ],
+  ],
+  [
+    '主',
+    [
+      ['', '任', HONORIFIC],
+      ['', '任', ROLE],
+      ['', '管', HONORIFIC],
+      ['车', '', LABEL],
+      ['业', '', LABEL],
+      ['房', '', LABEL],
+      ['店', '', LABEL],
+      ['雇', '', LABEL],
+    ],
+  ],
+  [
+    '员',
+    [
+      ['会', '', ROLE],
+      ['', '工', ROLE],
+      ['驾驶', '', LABEL],
+      ['快递', '', ROLE],
+      ['业务', '', ROLE],
+      ['服务', '', ROLE],
+      ['乘务', '', ROLE],
+      ['职', '', ROLE],
+      ['学', '', ROLE],
+      ['队', '', ROLE],
+      ['店', '', ROLE],
+      ['销售', '', ROLE],
+      ['人', '', ROLE],
+    ],
+  ],
+  [
+    '学',
+    [
+      ['同', '', HONORIFIC],
+      ['', '生', ROLE],
+    ],
+  ],
+  ['胞', [['同', '', ROLE]]],
+]);
 
 /**
  * Cue words and their kinds. A word may appear twice with two kinds (`律师张伟`, `张伟律师`).
@@ -133,8 +196,6 @@ const CUES: readonly (readonly [string, number])[] = [
     '货人',
     '款人',
     '签收人',
-    '户主',
-    '户名',
     '申请人',
     '当事人',
     '法定代表人',
@@ -164,8 +225,9 @@ const CUES: readonly (readonly [string, number])[] = [
     '患者',
     '病人',
     '病患',
-    '学生',
-    '客户',
+    '销售',
+    '骑手',
+    '师傅',
     '顾客',
     '乘客',
     '旅客',
@@ -193,7 +255,6 @@ const CUES: readonly (readonly [string, number])[] = [
     '医生',
     '教授',
     '经理',
-    '主任',
     '护士',
     '警官',
     '法官',
@@ -203,8 +264,27 @@ const CUES: readonly (readonly [string, number])[] = [
   ['叫', SELF],
   ...['联系', '委托'].map((w) => [w, VERB] as const),
   ...HONORIFIC_KEYS.map((w) => [w, HONORIFIC] as const),
-  ['学', CLASSMATE],
+  ...[...VARIANTS.keys()].map((w) => [w, VARIANT] as const),
   ['长', TITLE],
+  ['，', BARE],
+  ['、', BARE],
+  ['把', VERB],
+  ['与', VERB],
+  ['接', VERB],
+  ['我是', SELF],
+  ['自称', SELF],
+  ['投诉', LABEL],
+  ['记录', LABEL],
+  ['收:', LABEL],
+  ['寄:', LABEL],
+  ['所有人', LABEL],
+  ['经营者', LABEL],
+  ['租方', LABEL],
+  ['照人', LABEL],
+  ['证人', LABEL],
+  ['电话', POSSESSIVE],
+  ['手机', POSSESSIVE],
+  ...['便利店', '小卖部', '商店', '饭店', '餐馆', '经营部'].map((w) => [w, SHOP] as const),
   ['总', BOSS],
   ['男', GENDER],
   ['女', GENDER],
@@ -225,15 +305,20 @@ const CUES: readonly (readonly [string, number])[] = [
     'contactname',
     'patientname',
     'holdername',
-    'cardholder',
     'accountname',
     'receivername',
     'consigneename',
     'recipientname',
     'sendername',
+    'receiver',
+    'sender',
+    'payee',
+    'payer',
+    'consignee',
+    'person',
   ].map((w) => [w, EN_KEY] as const),
   ...['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof'].map((w) => [w, EN_TITLE] as const),
-  ...['dear', 'hi', 'hello'].map((w) => [w, EN_GREETING] as const),
+  ...['dear', 'hi', 'hello', 'hey'].map((w) => [w, EN_GREETING] as const),
   ...[
     'patient',
     'contact',
@@ -249,9 +334,55 @@ const CUES: readonly (readonly [string, number])[] = [
     'victim',
     'defendant',
     'plaintiff',
+    'cardholder',
+    'holder',
+    'owner',
+    'caller',
+    'beneficiary',
+    'employee',
+    'lead',
+    'kyc',
+    'author',
+    'guest',
+    'client',
+    'driver',
+    'student',
+    'office',
+    'form',
   ].map((w) => [w, EN_ROLE] as const),
-  ...['sincerely', 'regards', 'cheers'].map((w) => [w, EN_SIGNOFF] as const),
+  ...['sincerely', 'regards', 'cheers', 'thanks', 'best'].map((w) => [w, EN_SIGNOFF] as const),
   ['from', EN_HEADER],
+  ['td', TD],
+  ...[
+    'senior',
+    'junior',
+    'principal',
+    'staff',
+    'chief',
+    'engineer',
+    'manager',
+    'director',
+    'ceo',
+    'cto',
+    'cfo',
+    'founder',
+    'president',
+    'vp',
+    'analyst',
+    'consultant',
+    'specialist',
+    'developer',
+    'designer',
+    'coordinator',
+    'representative',
+    'assistant',
+    'account',
+    'sales',
+    'product',
+    'head',
+  ].map((w) => [w, JOB_LINE] as const),
+  ...['for', 'add', 'onboard', "it's", 'with', 'by', 'is', 'to', 'call'].map((w) => [w, EN_WEAK] as const),
+  ...['said', 'wrote', 'says', 'asked', 'replied'].map((w) => [w, EN_AFTER] as const),
 ];
 
 /** Characters allowed before a rare-keyed label (`件人` → 收件人 寄件人 发件人; `款人` → 收款人 付款人 …). */
@@ -262,6 +393,8 @@ const LABEL_HEADS: ReadonlyMap<string, string> = new Map([
   ['卡人', '持'],
   ['害人', '受被'],
   ['诉人', '上申起'],
+  ['租方', '出承'],
+  ['照人', '持'],
 ]);
 
 /** Characters before 长 that make it a title (局长 院长 科长 校长 …); 董事长/理事长/秘书长/护士长 look two back. */
@@ -270,6 +403,9 @@ const TITLE_HEADS = '院局处科部市县村厂组队店校班行所社站镇�
 const KEYWORDS: readonly string[] = CUES.map((c) => c[0]);
 const KIND = Uint8Array.from(CUES.map((c) => c[1]));
 const HEADS: readonly string[] = CUES.map((c) => LABEL_HEADS.get(c[0]) ?? '');
+const VARIANT_LIST: readonly (readonly (readonly [string, string, number])[])[] = CUES.map(
+  (c) => VARIANTS.get(c[0]) ?? [],
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Character classes (one Uint8Array over the CJK block, built once).
@@ -282,6 +418,7 @@ const WEAK = 4; // a function word that can also be a given-name character
 const LEFT = 8; // may stand right before a name (对 给 和 的 …)
 const NOT_AFTER_MOU = 16; // 某些 某种 某个 …: 某 is a determiner, not a mask
 const NOT_AFTER_ZONG = 32; // 总结 总共 总是 …
+const TRANSLIT_STOP = 64; // particles that end a transliterated name (的 了 是 …); 都 and 不 occur inside them (阿不都)
 
 const FLAGS = new Uint8Array(CJK_END - CJK);
 function flag(chars: string, bit: number): void {
@@ -292,13 +429,14 @@ flag(
   NOT_GIVEN,
 );
 flag(
-  '的地得了说在是和与跟把被让给对从向也都就还又却并吗呢吧啊呀嘛哦称讲问答已曾于因将要会能可去到等及或今昨这那他她它们你我自所即便才只没不很太再拿买看找带用做写坐住走来回副',
+  '的地得了说在是和与跟把被让给对从向也都就还又却并吗呢吧啊呀嘛哦称讲问答已曾于因将要会能可去到等及或今昨这那他她它们你我自所即便才只没不很太再拿买看找带用做写坐住走来回副拉打借收寄送转交签填办付接离报使',
   STRONG,
 );
 flag('为以男女同之经系中上下年月日', WEAK);
 flag('的和与及跟同给对向找问叫请让把被是为由经据令派称了见到有位名将致谢们班组队司部门院校里', LEFT);
 flag('些种个天人处地时日年月位项件家方类样段次所部单公市省县区国物事', NOT_AFTER_MOU);
 flag('结共是体部数额计量统理算归而站局会书价值分要之和线则账纲称署督务机店台队院厂行', NOT_AFTER_ZONG);
+flag('的了是在说和与把被给对从收使于称驾拉', TRANSLIT_STOP);
 
 function isHan(c: number): boolean {
   return c >= CJK && c < CJK_END;
@@ -329,6 +467,13 @@ function isDigit(c: number): boolean {
 }
 
 const MIDDLE_DOT = 0xb7;
+
+/**
+ * Score of a lone surname (`王先生` → 王, `王总`, `老王`, `小李`): below the default threshold of 0.5. A surname is
+ * not a name (it identifies no one), and the project's evaluation labels such text as no PERSON; callers who want
+ * these forms lower the PERSON threshold.
+ */
+const SURNAME_ONLY = 0.45;
 const MOU = 0x67d0; // 某
 
 function isMaskChar(c: number): boolean {
@@ -400,6 +545,21 @@ const BOUNDARY_WORDS = [
   '等人',
   '同学',
   '本人',
+  '自称',
+  '反馈',
+  '来电',
+  '要求',
+  '申请',
+  '投诉',
+  '办理',
+  '购买',
+  '咨询',
+  '预约',
+  '拨打',
+  '报警',
+  '反映',
+  '提出',
+  '需要',
   '收件',
   '收货',
   '寄件',
@@ -482,13 +642,14 @@ const cand = {
 
 /** A transliterated name at `p`: Han runs of 1–8 joined by middle dots, 2–4 parts, ≤ 24 characters. */
 function translitAt(text: string, p: number, limit: number): boolean {
+  if (boundaryWordAt(text, p) > 0) return false; // `自称阿卜杜·买买提` starts at 阿, not at 自
   let i = p;
   let parts = 0;
   const max = Math.min(p + 24, limit);
   for (;;) {
     const segStart = i;
     while (i < max && i - segStart < 8 && isHan(text.charCodeAt(i))) {
-      if (parts > 0 && i > segStart && boundaryWordAt(text, i) > 0) break;
+      if (parts > 0 && i > segStart && (boundaryWordAt(text, i) > 0 || has(text.charCodeAt(i), TRANSLIT_STOP))) break;
       i++;
     }
     if (i === segStart) return false;
@@ -545,7 +706,18 @@ function cnNameAt(text: string, p: number, limit: number): boolean {
     return true;
   }
   if (translitAt(text, p, limit)) return true;
-  if (!isGivenChar(c1) || boundaryWordAt(text, q) > 0 || q >= limit) {
+  // `匡一家 138…`: a boundary word right after the surname (一家, 等人) that itself ends at punctuation is the given name.
+  const bw = boundaryWordAt(text, q);
+  if (bw === 2 && !isHonorificAt(text, q) && isGivenChar(c1) && isGivenChar(text.charCodeAt(q + 1))) {
+    const after = text.charCodeAt(q + 2);
+    if (q + 2 >= limit || (!isHan(after) && after !== MIDDLE_DOT)) {
+      cand.givenLen = 2;
+      cand.end = q + 2;
+      cand.boundary = 3;
+      return true;
+    }
+  }
+  if (!isGivenChar(c1) || bw > 0 || q >= limit) {
     cand.givenLen = 0;
     cand.end = q;
     cand.boundary = boundaryAt(text, q);
@@ -578,33 +750,59 @@ function isStopCandidate(text: string, start: number, end: number): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // English candidate parser.
 
-const en = { end: 0, tokens: 0, hits: 0, caps: false };
+const en = { end: 0, tokens: 0, hits: 0, caps: false, firstGiven: false, lastSurname: false };
+/** Words that make the capitalised words before them an organisation name. */
+const COMPANY_WORDS = new Set(
+  'Corp Corporation Inc Ltd LLC Co Company Group Holdings Bank Team Foundation Partners Capital Ventures Labs Technologies Tech Systems Solutions Services Industries International Enterprises Associates Hotel Hospital University College School Restaurant Store Shop Market Motors Airlines Office Department'.split(
+    ' ',
+  ),
+);
 const NAME_PARTICLES = new Set(['van', 'von', 'de', 'da', 'di', 'del', 'della', 'la', 'le', 'bin', 'al']);
 
-/** End of an English name token at `i` (`Smith`, `O'Brien`, `Smith-Jones`, `McDonald`, `J.`), or -1. */
+/** Lower-case letter of a name: ASCII, Latin-1 (`é`, `ü`) or Latin Extended-A (`ł`, `š`). */
+function isNameLower(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 0xdf && c <= 0xff && c !== 0xf7) || (c >= 0x100 && c <= 0x17f);
+}
+
+/** Upper-case letter that starts a name token: ASCII or Latin-1 (`É`, `Ö`). */
+function isNameUpper(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7);
+}
+
+/** End of an English name token at `i` (`Smith`, `O'Brien`, `Smith-Jones`, `McDonald`, `Müller`, `J.`), or -1. */
 function enTokenEnd(text: string, i: number, allowCaps: boolean): number {
-  if (!isUpper(text.charCodeAt(i))) return -1;
+  if (!isNameUpper(text.charCodeAt(i))) return -1;
   let j = i + 1;
   if (text.charCodeAt(j) === 46 && !isAsciiLetter(text.charCodeAt(j + 1))) return j + 1; // initial `J.`
   if (allowCaps && isUpper(text.charCodeAt(j))) {
     while (j < i + 20 && isUpper(text.charCodeAt(j))) j++;
-    return isLower(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) ? -1 : j;
+    return isNameLower(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) ? -1 : j;
   }
-  if (text.charCodeAt(j) === 39 && isUpper(text.charCodeAt(j + 1)) && isLower(text.charCodeAt(j + 2))) j += 2; // O'Brien
-  if (!isLower(text.charCodeAt(j))) return -1;
-  while (j < i + 20 && isLower(text.charCodeAt(j))) j++;
+  if (text.charCodeAt(j) === 39 && isNameUpper(text.charCodeAt(j + 1)) && isNameLower(text.charCodeAt(j + 2))) j += 2; // O'Brien
+  if (!isNameLower(text.charCodeAt(j))) return -1;
+  while (j < i + 20 && isNameLower(text.charCodeAt(j))) j++;
   const c = text.charCodeAt(j);
-  // O'Brien, Smith-Jones, McDonald
-  if ((c === 39 || c === 45) && isUpper(text.charCodeAt(j + 1)) && isLower(text.charCodeAt(j + 2))) {
+  // O'Brien, Smith-Jones, Hill-O'Brien, McDonald
+  if (c === 45 && isNameUpper(text.charCodeAt(j + 1)) && i + 24 > j) {
+    const sub = enTokenEnd(text, j + 1, false);
+    if (sub > 0 && text.charCodeAt(sub - 1) !== 46) j = sub;
+  } else if (c === 39 && isNameUpper(text.charCodeAt(j + 1)) && isNameLower(text.charCodeAt(j + 2))) {
     j += 2;
-    while (j < i + 24 && isLower(text.charCodeAt(j))) j++;
-  } else if (isUpper(c) && j - i <= 3 && isLower(text.charCodeAt(j + 1))) {
+    while (j < i + 24 && isNameLower(text.charCodeAt(j))) j++;
+  } else if (isUpper(c) && j - i <= 3 && isNameLower(text.charCodeAt(j + 1))) {
     j += 1;
-    while (j < i + 24 && isLower(text.charCodeAt(j))) j++;
+    while (j < i + 24 && isNameLower(text.charCodeAt(j))) j++;
   }
   const after = text.charCodeAt(j);
-  if (isAsciiLetter(after) || isDigit(after) || after === 95 || after === 64) return -1;
+  if (isAsciiLetter(after) || isNameLower(after) || isDigit(after) || after === 95 || after === 64) return -1;
   return j;
+}
+
+/** Whether a (title-cased) token is a listed surname, or a hyphenated one with a listed part (`Schmidt-Davis`). */
+function isListedSurname(title: string): boolean {
+  if (EN_SURNAMES.has(title)) return true;
+  const dash = title.indexOf('-');
+  return dash > 0 && (EN_SURNAMES.has(title.slice(0, dash)) || EN_SURNAMES.has(title.slice(dash + 1)));
 }
 
 /** Parse 1–4 English name tokens at `p`. Fills `en`. */
@@ -614,6 +812,8 @@ function enNameAt(text: string, p: number, allowCaps: boolean, limit: number): b
   let hits = 0;
   let end = -1;
   let caps = false;
+  let firstGiven = false;
+  let lastSurname = false;
   while (tokens < 4 && i < limit) {
     const e = enTokenEnd(text, i, allowCaps);
     if (e < 0 || e > limit) break;
@@ -624,10 +824,18 @@ function enNameAt(text: string, p: number, allowCaps: boolean, limit: number): b
       caps = true;
       title = word.charAt(0) + word.slice(1).toLowerCase();
     }
+    title = foldAccents(title);
     const given = EN_GIVEN_NAMES.has(title);
+    const surname = isListedSurname(title);
     // A common word ends the name, unless it is a listed given name or (after the first token) a surname: `Donald Price`.
-    if (!isInitial && EN_NOT_NAMES.has(title) && !given && !(tokens > 0 && EN_SURNAMES.has(title))) break;
-    if (given || EN_SURNAMES.has(title)) hits++;
+    if (!isInitial && EN_NOT_NAMES.has(title) && !given && !(tokens > 0 && surname)) {
+      // `Wayne Corp`, `Jordan Bank`: the capitalised words before a company word name an organisation.
+      if (tokens > 0 && COMPANY_WORDS.has(title)) return false;
+      break;
+    }
+    if (given || surname) hits++;
+    if (tokens === 0) firstGiven = given;
+    if (!isInitial) lastSurname = surname;
     tokens++;
     end = e;
     // Next token: one space, optionally a lowercase particle (`van`) and another space.
@@ -642,18 +850,96 @@ function enNameAt(text: string, p: number, allowCaps: boolean, limit: number): b
     i = n;
   }
   if (tokens === 0) return false;
-  // A trailing initial is not a name part (`Smith J.` is fine, but a lone `J.` is not).
   en.end = end;
   en.tokens = tokens;
   en.hits = hits;
   en.caps = caps;
+  en.firstGiven = firstGiven;
+  en.lastSurname = lastSurname;
+  // A lone initial is not a name (`J.`).
   return !(tokens === 1 && text.charCodeAt(end - 1) === 46);
+}
+
+/** Starts of up to 4 words ending at `end` (farthest first), for names read backwards; returns how many. */
+const wordStarts = [0, 0, 0, 0];
+function wordsBefore(text: string, end: number): number {
+  let n = 0;
+  let i = end;
+  const min = end - 56 > 0 ? end - 56 : 0;
+  while (n < 4 && i > min) {
+    let s = i;
+    while (s > min) {
+      const c = text.charCodeAt(s - 1);
+      if (!(isAsciiLetter(c) || isNameLower(c) || isNameUpper(c) || c === 39 || c === 45 || c === 46)) break;
+      s--;
+    }
+    if (s === i) break;
+    wordStarts[n++] = s;
+    if (text.charCodeAt(s - 1) !== 32) break;
+    i = s - 1;
+  }
+  // Farthest first.
+  for (let a = 0, b = n - 1; a < b; a++, b--) {
+    const t = wordStarts[a]!;
+    wordStarts[a] = wordStarts[b]!;
+    wordStarts[b] = t;
+  }
+  return n;
+}
+
+/** An English name that ends exactly at `end` (`Jane Doe said`, `Jane Doe <jane@…>`): returns its start or -1. */
+function enNameEndingAt(text: string, end: number): number {
+  const n = wordsBefore(text, end);
+  for (let k = 0; k < n; k++) {
+    const start = wordStarts[k]!;
+    if (enNameAt(text, start, false, end) && en.end === end) return start;
+  }
+  return -1;
+}
+
+/**
+ * Start of a transliterated name (`艾克拜尔·依明`) that ends exactly at `end`: after a label inside the Han run
+ * (`嫌疑人古丽娜尔·艾力`), else at the run's clean left edge; -1 when none.
+ */
+function translitStartBefore(text: string, end: number): number {
+  let edge = end;
+  while (edge > end - 24 && (isHan(text.charCodeAt(edge - 1)) || text.charCodeAt(edge - 1) === MIDDLE_DOT)) edge--;
+  if (edge >= end - 3) return -1;
+  for (let k = edge + 1; k < end - 3; k++) {
+    if (labelEndsAt(text, k) && translitAt(text, k, end) && cand.end === end) return k;
+  }
+  if (leftEdge(text, edge, false) && translitAt(text, edge, end) && cand.end === end) return edge;
+  return -1;
+}
+
+/** A Chinese name of 2–4 characters that ends exactly at `end`, with a clean left edge: its start or -1. */
+function cnNameEndingAt(text: string, end: number): number {
+  if (
+    text.charCodeAt(end - 3) === MIDDLE_DOT ||
+    text.charCodeAt(end - 4) === MIDDLE_DOT ||
+    text.charCodeAt(end - 2) === MIDDLE_DOT
+  ) {
+    return translitStartBefore(text, end);
+  }
+  for (let len = 4; len >= 2; len--) {
+    const s = end - len;
+    if (s < 0 || !leftEdge(text, s, false)) continue;
+    if (!cnNameAt(text, s, end) || cand.end !== end || cand.masked) continue;
+    if (cand.givenLen === 0 && !cand.translit) continue;
+    if (!cand.translit && (cand.tier === 3 || isStopCandidate(text, s, end))) continue;
+    return s;
+  }
+  return -1;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Emission.
 
+/** End of the last name reported in this call (for `A / B` lists); -1 when none. */
+let lastEnd = -1;
+
 function emit(ctx: MatchContext, start: number, end: number, score: number, masked: boolean, latin: boolean): void {
+  lastEnd = end;
   ctx.emit({
     type: 'PERSON',
     start,
@@ -667,12 +953,13 @@ function emit(ctx: MatchContext, start: number, end: number, score: number, mask
 }
 
 /** Skip a label's separator (`：`, `:`, `=`, quotes, spaces, `为`/`是`/`叫`). Sets `sep.strong` when a colon or `=` is seen. */
-const sep = { pos: 0, strong: false };
+const sep = { pos: 0, strong: false, words: 0 };
 function skipSeparator(text: string, p: number, allowCjk: boolean): number {
   let i = p;
   let strong = false;
   const max = p + 8;
   let cjkUsed = false;
+  let words = 0;
   while (i < max) {
     const c = text.charCodeAt(i);
     if (c === 58 || c === 61) strong = true;
@@ -681,11 +968,23 @@ function skipSeparator(text: string, p: number, allowCjk: boolean): number {
     } else if (allowCjk && !cjkUsed && (c === 0x4e3a || c === 0x662f || c === 0x53eb)) {
       // 为 是 叫
       cjkUsed = true;
+      words = 1;
+    } else if (allowCjk && !cjkUsed && (c === 0x6539 || c === 0x6362) && text.charCodeAt(i + 1) === 0x6210) {
+      // 改成 换成
+      cjkUsed = true;
+      words = 2;
+      i++;
+    } else if (allowCjk && !cjkUsed && c === 0x6539 && text.charCodeAt(i + 1) === 0x4e3a) {
+      // 改为
+      cjkUsed = true;
+      words = 2;
+      i++;
     } else break;
     i++;
   }
   sep.pos = i;
   sep.strong = strong;
+  sep.words = words;
   return i;
 }
 
@@ -693,8 +992,12 @@ function skipSeparator(text: string, p: number, allowCjk: boolean): number {
 function afterCueCn(text: string, p: number, ctx: MatchContext, strength: number, base: number): void {
   if (!cnNameAt(text, p, text.length)) return;
   const end = cand.end;
+  if (strength === 0) {
+    bareName(text, p, end, ctx);
+    return;
+  }
   if (cand.translit) {
-    if (strength >= 2 && cand.boundary >= 1) emit(ctx, p, end, base, false, false);
+    if (strength >= 2 ? cand.boundary >= 1 : cand.boundary >= 2) emit(ctx, p, end, base, false, false);
     return;
   }
   if (cand.masked) {
@@ -704,7 +1007,7 @@ function afterCueCn(text: string, p: number, ctx: MatchContext, strength: number
   if (cand.givenLen === 0) {
     // `联系人：王先生` — a surname with an honorific.
     if (strength >= 2 && boundaryWordAt(text, end) > 0 && isHonorificAt(text, end)) {
-      emit(ctx, p, end, base - 0.1, false, false);
+      emit(ctx, p, end, SURNAME_ONLY, false, false);
     }
     return;
   }
@@ -727,11 +1030,31 @@ function afterCueCn(text: string, p: number, ctx: MatchContext, strength: number
     emit(ctx, p, end, len >= 3 ? base : base - 0.05, false, false);
     return;
   }
-  // Weak: a three-character name of a frequent, unambiguous surname and common given-name characters.
-  if (cand.boundary < 2 || cand.givenLen !== 2) return;
-  if (cand.surnameLen === 1 && (cand.tier === 3 || isAmbiguousSurname(text.charCodeAt(p)))) return;
-  if (!isCommonGivenChar(text.charCodeAt(end - 2)) || !isCommonGivenChar(text.charCodeAt(end - 1))) return;
-  emit(ctx, p, end, base, false, false);
+  // Weak: a surname of the frequent tiers, common given-name characters only, a clear boundary after the name.
+  if (cand.boundary < 2 || cand.tier === 3) return;
+  for (let i = p + cand.surnameLen; i < end; i++) if (!isCommonGivenChar(text.charCodeAt(i))) return;
+  if (cand.givenLen === 1 && isNameStopword(text, p, end + 1)) return;
+  emit(ctx, p, end, cand.givenLen === 2 ? base : base - 0.05, false, false);
+}
+
+/**
+ * A name right after a full-width comma or 、 with no cue (`…，孙晓凤`, `，唐依璐收，`): a surname of the frequent tiers,
+ * common given-name characters only, a clear boundary after it, and not a stop word.
+ */
+function bareName(text: string, p: number, end: number, ctx: MatchContext): void {
+  if (cand.translit) {
+    if (cand.boundary >= 2) emit(ctx, p, end, 0.6, false, false);
+    return;
+  }
+  if (cand.masked) {
+    if (cand.boundary >= 2) emit(ctx, p, end, 0.75, true, false);
+    return;
+  }
+  if (cand.givenLen === 0 || cand.boundary < 2 || cand.tier === 3) return;
+  for (let i = p + cand.surnameLen; i < end; i++) if (!isCommonGivenChar(text.charCodeAt(i))) return;
+  if (isStopCandidate(text, p, end)) return;
+  if (cand.givenLen === 1 && isNameStopword(text, p, end + 1)) return;
+  emit(ctx, p, end, cand.givenLen === 2 ? 0.6 : 0.55, false, false);
 }
 
 function isHonorificAt(text: string, i: number): boolean {
@@ -782,7 +1105,7 @@ function beforeHonorific(text: string, pos: number, ctx: MatchContext): void {
   // A lone surname (`王先生`) needs a clean left edge: `历史老师` is not 史老师.
   const s = pos - 1;
   if (s >= 0 && surnameTier(text.charCodeAt(s)) !== 0 && leftEdge(text, s, true)) {
-    emit(ctx, s, pos, 0.65, false, false);
+    emit(ctx, s, pos, SURNAME_ONLY, false, false);
   }
 }
 
@@ -792,7 +1115,7 @@ function beforeBoss(text: string, pos: number, ctx: MatchContext): void {
   const c = text.charCodeAt(s);
   if (surnameTier(c) === 0 || has(text.charCodeAt(pos + 1), NOT_AFTER_ZONG)) return;
   if (isAmbiguousSurname(c) ? !leftEdge(text, s, false) : !leftEdge(text, s, true)) return;
-  emit(ctx, s, pos, 0.65, false, false);
+  emit(ctx, s, pos, SURNAME_ONLY, false, false);
 }
 
 /**
@@ -802,11 +1125,17 @@ function beforeBoss(text: string, pos: number, ctx: MatchContext): void {
 function beforeGender(text: string, pos: number, ctx: MatchContext): void {
   // Full-width `，` and `；` are not folded by normalisation (prose punctuation stays as is).
   const sepc = text.charCodeAt(pos - 1);
-  if (sepc !== 44 && sepc !== 0xff0c && sepc !== 40 && sepc !== 0x3001 && sepc !== 32) return;
+  if (sepc !== 44 && sepc !== 0xff0c && sepc !== 40 && sepc !== 0x3001 && sepc !== 32 && sepc !== 124) return;
   const after = text.charCodeAt(pos + 1);
-  const closes = after === 44 || after === 0xff0c || after === 41 || after === 0x3001 || after === 32;
+  const closes = after === 44 || after === 0xff0c || after === 41 || after === 0x3001 || after === 32 || after === 124;
   if (!(closes || after === 59 || after === 0xff1b || Number.isNaN(after))) return;
   const end = pos - 1;
+  // A transliterated name (`艾克拜尔·依明，男`) from the clean left edge of the Han run.
+  const edge = translitStartBefore(text, end);
+  if (edge >= 0) {
+    emit(ctx, edge, end, 0.8, false, false);
+    return;
+  }
   for (let len = 4; len >= 2; len--) {
     const s = end - len;
     if (s < 0 || !leftEdge(text, s, false)) continue;
@@ -842,7 +1171,7 @@ function diminutive(text: string, pos: number, ctx: MatchContext): void {
   const before = text.charCodeAt(pos - 1);
   // 很小, 最小, 大小: 小 as an adjective.
   if (before === 0x5f88 || before === 0x6700 || before === 0x5927 || before === 0x592a || before === 0x4e00) return;
-  emit(ctx, pos, pos + 2, 0.6, false, false);
+  emit(ctx, pos, pos + 2, SURNAME_ONLY, false, false);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -912,6 +1241,22 @@ function afterEnglishCue(
 
 function englishCue(text: string, pos: number, kind: number, ctx: MatchContext): void {
   const end = ctx.keywordEnd;
+  if (kind === EN_WEAK) {
+    afterWeakEnglish(text, pos, end, ctx);
+    return;
+  }
+  if (kind === EN_AFTER) {
+    beforeEnglishVerb(text, pos, ctx);
+    return;
+  }
+  if (kind === JOB_LINE) {
+    beforeJobLine(text, pos, ctx);
+    return;
+  }
+  if (kind === TD) {
+    inTableCell(text, pos, end, ctx);
+    return;
+  }
   if (kind === EN_LABEL || kind === EN_KEY) {
     const keyKind = kind === EN_KEY ? 2 : nameKeyKind(text, pos);
     if (keyKind === 0) return;
@@ -920,9 +1265,21 @@ function englishCue(text: string, pos: number, kind: number, ctx: MatchContext):
     }
     const p = skipSeparator(text, end, false);
     if (!sep.strong) {
-      // `name is John Smith` / `name "John"` (quoted key)
-      if (text.startsWith(' is ', end) && keyKind !== 0) {
-        afterEnglishCue(text, end + 4, ctx, false, keyKind === 2);
+      // `name is John Smith`, `Name on card: John Smith`, `the name on the account is John Smith`
+      if (text.startsWith(' is ', end)) afterEnglishCue(text, end + 4, ctx, false, keyKind === 2);
+      else if (text.startsWith(' on ', end)) {
+        for (let i = end + 4; i < end + 28; i++) {
+          const c = text.charCodeAt(i);
+          if (c === 58) {
+            afterEnglishCue(text, skipSeparator(text, i, false), ctx, true, true);
+            break;
+          }
+          if (c === 32 && text.startsWith(' is ', i)) {
+            afterEnglishCue(text, i + 4, ctx, false, true);
+            break;
+          }
+          if (!(isAsciiLetter(c) || c === 32)) break;
+        }
       }
       return;
     }
@@ -961,13 +1318,16 @@ function englishCue(text: string, pos: number, kind: number, ctx: MatchContext):
     return;
   }
   if (kind === EN_ROLE) {
-    let p = skipSeparator(text, end, false);
-    const strong = sep.strong;
+    // `<meta name="author" content="Jane Doe">`
+    const meta = text.startsWith('" content="', end);
+    let p = meta ? end + 11 : skipSeparator(text, end, false);
+    const strong = meta || sep.strong;
     if (!strong) {
       p = end;
       if (text.charCodeAt(p) !== 32) return;
       p++;
       if (text.startsWith('by ', p)) p += 3;
+      else if (text.startsWith('name ', p)) return; // `Beneficiary name: …`: the name cue reports it
     }
     if (isHan(text.charCodeAt(p))) {
       afterCueCn(text, p, ctx, strong ? 3 : 2, 0.8);
@@ -1000,10 +1360,95 @@ function englishCue(text: string, pos: number, kind: number, ctx: MatchContext):
     const p = end + 2;
     if (!enNameAt(text, p, false, p + 48)) return;
     const after = text.charCodeAt(en.end);
-    const ok =
-      (after === 32 && text.charCodeAt(en.end + 1) === 60) || after === 10 || after === 13 || Number.isNaN(after);
+    const next = text.charCodeAt(en.end + 1);
+    const ok = (after === 32 && (next === 60 || next === 91)) || after === 10 || after === 13 || Number.isNaN(after);
     if (ok && (en.tokens >= 2 || en.hits > 0)) emit(ctx, p, en.end, 0.75, false, true);
   }
+}
+
+/**
+ * Weak English cues (`for Janet Hall`, `add Thomas Schmidt-Davis`, `it's Ted Ding`, `this is Jane Doe`): two or more
+ * capitalised tokens whose first is a listed given name and whose last is a listed surname.
+ */
+function afterWeakEnglish(text: string, pos: number, end: number, ctx: MatchContext): void {
+  if (
+    (text.charCodeAt(pos) | 32) === 105 &&
+    end - pos === 2 &&
+    !text.startsWith('this ', pos - 5) &&
+    !text.startsWith('This ', pos - 5)
+  ) {
+    return; // `is` only in `this is`
+  }
+  if (text.charCodeAt(end) !== 32) return;
+  const p = end + 1;
+  if (isHan(text.charCodeAt(p))) {
+    // `Please call 侯琼欢 at …`: a Chinese name between spaces or punctuation.
+    if (cnNameAt(text, p, text.length) && cand.boundary === 3 && !isHan(text.charCodeAt(cand.end))) {
+      bareName(text, p, cand.end, ctx);
+    }
+    return;
+  }
+  if (!enNameAt(text, p, false, p + 48)) return;
+  if (en.tokens < 2 || !en.firstGiven || !en.lastSurname) return;
+  emit(ctx, p, en.end, 0.7, false, true);
+}
+
+/** `Karen Wang said` / `Jane Doe wrote:`: a name right before the verb. */
+function beforeEnglishVerb(text: string, pos: number, ctx: MatchContext): void {
+  if (text.charCodeAt(pos - 1) !== 32) return;
+  const start = enNameEndingAt(text, pos - 1);
+  if (start < 0 || en.tokens < 2 || (!en.firstGiven && !en.lastSurname)) return;
+  const b = text.charCodeAt(start - 1);
+  if (isAsciiLetter(b) || isDigit(b)) return;
+  emit(ctx, start, pos - 1, 0.7, false, true);
+}
+
+/** `Please add Mary Johnson (mary@…)`, `张伟 <zw@…>`: a name right before an e-mail address in `<…>` or `(…)`. */
+function beforeEmail(text: string, at: number, ctx: MatchContext): void {
+  let s = at;
+  const min = at - 64 > 0 ? at - 64 : 0;
+  while (s > min) {
+    const c = text.charCodeAt(s - 1);
+    if (!(isAsciiLetter(c) || isDigit(c) || c === 46 || c === 95 || c === 45 || c === 43 || c === 37)) break;
+    s--;
+  }
+  const open = text.charCodeAt(s - 1);
+  if ((open !== 60 && open !== 40) || text.charCodeAt(s - 2) !== 32) return;
+  const nameEnd = s - 2;
+  if (isHan(text.charCodeAt(nameEnd - 1))) {
+    const start = cnNameEndingAt(text, nameEnd);
+    if (start >= 0) emit(ctx, start, nameEnd, 0.75, false, false);
+    return;
+  }
+  const start = enNameEndingAt(text, nameEnd);
+  if (start < 0 || (en.tokens < 2 && en.hits === 0)) return;
+  const b = text.charCodeAt(start - 1);
+  if (isAsciiLetter(b) || isDigit(b)) return;
+  emit(ctx, start, nameEnd, en.hits > 0 ? 0.75 : 0.65, false, true);
+}
+
+/** `Jane Doe\nSenior Engineer, Acme`: a line holding only a name, right before a line that starts with a job title. */
+function beforeJobLine(text: string, pos: number, ctx: MatchContext): void {
+  if (text.charCodeAt(pos - 1) !== 10 || !isUpper(text.charCodeAt(pos))) return;
+  let end = pos - 1;
+  if (text.charCodeAt(end - 1) === 13) end--;
+  let start = end;
+  const min = end - 48 > 0 ? end - 48 : 0;
+  while (start > min && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13) start--;
+  while (text.charCodeAt(start) === 32) start++;
+  if (start >= end || !enNameAt(text, start, false, end) || en.end !== end) return;
+  if (en.tokens < 2 || en.hits === 0) return;
+  emit(ctx, start, end, 0.7, false, true);
+}
+
+/** `<td>张伟</td>`: a cell holding only a Chinese name (no header to say so: the shape must do). */
+function inTableCell(text: string, pos: number, end: number, ctx: MatchContext): void {
+  if (text.charCodeAt(pos - 1) !== 60 || text.charCodeAt(end) !== 62) return;
+  const p = end + 1;
+  if (!isHan(text.charCodeAt(p)) || !cnNameAt(text, p, p + 24)) return;
+  if (text.charCodeAt(cand.end) !== 60 || cand.masked || (cand.givenLen === 0 && !cand.translit)) return;
+  if (!cand.translit && (cand.tier === 3 || isStopCandidate(text, p, cand.end))) return;
+  emit(ctx, p, cand.end, 0.6, false, false);
 }
 
 function isKeyEnd(c: number): boolean {
@@ -1043,7 +1488,7 @@ function scanColumn(text: string, ctx: MatchContext, personKey: boolean): number
     const e = cursor.end;
     const c = text.charCodeAt(s);
     if (isHan(c)) {
-      if (e - s > 6 || !cnNameAt(text, s, e) || cand.end !== e) continue;
+      if (e - s > 24 || !cnNameAt(text, s, e) || cand.end !== e) continue;
       if (cand.givenLen === 0 && !cand.translit) continue;
       const score = cand.tier === 3 ? 0.75 : 0.85;
       emit(ctx, s, e, score, cand.masked, false);
@@ -1060,7 +1505,71 @@ function scanColumn(text: string, ctx: MatchContext, personKey: boolean): number
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A Chinese label or role noun spanning `[cueStart, cueEnd)`: a table header, or a name after it. */
+function afterChineseCue(text: string, cueStart: number, cueEnd: number, kind: number, ctx: MatchContext): void {
+  // A header cell: read its column; when no row holds a name, read the line as a label instead.
+  if (headerCellAt(text, cueStart, cueEnd, cursor) && scanColumn(text, ctx, true) > 0) return;
+  const p = skipSeparator(text, cueEnd, kind === LABEL);
+  const c = text.charCodeAt(p);
+  if (isAsciiLetter(c)) {
+    // `持卡人Lisa Jackson`, `客户 Walter Wong 的邮箱`
+    if (sep.strong || p <= cueEnd + 1) afterEnglishCue(text, p, ctx, sep.strong, true);
+    return;
+  }
+  if (sep.strong) afterCueCn(text, p, ctx, 3, 0.85);
+  else if (p <= cueEnd + 1 + sep.words) afterCueCn(text, p, ctx, 2, kind === ROLE ? 0.75 : 0.8);
+}
+
+/** `我是` / `我叫` / `名叫` / `叫做` → an explicit name; a bare `叫` (`叫张伟过来`) is a weak verb. */
+function afterSelf(text: string, pos: number, end: number, ctx: MatchContext): void {
+  let p = end;
+  let explicit = end - pos === 2 || text.charCodeAt(pos - 1) === 0x6211 || text.charCodeAt(pos - 1) === 0x540d;
+  if (text.charCodeAt(p) === 0x505a) {
+    p++; // 叫做
+    explicit = true;
+  }
+  if (!explicit) {
+    if (surnameTier(text.charCodeAt(p)) !== 0) afterCueCn(text, p, ctx, 1, 0.6);
+    return;
+  }
+  p = skipSeparator(text, p, false);
+  if (isAsciiLetter(text.charCodeAt(p))) afterEnglishCue(text, p, ctx, true, true);
+  else afterCueCn(text, p, ctx, 2, 0.8);
+}
+
+/** `62220212345678（杨林新）`: a name in brackets right after a number (an account or phone and its holder). */
+function afterNumber(text: string, runEnd: number, ctx: MatchContext): void {
+  if (text.charCodeAt(runEnd) !== 40) return; // `（` folds to `(`
+  const p = runEnd + 1;
+  if (!isHan(text.charCodeAt(p)) || !cnNameAt(text, p, p + 24) || text.charCodeAt(cand.end) !== 41) return;
+  if (cand.masked || (cand.givenLen === 0 && !cand.translit)) return;
+  if (!cand.translit && (cand.tier === 3 || isStopCandidate(text, p, cand.end))) return;
+  emit(ctx, p, cand.end, 0.7, false, false);
+}
+
 function match(text: string, pos: number, ctx: MatchContext): void {
+  const first = text.charCodeAt(pos);
+  if (first >= 48 && first <= 57) {
+    // DIGIT trigger (keywords never start with a digit).
+    afterNumber(text, ctx.runEnd, ctx);
+    return;
+  }
+  if (first === 64) {
+    // AT trigger (keywords never start with `@`).
+    beforeEmail(text, pos, ctx);
+    return;
+  }
+  lastEnd = -1;
+  dispatch(text, pos, ctx);
+  // `Contact: 韦玉雨 / James Lopez`: a second name after a slash belongs to the same cue.
+  if (lastEnd > 0 && text.startsWith(' / ', lastEnd)) {
+    const p = lastEnd + 3;
+    if (isHan(text.charCodeAt(p))) afterCueCn(text, p, ctx, 2, 0.75);
+    else if (isUpper(text.charCodeAt(p))) afterEnglishCue(text, p, ctx, false, true);
+  }
+}
+
+function dispatch(text: string, pos: number, ctx: MatchContext): void {
   const kind = KIND[ctx.keyword]!;
   const end = ctx.keywordEnd;
   switch (kind) {
@@ -1079,35 +1588,54 @@ function match(text: string, pos: number, ctx: MatchContext): void {
     case GENDER:
       beforeGender(text, pos, ctx);
       return;
-    case CLASSMATE:
-      if (text.charCodeAt(pos - 1) === 0x540c) beforeHonorific(text, pos - 1, ctx); // 同学
+    case BARE:
+      afterCueCn(text, end, ctx, 0, 0.6);
+      return;
+    case POSSESSIVE:
+      // `任晓东的电话是…` at the start of a message: a name before 的 with a clean left edge.
+      if (text.charCodeAt(pos - 1) === 0x7684) {
+        const s0 = cnNameEndingAt(text, pos - 1);
+        if (s0 >= 0 && !has(text.charCodeAt(s0 - 1), LEFT)) emit(ctx, s0, pos - 1, 0.6, false, false);
+      }
       return;
     case TITLE: {
       const t = titleStartBefore(text, pos);
       if (t > 0) beforeHonorific(text, t, ctx);
       return;
     }
-    case VERB:
-      if (surnameTier(text.charCodeAt(end)) !== 0) afterCueCn(text, end, ctx, 1, 0.6);
-      return;
-    case SELF: {
-      // 我叫 / 名叫 / 叫做 → an explicit name; a bare 叫 (`叫张伟过来`) is a weak verb.
-      const b = text.charCodeAt(pos - 1);
-      let p = end;
-      let explicit = b === 0x6211 || b === 0x540d; // 我 名
-      if (text.charCodeAt(p) === 0x505a) {
-        p++; // 叫做
-        explicit = true;
+    case VARIANT: {
+      const variants = VARIANT_LIST[ctx.keyword]!;
+      for (let k = 0; k < variants.length; k++) {
+        const [before, after, vkind] = variants[k]!;
+        const cueStart = pos - before.length;
+        if (cueStart < 0 || (before !== '' && !text.startsWith(before, cueStart))) continue;
+        if (after !== '' && !text.startsWith(after, end)) continue;
+        if (vkind === HONORIFIC) beforeHonorific(text, cueStart, ctx);
+        else afterChineseCue(text, cueStart, end + after.length, vkind, ctx);
       }
-      if (!explicit) {
-        if (surnameTier(text.charCodeAt(p)) !== 0) afterCueCn(text, p, ctx, 1, 0.6);
-        return;
-      }
-      p = skipSeparator(text, p, false);
-      if (isAsciiLetter(text.charCodeAt(p))) afterEnglishCue(text, p, ctx, true, true);
-      else afterCueCn(text, p, ctx, 2, 0.8);
       return;
     }
+    case VERB:
+      if (isHan(text.charCodeAt(end))) afterCueCn(text, end, ctx, 1, 0.6);
+      return;
+    case SHOP: {
+      // `南京市于翠便利店`: the owner's name between an administrative suffix and the shop word.
+      let s0 = pos - 1;
+      while (s0 > pos - 12 && (isHan(text.charCodeAt(s0 - 1)) || text.charCodeAt(s0 - 1) === MIDDLE_DOT)) {
+        const b = text.charCodeAt(s0 - 1);
+        if (b === 0x5e02 || b === 0x53bf || b === 0x533a || b === 0x9547 || b === 0x4e61) break; // 市县区镇乡
+        s0--;
+      }
+      const b = text.charCodeAt(s0 - 1);
+      if (!(b === 0x5e02 || b === 0x53bf || b === 0x533a || b === 0x9547 || b === 0x4e61) || pos - s0 < 2) return;
+      if (!cnNameAt(text, s0, pos) || cand.end !== pos || (cand.givenLen === 0 && !cand.translit)) return;
+      if (!cand.translit && (cand.tier === 3 || isStopCandidate(text, s0, pos))) return;
+      emit(ctx, s0, pos, 0.7, false, false);
+      return;
+    }
+    case SELF:
+      afterSelf(text, pos, end, ctx);
+      return;
     case LABEL:
     case ROLE: {
       let cueStart = pos;
@@ -1116,16 +1644,7 @@ function match(text: string, pos: number, ctx: MatchContext): void {
         if (!heads.includes(text.charAt(pos - 1))) return;
         cueStart = pos - 1;
       }
-      // A header cell: read its column; when no row holds a name, read the line as a label instead.
-      if (headerCellAt(text, cueStart, end, cursor) && scanColumn(text, ctx, true) > 0) return;
-      const p = skipSeparator(text, end, kind === LABEL);
-      const c = text.charCodeAt(p);
-      if (isAsciiLetter(c)) {
-        if (sep.strong) afterEnglishCue(text, p, ctx, true, true);
-        return;
-      }
-      if (sep.strong) afterCueCn(text, p, ctx, 3, 0.85);
-      else if (p <= end + 1) afterCueCn(text, p, ctx, 2, kind === ROLE ? 0.75 : 0.8);
+      afterChineseCue(text, cueStart, end, kind, ctx);
       return;
     }
     case EN_LABEL:
@@ -1151,7 +1670,7 @@ function match(text: string, pos: number, ctx: MatchContext): void {
 export const personRecognizer = defineRecognizer({
   id: ID,
   entities: ['PERSON'],
-  triggers: Trigger.KEYWORD,
+  triggers: Trigger.KEYWORD | Trigger.AT | Trigger.DIGIT,
   keywords: KEYWORDS,
   match,
   examples: {
