@@ -106,3 +106,13 @@ describe('ipAddressRecognizer', () => {
     );
   });
 });
+
+describe('ipAddressRecognizer: product versions', () => {
+  it('does not read a browser version as an address, but keeps URLs and paths', () => {
+    const a = createAnalyzer({ recognizers: [ipAddressRecognizer] });
+    const ua = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/122.0.0.0 Safari/537.36';
+    expect(a.detect(ua)).toEqual([]);
+    expect(a.detect('GET http://203.0.113.7/admin').map((f) => [f.start, f.end])).toEqual([[11, 22]]);
+    expect(a.detect('route /10.0.0.1 ok').map((f) => f.start)).toEqual([7]);
+  });
+});

@@ -140,6 +140,9 @@ function ipv4Scope(text: string, start: number): string {
 function matchIpv4(text: string, pos: number, ctx: MatchContext): void {
   const prev = text.charCodeAt(pos - 1);
   if (isWordCode(prev) || prev === 46) return;
+  // A product version after a name and a slash (`Chrome/122.0.0.0`, `Safari/537.36`), not an address; a URL's
+  // `//1.2.3.4` or a path `/10.0.0.1` still is one.
+  if (prev === 47 && isWordCode(text.charCodeAt(pos - 2))) return;
   // Part of an IPv6 address (`::ffff:192.0.2.1`): the IPv6 path reports the whole address.
   if (prev === 58 && (text.charCodeAt(pos - 2) === 58 || afterGroup(text, pos))) return;
   const end = ipv4End(text, pos);
