@@ -214,7 +214,7 @@ function htmlHeaderCellAt(text: string, kwStart: number, kwEnd: number, cur: Col
   let b = kwStart;
   while (b > kwStart - 8 && text.charCodeAt(b - 1) === 32) b--;
   if (text.charCodeAt(b - 1) !== 62) return false; // >
-  const lt = findBoundedBack(text, '<th', b - 64 > 0 ? b - 64 : 0, b);
+  const lt = findBoundedBack(text, '<th', Math.max(b - 64, 0), b);
   if (lt < 0) return false;
   const t = text.charCodeAt(lt + 3);
   if (t !== 62 && t !== 32) return false;
@@ -222,7 +222,7 @@ function htmlHeaderCellAt(text: string, kwStart: number, kwEnd: number, cur: Col
   let e = kwEnd;
   while (e < kwEnd + 8 && text.charCodeAt(e) === 32) e++;
   if (!text.startsWith('</th>', e)) return false;
-  const minRow = lt - MAX_LINE > 0 ? lt - MAX_LINE : 0;
+  const minRow = Math.max(lt - MAX_LINE, 0);
   const tr = findBoundedBack(text, '<tr', minRow, lt);
   if (tr < 0) return false;
   let column = 0;
@@ -232,7 +232,7 @@ function htmlHeaderCellAt(text: string, kwStart: number, kwEnd: number, cur: Col
   cur.headerStart = kwStart;
   cur.headerEnd = kwEnd;
   cur.next = e + 5;
-  cur.limit = cur.next + MAX_SCAN < text.length ? cur.next + MAX_SCAN : text.length;
+  cur.limit = Math.min(cur.next + MAX_SCAN, text.length);
   cur.rows = 0;
   return true;
 }

@@ -865,7 +865,7 @@ const wordStarts = [0, 0, 0, 0];
 function wordsBefore(text: string, end: number): number {
   let n = 0;
   let i = end;
-  const min = end - 56 > 0 ? end - 56 : 0;
+  const min = Math.max(end - 56, 0);
   while (n < 4 && i > min) {
     let s = i;
     while (s > min) {
@@ -1406,7 +1406,7 @@ function beforeEnglishVerb(text: string, pos: number, ctx: MatchContext): void {
 /** `Please add Mary Johnson (mary@…)`, `张伟 <zw@…>`: a name right before an e-mail address in `<…>` or `(…)`. */
 function beforeEmail(text: string, at: number, ctx: MatchContext): void {
   let s = at;
-  const min = at - 64 > 0 ? at - 64 : 0;
+  const min = Math.max(at - 64, 0);
   while (s > min) {
     const c = text.charCodeAt(s - 1);
     if (!(isAsciiLetter(c) || isDigit(c) || c === 46 || c === 95 || c === 45 || c === 43 || c === 37)) break;
@@ -1433,7 +1433,7 @@ function beforeJobLine(text: string, pos: number, ctx: MatchContext): void {
   let end = pos - 1;
   if (text.charCodeAt(end - 1) === 13) end--;
   let start = end;
-  const min = end - 48 > 0 ? end - 48 : 0;
+  const min = Math.max(end - 48, 0);
   while (start > min && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13) start--;
   while (text.charCodeAt(start) === 32) start++;
   if (start >= end || !enNameAt(text, start, false, end) || en.end !== end) return;
