@@ -56,17 +56,27 @@ Options:
   --vault FILE             Token vault for tokenize when the policy names none
                            (default: vault.db beside the catalog, .leakguard/vault.db)
   --catalog PATH           Catalog location (the default vault and audit log sit beside it)
-  --table NAME             Database input: the table to protect (repeatable)
   --config FILE            Detection config: custom recognizers, thresholds, allow and deny lists
   --threshold N            Minimum detection score (0-1, default 0.5)
   --json                   Print the report as JSON (on stderr when the output is standard output)
   --quiet                  No summary
   -h, --help               Show this help
 
+Database tables (postgres://, mysql://, mariadb://, sqlite:PATH):
+  --table NAME             The table to protect (repeatable; schema.name allowed)
+  --to TABLE               Write a protected copy to TABLE (default <table>_protected; one --table)
+  --in-place               Protect the table itself, in batches, resumable (needs --yes)
+  --yes                    Confirm an in-place run (it overwrites the data)
+  --restart                In place: run a finished job again from the first row
+  --job NAME               In place: the job name in the progress table (default protect)
+  --batch-rows N           Rows per batch and transaction (default 1000)
+  --force                  Copy: replace an existing target table
+
 Exit status: 0 done, 2 usage, policy, key or input error (a bad record under --on-error fail included).
 
 Examples:
   leakguard protect customers.csv -o customers.safe.csv --policy policy.yaml
+  leakguard protect postgres://app@db/shop --table users --to users_safe --policy policy.yaml
   tail -f app.log | leakguard protect - -o - --policy policy.yaml --line-buffered
 `;
 
@@ -83,6 +93,12 @@ export const PROTECT_OPTIONS = {
   vault: { type: 'string' },
   catalog: { type: 'string' },
   table: { type: 'string', multiple: true },
+  to: { type: 'string' },
+  'in-place': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  restart: { type: 'boolean' },
+  job: { type: 'string' },
+  'batch-rows': { type: 'string' },
   config: { type: 'string' },
   threshold: { type: 'string' },
   json: { type: 'boolean' },
@@ -101,6 +117,8 @@ type Values = ReturnType<typeof parse<typeof REVEAL_OPTIONS>>['values'];
 /** What a database module must export for `protect <db-url>` (written elsewhere, loaded when present). */
 export interface ProtectTableModule {
   protectTable(request: ProtectTableRequest): Promise<unknown>;
+  /** The human summary of a report (optional). */
+  describeTableReport?(report: never): string;
 }
 
 /** The request handed to `protectTable`. */
@@ -115,6 +133,14 @@ export interface ProtectTableRequest {
   readonly actor: string;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Copy mode target table. */
+  readonly to?: string | undefined;
+  readonly inPlace?: boolean | undefined;
+  readonly yes?: boolean | undefined;
+  readonly force?: boolean | undefined;
+  readonly restart?: boolean | undefined;
+  readonly job?: string | undefined;
+  readonly batchRows?: number | undefined;
 }
 
 /** Where the DB module lives, relative to this file (a variable, so the build does not require it). */
@@ -278,7 +304,11 @@ export async function runProtectCommand(
   const options = fileOptions(values, analyzer, actor);
 
   if (isDbUrl(input)) return runTable(mode, input, values, io, analyzer, options, actor);
-  if (values.table) throw new UsageError(`Invalid arguments for "${mode}": --table needs a database URL as input`);
+  for (const flag of ['table', 'to', 'in-place', 'yes', 'restart', 'job', 'batch-rows'] as const) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(`Invalid arguments for "${mode}": --${flag} needs a database URL as input`);
+    }
+  }
   if (values.output === undefined)
     throw new UsageError(`Invalid arguments for "${mode}": give the output with -o FILE`);
 
@@ -375,6 +405,7 @@ async function runTable(
   }
   const policy = loadCliPolicy(values, io, analyzer, mode);
   try {
+    const batchRows = numberOption(values['batch-rows'], 'batch-rows', 1, 1_000_000);
     const result = await mod.protectTable({
       url,
       tables: values.table,
@@ -386,8 +417,18 @@ async function runTable(
       actor,
       cwd: io.cwd,
       env: io.env,
+      ...(values.to !== undefined ? { to: values.to } : {}),
+      ...(values['in-place'] ? { inPlace: true } : {}),
+      ...(values.yes ? { yes: true } : {}),
+      ...(values.force ? { force: true } : {}),
+      ...(values.restart ? { restart: true } : {}),
+      ...(values.job !== undefined ? { job: values.job } : {}),
+      ...(batchRows !== undefined ? { batchRows } : {}),
     });
     if (values.json) await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+    else if (!values.quiet && mod.describeTableReport) {
+      await write(io.stderr, mod.describeTableReport(result as never));
+    }
     return 0;
   } finally {
     await policy.close();
