@@ -13,12 +13,18 @@
  *                     the npm peers, through their public APIs in default configuration, per line; a peer
  *                     too slow for the whole corpus runs on its first lines until --peer-seconds (the output
  *                     says so; MB/s is size-normalised)
+ * then, each in its own child process, after the contenders:
+ *   scan              `bench/scan.mjs`: `leakguard scan` over a generated ≥ 1 GB mixed directory (full and incremental)
+ *                     and over a PostgreSQL table (sampled and --full): MB/s, files/s, rows/s, CPU time, peak RSS
+ *   protect           `bench/protect.mjs`: protect file to file, text MB/s and CSV/NDJSON/Parquet/XLSX rows/s
+ *   protect-db        `bench/protect-db.mjs`: protected copy of a PostgreSQL table, rows/s
  * and accuracy on the labeled evaluation set (`dist/eval/dataset.js` + `dist/eval/score.js`): micro P/R/F1 of
  * leakguard on all types, and of each peer against leakguard on the coarse types that peer claims.
  *
  * Usage: npm run build && npm run bench -- [options]
  *   --mb N             corpus size in MB (1 MB = 2^20 bytes; default 100)
- *   --only LIST        comma-separated contenders (names above)
+ *   --only LIST        comma-separated contenders and sections (names above); `--only scan,protect,protect-db`
+ *                      runs just the three sections
  *   --skip-1gb         skip the 1 GB streaming run
  *   --stream-mb N      size of the streaming file (default 1024)
  *   --peer-seconds S   time cap per peer, all passes together (default 40)
@@ -29,6 +35,13 @@
  *   --save FILE        also write the JSON results to FILE
  *   --child-timeout S  stop any one contender after S seconds (default 480; the 1 GB stream then reports the
  *                      part it read)
+ *   --skip-scan        skip the scan section
+ *   --scan-mb N        size of the scan's mixed directory in MB (default 1024)
+ *   --scan-rows N      rows in the scan's PostgreSQL table (default 1000000)
+ *   --skip-protect     skip both protect sections (files and PostgreSQL)
+ *   --skip-protect-db  skip only the PostgreSQL protect section
+ *   --protect-rows N   rows in the PostgreSQL protect copy (default 1000000)
+ *   --section-timeout S  stop any one section after S seconds (default 5400)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -43,6 +56,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..');
 const PEERS = ['redactpii', 'redact-pii', 'openredaction'];
 const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', 'ripgrep', ...PEERS];
+/** Sections run after the contenders, each a script of its own run as a child process. */
+const SECTIONS = ['scan', 'protect', 'protect-db'];
 /** Hard limit for one contender process (--child-timeout), so a hung peer cannot stall the run. */
 let CHILD_TIMEOUT_MS = 8 * 60 * 1000;
 
@@ -60,6 +75,13 @@ const { values: opts } = parseArgs({
     'child-timeout': { type: 'string', default: '480' },
     save: { type: 'string' },
     seed: { type: 'string', default: '20240305' },
+    'skip-scan': { type: 'boolean', default: false },
+    'scan-mb': { type: 'string', default: '1024' },
+    'scan-rows': { type: 'string', default: '1000000' },
+    'skip-protect': { type: 'boolean', default: false },
+    'skip-protect-db': { type: 'boolean', default: false },
+    'protect-rows': { type: 'string', default: '1000000' },
+    'section-timeout': { type: 'string', default: '5400' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -86,12 +108,22 @@ CHILD_TIMEOUT_MS = positive('child-timeout') * 1000;
 const passes = String(Math.round(positive('passes')));
 const only = opts.only ? opts.only.split(',').map((s) => s.trim()) : null;
 for (const name of only ?? []) {
-  if (!ALL.includes(name)) {
-    log(`bench: unknown contender "${name}" (known: ${ALL.join(', ')})`);
+  if (!ALL.includes(name) && !SECTIONS.includes(name)) {
+    log(`bench: unknown contender "${name}" (known: ${[...ALL, ...SECTIONS].join(', ')})`);
     process.exit(2);
   }
 }
 const wanted = (name) => (only ? only.includes(name) : !(name === 'stream-1gb' && opts['skip-1gb']));
+const scanMb = positive('scan-mb');
+const scanRows = Math.round(positive('scan-rows'));
+const protectRows = Math.round(positive('protect-rows'));
+const sectionTimeoutMs = positive('section-timeout') * 1000;
+const sectionWanted = (name) => {
+  if (only) return only.includes(name);
+  if (name === 'scan') return !opts['skip-scan'];
+  if (name === 'protect') return !opts['skip-protect'];
+  return !opts['skip-protect'] && !opts['skip-protect-db'];
+};
 
 if (!fs.existsSync(path.join(ROOT, 'dist', 'detect', 'index.js'))) {
   log('bench: dist/ is missing — run `npm run build` first');
@@ -390,6 +422,40 @@ for (const [name, fn] of plan) {
   }
 }
 
+// ---- sections: scan, protect, protect-db (child scripts printing JSON on stdout) --------------------------------
+/** Run `node bench/SCRIPT ARGS --json` and parse its stdout; a failure is recorded, not thrown. */
+async function section(name, script, args) {
+  log(`▶ ${name} …`);
+  const started = performance.now();
+  try {
+    const r = await runChild(process.execPath, [path.join(HERE, script), ...args, '--json'], {
+      timeoutMs: sectionTimeoutMs,
+    });
+    if (r.stderr.trim()) log(r.stderr.trim().replace(/^/gm, '  '));
+    if (r.timedOut) throw new Error(`stopped after ${Math.round(sectionTimeoutMs / 1000)} s (--section-timeout)`);
+    if (r.code !== 0) throw new Error(`exited with ${r.code ?? r.signal}: ${r.stderr.trim().slice(-600)}`);
+    return { ...JSON.parse(r.stdout), seconds: Math.round((performance.now() - started) / 1000) };
+  } catch (e) {
+    log(`  FAILED: ${e.message}`);
+    return { error: e.message };
+  }
+}
+const sections = {};
+if (sectionWanted('scan')) {
+  const perScan = String(Math.round(sectionTimeoutMs / 1000 / 3));
+  sections.scan = await section('scan', 'scan.mjs', [
+    '--mb',
+    String(scanMb),
+    '--rows',
+    String(scanRows),
+    '--timeout',
+    perScan,
+  ]);
+}
+if (sectionWanted('protect')) sections.protect = await section('protect', 'protect.mjs', []);
+if (sectionWanted('protect-db'))
+  sections.protectDb = await section('protect-db', 'protect-db.mjs', ['--rows', String(protectRows)]);
+
 const peerRates = results.filter((r) => PEERS.includes(r.tool) && r.mbPerSec > 0);
 const fastest = peerRates.reduce((best, r) => (best && best.mbPerSec >= r.mbPerSec ? best : r), null);
 for (const r of results) if (fastest && r.mbPerSec > 0) r.ratioVsFastestPeer = r.mbPerSec / fastest.mbPerSec;
@@ -408,6 +474,7 @@ const report = {
   },
   fastestPeer: fastest ? { tool: fastest.tool, mbPerSec: fastest.mbPerSec } : null,
   results,
+  sections,
   totalSeconds: Math.round((performance.now() - benchStarted) / 1000),
   loadAverageEnd: Math.round(os.loadavg()[0] * 100) / 100,
 };
@@ -520,10 +587,12 @@ function renderText(rep) {
       `(1 MB = 2^20 bytes; MB/s counts UTF-8 input bytes per wall-clock second, MB/CPU-s per second of ` +
       `main-thread CPU time, which a busy machine distorts less)`,
   );
-  parts.push('');
-  parts.push(
-    table(['Contender', 'MB/s', 'MB/CPU-s', 'vs fastest peer', 'peak RSS MB', 'MB run', 'F1', 'notes'], rows(rep)),
-  );
+  if (rep.results.length > 0) {
+    parts.push('');
+    parts.push(
+      table(['Contender', 'MB/s', 'MB/CPU-s', 'vs fastest peer', 'peak RSS MB', 'MB run', 'F1', 'notes'], rows(rep)),
+    );
+  }
   const acc = accuracyRows(rep);
   if (acc.length > 0) {
     parts.push('');
@@ -546,6 +615,11 @@ function renderText(rep) {
       `\nFastest peer: ${rep.fastestPeer.tool} at ${fmt(rep.fastestPeer.mbPerSec, 1)} MB/s; ` +
         `leakguard detect(): ${fmt(lgr, 1)}× (${fmt(cpuRatio, 1)}× by main-thread CPU time; target ≥ 20×).`,
     );
+  }
+  for (const [title, head, body] of sectionTables(rep)) {
+    parts.push('');
+    parts.push(title);
+    parts.push(table(head, body));
   }
   parts.push(`Total bench time: ${rep.totalSeconds} s`);
   return parts.join('\n');
@@ -589,6 +663,123 @@ function renderMarkdown(rep) {
   return md.join('\n');
 }
 
+// ---- section tables --------------------------------------------------------------------------------------------
+const sec = (ms) => (typeof ms === 'number' ? (ms / 1000).toFixed(1) : '–');
+
+/** [title, head, body] for each section that ran. */
+function sectionTables(rep) {
+  const out = [];
+  const s = rep.sections ?? {};
+  if (s.scan) out.push(scanTable(s.scan));
+  if (s.protect) out.push(protectTable(s.protect));
+  if (s.protectDb) out.push(protectDbTable(s.protectDb));
+  return out;
+}
+
+function scanTable(sc) {
+  const head = [
+    'Scan',
+    'wall s',
+    'CPU s',
+    'MB/s',
+    'MB/CPU-s',
+    'files/s',
+    'rows/s',
+    'units',
+    'findings',
+    'peak RSS MB',
+    'notes',
+  ];
+  const body = [];
+  const title = 'leakguard scan, end to end (bench/scan.mjs; CPU s = user + system time of the scan process):';
+  if (sc.error) return [title, head, [['scan', 'FAILED', '', '', '', '', '', '', '', '', sc.error.slice(0, 120)]]];
+  const d = sc.dir;
+  if (d?.error) body.push(['directory', 'FAILED', '', '', '', '', '', '', '', '', d.error.slice(0, 120)]);
+  for (const r of d?.runs ?? []) {
+    const m = d.manifest;
+    body.push([
+      `directory, ${r.run}`,
+      sec(r.ms),
+      sec(r.cpuMs),
+      fmt(r.mbPerSec, 1),
+      fmt(r.mbPerCpuSec, 1),
+      fmt(r.filesPerSec, 1),
+      '–',
+      r.units == null ? '–' : `${r.units} (${r.unitsRead} read, ${r.unitsSkipped} skipped)`,
+      String(r.findings ?? '–'),
+      String(r.peakRssMb ?? '–'),
+      r.ok
+        ? `${m.files} files, ${(m.bytes / MB).toFixed(0)} MB on disk, ${m.largeFiles} > 64 MiB`
+        : `FAILED: ${(r.error ?? '').split('\n')[0].slice(0, 100)}`,
+    ]);
+  }
+  const p = sc.pg;
+  if (p?.error) body.push(['PostgreSQL', 'skipped', '', '', '', '', '', '', '', '', p.error.slice(0, 120)]);
+  for (const r of p?.runs ?? []) {
+    body.push([
+      `PostgreSQL, ${r.run}`,
+      sec(r.ms),
+      sec(r.cpuMs),
+      '–',
+      '–',
+      '–',
+      fmt(r.rowsPerSec, 0),
+      String(r.units ?? '–'),
+      String(r.findings ?? '–'),
+      String(r.peakRssMb ?? '–'),
+      r.ok
+        ? `${r.rows} of ${p.rows} rows read; ${fmt(r.rowsPerCpuSec, 0)} rows/CPU-s`
+        : `FAILED: ${(r.error ?? '').split('\n')[0].slice(0, 100)}`,
+    ]);
+  }
+  return [title, head, body];
+}
+
+function protectTable(pr) {
+  const head = ['Protect (file to file)', 'rate', 'per CPU-s', 'MB/s', 'notes'];
+  const title = 'leakguard protect, file to file, one thread (bench/protect.mjs):';
+  if (pr.error) return [title, head, [['protect', 'FAILED', '', '', pr.error.slice(0, 120)]]];
+  const body = [];
+  if (pr.text) {
+    body.push([
+      `text (${fmt(pr.text.mb, 0)} MB)`,
+      `${fmt(pr.text.mbPerSec, 2)} MB/s`,
+      `${fmt(pr.text.mbPerCpuSec, 2)} MB`,
+      fmt(pr.text.mbPerSec, 2),
+      pr.textDetectOnly ? `detection alone ${fmt(pr.textDetectOnly.mbPerSec, 2)} MB/s` : '',
+    ]);
+  }
+  for (const [key, label] of [
+    ['csv', 'CSV, detection on every cell'],
+    ['csvColumnRules', 'CSV, column rules'],
+    ['ndjson', 'NDJSON'],
+    ['parquet', 'Parquet'],
+    ['xlsx', 'XLSX'],
+  ]) {
+    const r = pr[key];
+    if (!r) continue;
+    body.push([
+      `${label} (${r.rows} rows)`,
+      `${fmt(r.rowsPerSec, 0)} rows/s`,
+      `${fmt(r.rowsPerCpuSec, 0)} rows`,
+      fmt(r.mbPerSec, 2),
+      '',
+    ]);
+  }
+  return [`${title} median of ${pr.runs ?? '?'} runs, load ${pr.loadAverage ?? '?'} at its start`, head, body];
+}
+
+function protectDbTable(pd) {
+  const head = ['Protect PostgreSQL copy', 'rows', 'seconds', 'rows/s'];
+  const title = `leakguard protect, PostgreSQL table to <table>_protected (bench/protect-db.mjs, batches of ${pd.batchRows ?? '?'}):`;
+  if (pd.error) return [title, head, [['protect-db', 'FAILED', '', pd.error.slice(0, 120)]]];
+  return [
+    title,
+    head,
+    (pd.results ?? []).map((r) => [r.name, String(r.rows), fmt(r.seconds, 1), String(r.rowsPerSecond)]),
+  ];
+}
+
 function updateMarkdown(rep) {
   const file = path.join(ROOT, 'BENCHMARKS.md');
   const start = '<!-- bench:results:start -->';
@@ -600,7 +791,33 @@ function updateMarkdown(rep) {
     log('bench: BENCHMARKS.md has no bench:results markers; not updated');
     return;
   }
-  text = `${text.slice(0, a + start.length)}\n${renderMarkdown(rep)}\n${text.slice(b)}`;
+  if (rep.results.length > 0) text = `${text.slice(0, a + start.length)}\n${renderMarkdown(rep)}\n${text.slice(b)}`;
+  // Each section has its own markers (bench:scan, bench:protect, bench:protect-db), rewritten only if it ran.
+  const mdTable = (head, body) =>
+    [
+      `| ${head.join(' | ')} |`,
+      `| ${head.map(() => '---').join(' | ')} |`,
+      ...body.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+  const m = rep.machine;
+  const when = `Run of ${m.date.slice(0, 16).replace('T', ' ')} UTC, ${m.cores} cores, load average ${m.loadAverage} at the start of the bench.`;
+  for (const [key, tableOf, value] of [
+    ['scan', scanTable, rep.sections?.scan],
+    ['protect', protectTable, rep.sections?.protect],
+    ['protect-db', protectDbTable, rep.sections?.protectDb],
+  ]) {
+    if (!value) continue;
+    const s = `<!-- bench:${key}:start -->`;
+    const e = `<!-- bench:${key}:end -->`;
+    const i = text.indexOf(s);
+    const j = text.indexOf(e);
+    if (i < 0 || j < i) {
+      log(`bench: BENCHMARKS.md has no bench:${key} markers; that section not updated`);
+      continue;
+    }
+    const [title, head, body] = tableOf(value);
+    text = `${text.slice(0, i + s.length)}\n${when} ${title}\n\n${mdTable(head, body)}\n${text.slice(j)}`;
+  }
   fs.writeFileSync(file, text);
   log('bench: BENCHMARKS.md updated');
 }
