@@ -7,14 +7,25 @@
  * `6222-0212-3456-7890`, `622202 1234567890123`. Masked `6222 **** **** 1234`, `622202******1234`,
  * `6217 **** **** **** 122` are reported with `masked: true`.
  *
- * Validator: Luhn (`luhn.ts`). A Luhn pass is strong evidence; UnionPay does not require Luhn (payment libraries
- * skip it), so a Luhn failure on a 62/81 number is reported only next to a card label (卡号, 银行卡, card …), at a
- * lower score. Attrs: `network` (`unionpay`), `bank` and `kind` (debit/credit) from the BIN table.
+ * Validator: Luhn (`luhn.ts`). A Luhn pass on a 16–19-digit UnionPay number (or a co-branded Visa/Mastercard/JCB
+ * number of a Chinese BIN) is strong evidence: 0.9 alone, 0.99 labelled, and only a negative label of the value
+ * itself — in the same clause (`订单号：6217…`) — pushes it under the threshold (0.45); an order word in an earlier
+ * clause (`订单DD2025…，退回原卡6217…`) or a CSV header two cells away lowers it to 0.8. Old domestic BINs of the
+ * table (`9558…`) score 0.75 alone, 0.65 with such a distant negative word.
+ *
+ * Luhn failures. UnionPay does not require Luhn (payment libraries skip it), so a Luhn failure on a 62/81 number
+ * only lowers confidence: next to a card label (卡号, 银行卡, 收款账户, card …) it scores `LUHN_FAIL_SCORE`
+ * (0.45), below the default threshold 0.5. It is therefore never reported by default — the project's target is
+ * zero findings on invalid-checksum look-alikes — but appears when a user lowers the threshold
+ * (`createAnalyzer({ defaultThreshold: 0.4 })`) to review possible cards. Without a card label, or under an
+ * identity-document label (`id_card=`, `身份证`: an 18-digit Gansu resident ID starts `62`), it is not a card at
+ * all. Attrs: `network` (`unionpay`), `bank` and `kind` (debit/credit) from the BIN table, `luhn`.
  *
  * False-positive traps: 16–19-digit order and transaction numbers (≈ 1 in 1,000 random numbers start 62/81 and
- * pass Luhn: negative context lowers them below threshold); 18-digit Gansu resident IDs (`62…`) that pass Luhn
- * (the resident-ID checks are stronger evidence, so the card scores below the ID unless labelled as a card);
- * longer digit runs and pieces of longer grouped numbers are never candidates.
+ * pass Luhn: a negative label of the value lowers them below threshold); 18-digit Gansu resident IDs (`62…`) that
+ * pass Luhn (the resident-ID checks are stronger evidence, so the card scores below the ID unless a card label
+ * precedes it; an `id_card` label is an ID label although it contains `card`); longer digit runs and pieces of longer
+ * grouped numbers are never candidates.
  */
 import { digitsOf } from '../../chars.js';
 import { COMMON_NEGATIVE, defineContext } from '../../context.js';
@@ -24,36 +35,50 @@ import { regionCodeStatusAt } from '../../validators/cn-regions.js';
 import { isLuhnValid } from '../../validators/luhn.js';
 import { isMod112CheckCode, mod112CheckValueAt } from '../../validators/mod11-2.js';
 import { findBin } from './bank-bins.js';
-import { clampScore, isAN, isD, isSep } from './shared.js';
+import { clampScore, clauseContext, defineClauseContext, FAR_NEGATIVE, isAN, isD, isSep } from './shared.js';
 
-const CONTEXT = defineContext({
-  positive: [
-    '银行卡',
-    '银行卡号',
-    '卡号',
-    '银行账号',
-    '账号',
-    '借记卡',
-    '储蓄卡',
-    '信用卡',
-    '开户行',
-    '收款账户',
-    '收款账号',
-    '付款卡',
-    '绑定卡',
-    '尾号',
-    '银联',
-    'card',
-    'card no',
-    'card number',
-    'bank card',
-    'debit',
-    'credit card',
-    'account',
-    'unionpay',
-    'pan',
-  ],
-  negative: [...COMMON_NEGATIVE, '快递', '运单', '物流', '手机', 'IMEI', '身份证', 'uid', 'user id'],
+const CONTEXT = defineClauseContext(
+  defineContext({
+    positive: [
+      '银行卡',
+      '银行卡号',
+      '卡号',
+      '银行账号',
+      '账号',
+      '借记卡',
+      '储蓄卡',
+      '信用卡',
+      '开户行',
+      '收款账户',
+      '收款账号',
+      '付款卡',
+      '绑定卡',
+      '原卡',
+      '尾号',
+      '银联',
+      'card',
+      'card no',
+      'card number',
+      'bank card',
+      'debit',
+      'credit card',
+      'account',
+      'unionpay',
+      'pan',
+    ],
+    negative: [...COMMON_NEGATIVE, '快递', '运单', '物流', '手机', 'IMEI', '身份证', 'uid', 'user id'],
+  }),
+);
+
+/**
+ * Identity-document labels against card labels, before the number only (a label after a number usually names the
+ * next value: `号码6230…）及银行卡一张`): `1` when the nearest label names an ID document, `-1` a card. A tie goes
+ * to the ID, so `id_card` (which also contains `card`) reads as an ID label.
+ */
+const ID_LABEL = defineContext({
+  positive: ['身份证', '公民身份号码', '证件号', '证件号码', 'id card', 'id no', 'id number', 'identity', 'citizen id'],
+  negative: ['银行卡', '卡号', '借记卡', '储蓄卡', '信用卡', '收款账户', '收款账号', '原卡', 'card', 'unionpay'],
+  after: 0,
 });
 
 const ID = 'cn.bank-card';
@@ -98,6 +123,19 @@ function groupedEnd(text: string, pos: number, firstEnd: number): number {
   return i;
 }
 
+/** Score of a Luhn-failing UnionPay number next to a card label: below the default threshold 0.5 (file header). */
+const LUHN_FAIL_SCORE = 0.45;
+
+/**
+ * Card context, with a card label that is really an identity-document label (`id_card=…`, `身份证卡号`) read as
+ * negative: a number under an ID label is not a card.
+ */
+function cardContext(text: string, start: number, end: number, ctx: MatchContext): -1 | 0 | 1 | typeof FAR_NEGATIVE {
+  const c = clauseContext(text, start, end, ctx, CONTEXT);
+  if (c === 1 && ctx.context(start, end, ID_LABEL) === 1) return -1;
+  return c;
+}
+
 function emitClear(text: string, pos: number, end: number, ctx: MatchContext): void {
   const digits = digitsOf(text, pos, end);
   if (digits === null) return;
@@ -107,23 +145,30 @@ function emitClear(text: string, pos: number, end: number, ctx: MatchContext): v
   const bin = findBin(digits);
   if (!unionPay && bin === undefined) return;
   const luhn = isLuhnValid(digits);
-  const c = ctx.context(pos, end, CONTEXT);
+  const c = cardContext(text, pos, end, ctx);
   let score: number;
   if (!luhn) {
-    // UnionPay numbers need not pass Luhn, but then only a card label makes them cards.
+    // UnionPay numbers need not pass Luhn: next to a card label they are possible cards, scored below the
+    // default threshold (reported only when the user lowers it); anywhere else they are not cards.
     if (!unionPay || c !== 1) return;
-    score = 0.6;
-  } else if (unionPay) {
-    score = c === 1 ? 0.99 : c === -1 ? 0.45 : 0.9;
+    score = LUHN_FAIL_SCORE;
   } else {
     const first = digits.charCodeAt(0);
-    const brand = first === 51 || first === 52 || first === 53; // 3x JCB/AmEx, 4x Visa, 5x Mastercard
-    if (brand) score = c === 1 ? 0.99 : c === -1 ? 0.45 : 0.88;
-    else if ((bin as { bin: string }).bin.length >= 4 && first !== 49) score = c === 1 ? 0.95 : c === -1 ? 0.45 : 0.75;
-    else if (c === 1) score = 0.85;
+    // 3x JCB/AmEx, 4x Visa, 5x Mastercard co-branded cards of a Chinese BIN: as strong as UnionPay + Luhn.
+    const brand = first === 51 || first === 52 || first === 53;
+    if (unionPay || brand) {
+      // Strong evidence: only a negative label of the value itself (same clause) pushes it under the threshold.
+      const none = unionPay ? 0.9 : 0.88;
+      score = c === 1 ? 0.99 : c === -1 ? 0.45 : c === FAR_NEGATIVE ? none - 0.1 : none;
+    } else if ((bin as { bin: string }).bin.length >= 4 && first !== 49) {
+      // Old domestic BINs (`9558…`, `601382…`): a 4-6-digit BIN with its card length, Luhn-valid.
+      score = c === 1 ? 0.95 : c === -1 ? 0.45 : c === FAR_NEGATIVE ? 0.65 : 0.75;
+    } else if (c === 1) score = 0.85;
     else return;
   }
-  if (n === 18 && c !== 1 && isResidentIdShaped(digits)) score = Math.min(score, 0.6);
+  // An 18-digit number that is also a valid resident ID is the ID unless a card label right before it says
+  // otherwise (a card word after it, `号码6230…）及银行卡一张`, names another value).
+  if (n === 18 && isResidentIdShaped(digits) && ctx.context(pos, end, ID_LABEL) !== -1) score = Math.min(score, 0.6);
   ctx.emit({
     type: 'CN_BANK_CARD',
     start: pos,
@@ -162,12 +207,12 @@ function emitMasked(text: string, pos: number, headEnd: number, ctx: MatchContex
     } else break;
   }
   if (chars < 16 || chars > 19 || stars < 4 || lastDigits === 0 || lastDigits > 4 || isAN(text.charCodeAt(i))) return;
-  const c = ctx.context(pos, i, CONTEXT);
+  const c = cardContext(text, pos, i, ctx);
   ctx.emit({
     type: 'CN_BANK_CARD',
     start: pos,
     end: i,
-    score: c === 1 ? 0.9 : c === -1 ? 0.4 : 0.8,
+    score: c === 1 ? 0.9 : c === -1 ? 0.4 : c === FAR_NEGATIVE ? 0.7 : 0.8,
     recognizer: ID,
     masked: true,
     subject: 'person',

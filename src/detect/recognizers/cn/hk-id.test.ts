@@ -25,6 +25,17 @@ describe('hk.id', () => {
     expect(findingsOf(r, '香港身份证 A123456(3)')[0]?.score).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('hkIdRecognizer reads a space before the bracketed check character', () => {
+    expect(spans(r, 'A123456 (3)')).toEqual([[K, 0, 11]]);
+    expect(spans(r, '我是香港居民，身份证号码A123456 (3)，想开个内地账户')).toEqual([[K, 12, 23]]);
+    expect(spans(r, '{"hk_id":"AB987654 (3)","tw_id":"A123456789"}')).toEqual([[K, 10, 22]]);
+    expect(spans(r, '香港身份证：E364912 （5）\n姓名')).toEqual([[K, 6, 17]]);
+    expect(findingsOf(r, 'A123456 (3)')[0]?.score).toBeCloseTo(0.8);
+    for (const t of ['A123456 (4)', 'A123456  (3)', 'A123456 (3', 'A123456 (3)X', 'A123456 (33)', 'A123456 -(3)']) {
+      expect(spans(r, t), t).toEqual([]);
+    }
+  });
+
   it('hkIdRecognizer rejects wrong checks, lower case and other shapes', () => {
     for (const t of [
       'A123456(4)',

@@ -2,9 +2,10 @@
  * HK_ID — Hong Kong identity card number (HKID); reference §5.5.
  *
  * Spec: one or two upper-case letters + six digits + check character `0`–`9`/`A`, written `A123456(3)` (the usual
- * form) or `A1234563`. Validator: `hk-id.ts` (mod 11, space = 36 for one-letter prefixes).
- * Scores: bracketed form 0.85, bare form 0.55 (a mod-11 check passes 1 in 11 random codes), bare two-letter form
- * 0.45 (collides with `E`/`C` + letter + 7-digit passports and permits); labelled +0.1;
+ * form; also `A123456 (3)` with a space before the bracket, and full-width `A123456（3）`) or `A1234563`.
+ * Validator: `hk-id.ts` (mod 11, space = 36 for one-letter prefixes).
+ * Scores: bracketed form 0.85 (0.8 with the space), bare form 0.55 (a mod-11 check passes 1 in 11 random codes),
+ * bare two-letter form 0.45 (collides with `E`/`C` + letter + 7-digit passports and permits); labelled +0.1;
  * negative context lowers.
  *
  * False-positive traps: product and part codes `B1234567` (bare form scores low; lower-case never matches);
@@ -58,10 +59,14 @@ export const hkIdRecognizer = defineRecognizer({
     const value = hkIdCheckValueAt(text, pos, letters as 1 | 2);
     let end: number;
     let bracketed: boolean;
-    if (wEnd === digitsEnd && text.charCodeAt(digitsEnd) === 40 && text.charCodeAt(digitsEnd + 2) === 41) {
-      if (!isHkIdCheckCode(value, text.charCodeAt(digitsEnd + 1))) return;
-      end = digitsEnd + 3;
+    let spaced = false;
+    // `(` right after the digits, or after one space (`A123456 (3)`, as the card prints it when typed out).
+    const open = text.charCodeAt(digitsEnd) === 32 ? digitsEnd + 1 : digitsEnd;
+    if (wEnd === digitsEnd && text.charCodeAt(open) === 40 && text.charCodeAt(open + 2) === 41) {
+      if (!isHkIdCheckCode(value, text.charCodeAt(open + 1))) return;
+      end = open + 3;
       bracketed = true;
+      spaced = open !== digitsEnd;
     } else if (wEnd === digitsEnd + 1) {
       if (!isHkIdCheckCode(value, text.charCodeAt(digitsEnd))) return;
       end = digitsEnd + 1;
@@ -71,7 +76,7 @@ export const hkIdRecognizer = defineRecognizer({
     const c = ctx.context(pos, end, CONTEXT);
     // Bare two-letter forms (`AB9876543`) are rare in writing and collide with passport/permit shapes
     // (`EK4264533`): they need a label.
-    const base = bracketed ? 0.85 : letters === 2 ? 0.45 : 0.55;
+    const base = bracketed ? (spaced ? 0.8 : 0.85) : letters === 2 ? 0.45 : 0.55;
     const score = c === 1 ? base + 0.1 : c === -1 ? base - 0.3 : base;
     ctx.emit({ type: 'HK_ID', start: pos, end, score: clampScore(score), recognizer: ID, subject: 'person' });
   },

@@ -1,11 +1,29 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EntityType } from '../../../core/entity-types.js';
-import { cnGenerators } from '../../../synth/cn.js';
+import { cnGenerators, generateBankCard, generateHkId, generateLandline, generateMobile } from '../../../synth/cn.js';
 import { createSeededRng } from '../../../synth/rng.js';
 import { createAnalyzer } from '../../analyzer.js';
+import type { Recognizer } from '../../recognizer.js';
 import { filler } from './__fixtures__/embed.js';
 import { cnRecognizers } from './index.js';
+
+/** The same recognizer without its build-time prefilters: what the gates may never change. */
+function withoutGates(r: Recognizer): Recognizer {
+  const { digitGate: _d, alnumGate: _a, ...rest } = r;
+  return rest as Recognizer;
+}
+
+/** Texts with digit runs and words next to every kind of neighbour, in the layouts the recognizers read. */
+const GATE_TEXTS = [
+  '手机138 1234 5678、138-1234-5678、138——1234——5678、138--1234--5678、1381234 5678、+86 138 1234 5678',
+  '电话010-62345678，(0755)23456789，0571 8888 6666，01062345678，075523456789，+86 (0)755 2345 6789',
+  '客服400-810-8888、400-8108-888、400 810 8888、4008108888；+81 800 806 6453；0081 800 806 6453',
+  '卡号6222 0212 3456 7894、6222-0212-3456-7894、622202 1234567894、6222 **** **** 7894、622202******7894',
+  'HKID A123456(3) A123456 (3) A123456（3） AB987654 (3) A1234563 E364912 (5)',
+  'uuid 550e8400-e29b-41d4-a716-075523456789 xoxb-075523456789-39179723286 /orders/075523456789 ¥01062345678',
+  '订单DD20250826212787，退回原卡6217001234567890122；id_card=623021196008049956；1 6222 0212 3456 7894',
+];
 
 const all = createAnalyzer({ recognizers: cnRecognizers });
 const allMasked = createAnalyzer({ recognizers: cnRecognizers, includeMasked: true });
@@ -80,7 +98,7 @@ describe('cnRecognizers', () => {
       '订单号：202405011234567890',
       '身份证：110105194912310021', // wrong check
       '社会信用代码：91110000600037341M', // wrong check, all-digit organisation code
-      '卡号 6222021234567895', // Luhn fails, but labelled UnionPay: reported low
+      '卡号 6222021234567895', // Luhn fails, labelled UnionPay: scored below the threshold
       '手机 15412345678', // unallocated prefix
       '电话 026-62345678', // unused area code
       'VIN LATPAB072W1005301', // wrong check digit
@@ -91,9 +109,11 @@ describe('cnRecognizers', () => {
       'sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709',
       '版本 v10.2.3 价格 ¥1234.56 快递单号 SF1234567890123',
     ].join('\n');
-    const got = all.detect(text).map((f) => [f.type, text.slice(f.start, f.end), f.score]);
-    // The only finding is the Luhn-failing UnionPay number next to 卡号, at a score below checksum-valid cards.
-    expect(got).toEqual([['CN_BANK_CARD', '6222021234567895', 0.6]]);
+    expect(all.detect(text)).toEqual([]);
+    // With the threshold lowered for a review, the Luhn-failing UnionPay number next to 卡号 is the only finding.
+    const review = createAnalyzer({ recognizers: cnRecognizers, defaultThreshold: 0.4 });
+    const got = review.detect(text).map((f) => [f.type, text.slice(f.start, f.end), f.score < 0.5]);
+    expect(got).toEqual([['CN_BANK_CARD', '6222021234567895', true]]);
   });
 
   it('cnRecognizers find a realistic Chinese record with exact offsets and attrs', () => {
@@ -124,6 +144,44 @@ describe('cnRecognizers', () => {
       ['CN_BANK_CARD', '6222 **** **** 7894'],
       ['CN_LICENSE_PLATE', '京A***45'],
     ]);
+  });
+
+  it('the DIGIT and ALNUM gates of cnRecognizers never hide a finding', () => {
+    const gated = cnRecognizers.filter((r) => r.digitGate !== undefined || r.alnumGate !== undefined);
+    for (const id of ['cn.bank-card', 'cn.mobile', 'cn.landline', 'hk.id']) {
+      expect(gated.map((r) => r.id)).toContain(id);
+    }
+    const texts = [...GATE_TEXTS];
+    for (const r of gated) texts.push(...r.examples.match, ...r.examples.noMatch);
+    const rng = createSeededRng(5);
+    for (const g of Object.values(cnGenerators))
+      for (let i = 0; i < 30; i++) texts.push(`a ${g(rng)} b`, `号${g(rng)}`);
+    for (let i = 0; i < 40; i++) {
+      const m = generateMobile(rng);
+      const l = generateLandline(rng);
+      const c = generateBankCard(rng);
+      const h = generateHkId(rng);
+      texts.push(
+        `${m.slice(0, 3)}——${m.slice(3, 7)}——${m.slice(7)}、${m}`,
+        `座机${l.replace('-', '')}，${l}`,
+        `${c.slice(0, 4)} ${c.slice(4, 8)} ${c.slice(8, 12)} ${c.slice(12)}`,
+        `${h.replace('(', ' (')}`,
+      );
+    }
+    for (const r of gated) {
+      const a = createAnalyzer({ recognizers: [r], includeMasked: true, defaultThreshold: 0 });
+      const b = createAnalyzer({ recognizers: [withoutGates(r)], includeMasked: true, defaultThreshold: 0 });
+      for (const t of texts) expect(a.detect(t), `${r.id}: ${t}`).toEqual(b.detect(t));
+      fc.assert(
+        fc.property(
+          fc.string({ unit: fc.constantFrom(...'0123456789012345678 -*()+:,AXab号卡机'.split('')), maxLength: 40 }),
+          (t) => {
+            expect(a.detect(t)).toEqual(b.detect(t));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    }
   });
 
   it('cnRecognizers stay linear on adversarial input', () => {

@@ -53,11 +53,56 @@ describe('cn.landline', () => {
     }
   });
 
-  it('landlineRecognizer needs a label for unseparated numbers', () => {
-    expect(spans(r, '01062345678')).toEqual([]);
-    expect(spans(r, '075523456789')).toEqual([]);
+  it('landlineRecognizer reports an unseparated number that stands alone, higher with a label', () => {
+    const score = (t: string) => findingsOf(r, t)[0]?.score ?? 0;
+    expect(spans(r, '01062345678')).toEqual([[L, 0, 11]]);
+    expect(spans(r, '075523456789')).toEqual([[L, 0, 12]]);
+    expect(score('01062345678')).toBeGreaterThanOrEqual(0.6);
+    expect(score('01062345678')).toBeLessThan(0.75);
     expect(spans(r, '座机 01062345678')).toEqual([[L, 3, 14]]);
+    expect(score('座机 01062345678')).toBeGreaterThanOrEqual(0.85);
     expect(spans(r, 'tel:075523456789')).toEqual([[L, 4, 16]]);
+    expect(spans(r, '请失主联系07933983798。')).toEqual([[L, 5, 16]]);
+    expect(score('请失主联系07933983798。')).toBeGreaterThanOrEqual(0.85);
+    expect(spans(r, '{"tel":"02187654321"}')).toEqual([[L, 8, 19]]);
+  });
+
+  it('landlineRecognizer finds numbers in table columns whatever the other headers say', () => {
+    // Rows of a CSV export: `座机` is the third column; `卡号`/`身份证` headers sit nearer than it.
+    const csv =
+      '序号,姓名,座机,银行卡号,地址\n1,孙欣怡,07985315890,6222021234567894,北京\n2,郝杰,0354-8997680,6217001234567890122,上海';
+    const a = csv.indexOf('07985315890');
+    const b = csv.indexOf('0354-8997680');
+    expect(spans(r, csv)).toEqual([
+      [L, a, a + 11],
+      [L, b, b + 12],
+    ]);
+    const ids = '序号,姓名,座机,身份证号\n1,姜鹏,0357-3259743,310109194603061234';
+    const c = ids.indexOf('0357');
+    expect(spans(r, ids)).toEqual([[L, c, c + 12]]);
+  });
+
+  it('landlineRecognizer leaves unseparated digit runs that are pieces of tokens, paths, amounts or decimals', () => {
+    for (const t of [
+      '550e8400-e29b-41d4-a716-075523456789',
+      'API_TOKEN=xoxb-075523456789-39179723286',
+      'GET /orders/075523456789 200',
+      'x_075523456789',
+      '075523456789_x',
+      '075523456789.5',
+      '3.075523456789',
+      '¥075523456789',
+      '075523456789@qq.com',
+      '#075523456789',
+      '075523456789-abc',
+      '订单号 075523456789',
+      '金额：02187654321',
+      '07552345678', // 0755 takes 8-digit local numbers
+      '01012345678', // local numbers never start with 1
+      '0262345678901',
+    ]) {
+      expect(spans(r, t), t).toEqual([]);
+    }
   });
 
   it('landlineRecognizer reports 400/800 numbers as organisational and ignores short service codes', () => {
@@ -67,10 +112,23 @@ describe('cn.landline', () => {
     expect(spans(r, '400 810 8888')).toEqual([[L, 0, 12]]);
     expect(spans(r, '4008108888')).toEqual([[L, 0, 10]]);
     expect(spans(r, '400-81-08888')).toEqual([]);
+    expect(findingsOf(r, '客服 400-8108-888')).toMatchObject([{ start: 3, end: 15, subject: 'organisation' }]);
+    expect(spans(r, 'reply@shop.example.org</a> or 400-9761-410</p>')).toEqual([[L, 30, 42]]);
+    expect(spans(r, '400-8108-8888')).toEqual([]);
+    expect(spans(r, '400-8108-88')).toEqual([]);
+    expect(spans(r, '400-8108 888')).toEqual([]);
+    expect(spans(r, '+86 400-810-8888')).toEqual([[L, 0, 16]]);
     expect(spans(r, '95588')).toEqual([]);
     expect(spans(r, '请拨打96110')).toEqual([]);
     expect(spans(r, '10086')).toEqual([]);
     expect(findingsOf(r, '010-62345678')[0]?.subject).toBeUndefined();
+  });
+
+  it('landlineRecognizer leaves 800 numbers of other countries to the international phone recognizer', () => {
+    for (const t of ['is +81 800 806 6453 still', '(+81) 800-806-6453', '+1-800-806-6453', '001 800 806 6453']) {
+      expect(spans(r, t), t).toEqual([]);
+    }
+    expect(spans(r, '2 800 806 6453')).toEqual([[L, 2, 14]]);
   });
 
   it('landlineRecognizer ignores dates, versions, longer runs and glued words', () => {

@@ -27,6 +27,23 @@ describe('cn.license-plate', () => {
     expect(spans(r, '车主张三驾驶川A12345于')).toEqual([[C, 6, 13]]);
   });
 
+  it('licensePlateRecognizer reads a hyphen after the authority letter', () => {
+    expect(spans(r, '车牌藏A-37856的车挡住我家车库了')).toEqual([[C, 2, 10]]);
+    expect(spans(r, '{"vin":"LJDSDM786RC875366","plate":"渝R-44381","owner":"闫华"}')).toEqual([[C, 36, 44]]);
+    expect(spans(r, 'INFO vehicle 川R-077L7 entered gate 3')).toEqual([[C, 13, 21]]);
+    expect(spans(r, '车架号LBV5RVHG0XM467901，号牌宁Q-DW5845')).toEqual([[C, 23, 32]]);
+    expect(spans(r, '车辆新J-72923在菜市场旁违停')).toEqual([[C, 2, 10]]);
+    for (const t of ['京A-12345-01', '京A-1234', '京A--12345', '京I-12345', '京A-12345B', '京-A12345']) {
+      expect(spans(r, t), t).toEqual([]);
+    }
+  });
+
+  it('licensePlateRecognizer keeps plates whose row holds address words in other cells', () => {
+    const csv = '序号,姓名,地址,车牌号\n1,韦栋鹏,北京市海淀区中关村大街1号3栋,桂D71439';
+    expect(spans(r, csv)).toEqual([[C, csv.length - 7, csv.length]]);
+    expect(spans(r, '3栋桂D71439')).toEqual([]);
+  });
+
   it('licensePlateRecognizer rejects I/O, wrong lengths, bad new-energy shapes and lower case', () => {
     for (const t of [
       '京I12345',

@@ -75,6 +75,39 @@ describe('cn.mobile', () => {
     expect(score('订单号：13812345678')).toBeLessThan(0.5);
   });
 
+  it('mobileRecognizer reads em-dash layouts, the doubled Chinese dash included', () => {
+    expect(spans(r, '寄：蒋美芬 186—1352—6580')).toEqual([[M, 6, 19]]);
+    expect(spans(r, '138——1234——5678')).toEqual([[M, 0, 15]]);
+    expect(spans(r, '手机：138——1234——5678。')).toEqual([[M, 3, 18]]);
+    expect(spans(r, '138--1234--5678')).toEqual([[M, 0, 15]]);
+    expect(spans(r, '138 -- 1234 -- 5678')).toEqual([]);
+    expect(spans(r, '138——1234—5678')).toEqual([]);
+    expect(spans(r, '138——1234——5678——9012')).toEqual([]);
+    expect(spans(r, '138———1234———5678')).toEqual([]);
+  });
+
+  it('mobileRecognizer does not let a label of the next value or of an earlier clause sink a number', () => {
+    // The second number of a list, followed by the label of the next field.
+    const list = '曾用手机号15917036001、17377669319，QQ邮箱a@b.com';
+    expect(spans(r, list)).toEqual([
+      [M, 5, 16],
+      [M, 17, 28],
+    ]);
+    expect(spans(r, '曾用手机号13871468189、188—2502—6382，QQ邮箱a@b.com')).toEqual([
+      [M, 5, 16],
+      [M, 17, 30],
+    ]);
+    // A waybill label on the next line, an invoice earlier in the sentence.
+    expect(spans(r, '寄：韦茹娜 150 1418 2010\n运单号：SF4437762266517')).toEqual([[M, 6, 19]]);
+    expect(spans(r, '麻烦把发票寄到海南省东方市朝阳大道105号，江信收，14762452086')).toEqual([[M, 26, 37]]);
+    // CSV cells: a `QQ` header or cell elsewhere on the row names another column.
+    expect(spans(r, '序号,姓名,手机号,QQ\n1,莫建华,17281436762,7465546')).toEqual([[M, 19, 30]]);
+    // A negative label of the number itself still counts.
+    for (const t of ['订单号：13812345678', '13812345678是我的QQ号', 'QQ 13812345678，手机见下', '工号13812345678']) {
+      expect(spans(r, t), t).toEqual([]);
+    }
+  });
+
   it('mobileRecognizer never fires inside longer digit runs, grouped numbers or letter-glued words', () => {
     expect(spans(r, '138123456789')).toEqual([]);
     expect(spans(r, '913812345678')).toEqual([]);

@@ -2,6 +2,8 @@
  * Helpers shared by the `cn` recognizers: allocation-free character probes and the GB 11643 parse used by the
  * resident-ID, residence-permit and foreign-permanent-resident recognizers.
  */
+import type { ContextSpec } from '../../context.js';
+import type { MatchContext } from '../../recognizer.js';
 import { ageBand, birthAgeAt } from '../../validators/cn-date.js';
 import { isMod112CheckCode, mod112CheckValueAt } from '../../validators/mod11-2.js';
 
@@ -63,6 +65,80 @@ export function prefixStart(text: string, pos: number): number {
     k--;
   }
   return isAN(text.charCodeAt(k - 1)) ? -1 : k;
+}
+
+/**
+ * Whether `c` ends a clause: `,` `，` `;` `；` `。` `、` `!` `！` `?` `？`, a tab, `|` or a line break. Labels
+ * name the value of their own clause or table cell (`订单DD2025…，退回原卡6217…`: `订单` names the order number).
+ */
+export function isClauseBreak(c: number): boolean {
+  return (
+    c === 44 ||
+    c === 0xff0c ||
+    c === 59 ||
+    c === 0xff1b ||
+    c === 0x3002 ||
+    c === 0x3001 ||
+    c === 33 ||
+    c === 0xff01 ||
+    c === 63 ||
+    c === 0xff1f ||
+    c === 9 ||
+    c === 124 ||
+    c === 10 ||
+    c === 13
+  );
+}
+
+/**
+ * Result of {@link clauseContext} when the nearest context word is negative but sits in another clause than the
+ * value (beyond a {@link isClauseBreak}): a weak hint, not a label of the value.
+ */
+export const FAR_NEGATIVE = 2;
+
+/** A context spec plus, built on first use, copies with windows cut at clause breaks (see {@link clauseContext}). */
+export interface ClauseContextSpec {
+  readonly full: ContextSpec;
+  /** Cut copies by `before * (full.after + 1) + after`; each allocated once, then reused. */
+  readonly cut: (ContextSpec | undefined)[];
+}
+
+/** Wrap a module-level context spec for {@link clauseContext}. */
+export function defineClauseContext(full: ContextSpec): ClauseContextSpec {
+  return { full, cut: new Array((full.before + 1) * (full.after + 1)) };
+}
+
+/**
+ * Nearest context word around `[start, end)` as `ctx.context` does, except that a negative word counts as a label
+ * of the value (`-1`) only inside the value's own clause; a nearest negative word beyond a clause break
+ * (`订单DD2025…，退回原卡6217…`, a `卡号` column header two cells away, `…，QQ邮箱…` after a phone number) gives
+ * {@link FAR_NEGATIVE}. Positive words count anywhere in the window: a label in an earlier clause or a table
+ * header still describes the value. Bounded work: at most `before + after` character reads and two context
+ * evaluations, only after the caller validated a candidate.
+ */
+export function clauseContext(
+  text: string,
+  start: number,
+  end: number,
+  ctx: MatchContext,
+  spec: ClauseContextSpec,
+): -1 | 0 | 1 | typeof FAR_NEGATIVE {
+  const full = spec.full;
+  const c = ctx.context(start, end, full);
+  if (c !== -1) return c;
+  let b = 0;
+  while (b < full.before && b < start && !isClauseBreak(text.charCodeAt(start - b - 1))) b++;
+  let a = 0;
+  while (a < full.after && end + a < text.length && !isClauseBreak(text.charCodeAt(end + a))) a++;
+  if (b === full.before && a === full.after) return -1;
+  const k = b * (full.after + 1) + a;
+  let cut = spec.cut[k];
+  if (cut === undefined) {
+    cut = { positive: full.positive, negative: full.negative, before: b, after: a };
+    spec.cut[k] = cut;
+  }
+  const inClause = ctx.context(start, end, cut);
+  return inClause === 0 ? FAR_NEGATIVE : inClause;
 }
 
 /** Clamp a score into [0, 1] and round it to two decimals (stable, comparable figures). */
