@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { intlGenerators } from '../../../synth/intl.js';
 import { createSeededRng } from '../../../synth/rng.js';
 import { createAnalyzer } from '../../analyzer.js';
-import { luhnCheckDigit } from '../../validators/luhn.js';
+import { isLuhnValid, luhnCheckDigit } from '../../validators/luhn.js';
 import { cardBrand, creditCardRecognizer } from './credit-card.js';
 
 const analyzer = createAnalyzer({ recognizers: [creditCardRecognizer], includeMasked: true });
@@ -133,5 +133,18 @@ describe('creditCardRecognizer', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('creditCardRecognizer: identity labels', () => {
+  it('does not report a Luhn-passing AmEx-shaped number under a resident-ID label', () => {
+    // 15 digits, starts 37, passes Luhn: the shape of an AmEx card and of an old 15-digit resident ID.
+    const digits = '37010519900307';
+    let check = 0;
+    for (let d = 0; d <= 9; d++) if (isLuhnValid(digits + d)) check = d;
+    const value = digits + check;
+    const a = createAnalyzer({ recognizers: [creditCardRecognizer] });
+    expect(a.detect(`老身份证号（15位）：${value}`)).toEqual([]);
+    expect(a.detect(`card ${value}`).map((f) => f.type)).toEqual(['CREDIT_CARD']);
   });
 });

@@ -53,7 +53,8 @@ const CONTEXT = defineContext({
     '储蓄卡',
     '刷卡',
   ],
-  negative: [...COMMON_NEGATIVE, 'id', 'imei', 'isbn', 'account id', 'user id', 'uid'],
+  // Identity-number labels: an old 15-digit resident ID can pass Luhn with an AmEx shape.
+  negative: [...COMMON_NEGATIVE, 'id', 'imei', 'isbn', 'account id', 'user id', 'uid', '身份证', '证件号', '身份证号'],
   before: 32,
   after: 16,
 });
