@@ -122,12 +122,19 @@ const CJK_BASE = 0x4e00;
 const CJK_SIZE = 0xa000 - CJK_BASE;
 const TIER_MASK = 3;
 const AMBIGUOUS_BIT = 4;
+/** The character starts some compound surname: gates the set look-up. */
+const COMPOUND_FIRST_BIT = 8;
 
 /** Per CJK code point: tier in the low two bits, {@link AMBIGUOUS_BIT}. Built once. */
 const SURNAME_FLAGS = new Uint8Array(CJK_SIZE);
 
-/** `first * 65536 + second` for every compound surname. */
+/** {@link pairKey} of every compound surname. */
 const COMPOUND_KEYS = new Set<number>();
+
+/** Two CJK code units as one small integer (below 2^31, so the set hashes a Smi, not a heap double). */
+function pairKey(a: number, b: number): number {
+  return (a - CJK_BASE) * CJK_SIZE + (b - CJK_BASE);
+}
 
 function setTier(chars: string, tier: number): void {
   for (let i = 0; i < chars.length; i++) {
@@ -147,7 +154,11 @@ for (let i = 0; i < AMBIGUOUS_SURNAMES.length; i++) {
   const c = AMBIGUOUS_SURNAMES.charCodeAt(i) - CJK_BASE;
   SURNAME_FLAGS[c] = SURNAME_FLAGS[c]! | AMBIGUOUS_BIT;
 }
-for (const s of COMPOUND_SURNAMES) COMPOUND_KEYS.add(s.charCodeAt(0) * 65536 + s.charCodeAt(1));
+for (const s of COMPOUND_SURNAMES) {
+  COMPOUND_KEYS.add(pairKey(s.charCodeAt(0), s.charCodeAt(1)));
+  const c = s.charCodeAt(0) - CJK_BASE;
+  SURNAME_FLAGS[c] = SURNAME_FLAGS[c]! | COMPOUND_FIRST_BIT;
+}
 
 /**
  * Frequency tier of the single surname `code` (a UTF-16 code unit), 0 when it is not a surname.
@@ -179,10 +190,10 @@ export function isAmbiguousSurname(code: number): boolean {
  * isCompoundSurnameAt('欧阳娜娜', 0) // true
  */
 export function isCompoundSurnameAt(text: string, pos: number): boolean {
-  const a = text.charCodeAt(pos);
-  const b = text.charCodeAt(pos + 1);
-  // Out of range gives NaN, which is never in the set.
-  return COMPOUND_KEYS.has(a * 65536 + b);
+  const a = text.charCodeAt(pos) - CJK_BASE;
+  if (!(a >= 0 && a < CJK_SIZE) || (SURNAME_FLAGS[a]! & COMPOUND_FIRST_BIT) === 0) return false;
+  const b = text.charCodeAt(pos + 1) - CJK_BASE;
+  return b >= 0 && b < CJK_SIZE && COMPOUND_KEYS.has(a * CJK_SIZE + b);
 }
 
 /**

@@ -402,7 +402,10 @@ const TITLE_HEADS = '院局处科部市县村厂组队店校班行所社站镇�
 
 const KEYWORDS: readonly string[] = CUES.map((c) => c[0]);
 const KIND = Uint8Array.from(CUES.map((c) => c[1]));
-const HEADS: readonly string[] = CUES.map((c) => LABEL_HEADS.get(c[0]) ?? '');
+/** Code units allowed before each keyword (empty: no condition). */
+const HEADS: readonly (readonly number[])[] = CUES.map((c) =>
+  [...(LABEL_HEADS.get(c[0]) ?? '')].map((h) => h.charCodeAt(0)),
+);
 const VARIANT_LIST: readonly (readonly (readonly [string, string, number])[])[] = CUES.map(
   (c) => VARIANTS.get(c[0]) ?? [],
 );
@@ -678,7 +681,7 @@ function cnNameAt(text: string, p: number, limit: number): boolean {
   const compound = isCompoundSurnameAt(text, p);
   const first = text.charCodeAt(p);
   const tier = compound ? 1 : surnameTier(first);
-  if (tier === 0 || p >= limit) return translitAt(text, p, limit);
+  if (tier === 0 || p >= limit) return dotWithin(text, p, 9) && translitAt(text, p, limit);
   const sLen = compound ? 2 : 1;
   const q = p + sLen;
   cand.surnameLen = sLen;
@@ -705,7 +708,7 @@ function cnNameAt(text: string, p: number, limit: number): boolean {
     cand.boundary = boundaryAt(text, e);
     return true;
   }
-  if (translitAt(text, p, limit)) return true;
+  if (dotWithin(text, p, 9) && translitAt(text, p, limit)) return true;
   // `匡一家 138…`: a boundary word right after the surname (一家, 等人) that itself ends at punctuation is the given name.
   const bw = boundaryWordAt(text, q);
   if (bw === 2 && !isHonorificAt(text, q) && isGivenChar(c1) && isGivenChar(text.charCodeAt(q + 1))) {
@@ -1505,6 +1508,16 @@ function scanColumn(text: string, ctx: MatchContext, personKey: boolean): number
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Whether a middle dot follows within `n` Han characters of `p` (a transliterated name may start there). */
+function dotWithin(text: string, p: number, n: number): boolean {
+  for (let i = p; i < p + n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === MIDDLE_DOT) return i > p;
+    if (!isHan(c)) return false;
+  }
+  return false;
+}
+
 /** A Chinese label or role noun spanning `[cueStart, cueEnd)`: a table header, or a name after it. */
 function afterChineseCue(text: string, cueStart: number, cueEnd: number, kind: number, ctx: MatchContext): void {
   // A header cell: read its column; when no row holds a name, read the line as a label instead.
@@ -1588,9 +1601,13 @@ function dispatch(text: string, pos: number, ctx: MatchContext): void {
     case GENDER:
       beforeGender(text, pos, ctx);
       return;
-    case BARE:
+    case BARE: {
+      // Most commas are followed by no surname: one array read rejects them (a transliterated name needs a dot).
+      const c = text.charCodeAt(end);
+      if (surnameTier(c) === 0 && !isCompoundSurnameAt(text, end) && !dotWithin(text, end, 9)) return;
       afterCueCn(text, end, ctx, 0, 0.6);
       return;
+    }
     case POSSESSIVE:
       // `任晓东的电话是…` at the start of a message: a name before 的 with a clean left edge.
       if (text.charCodeAt(pos - 1) === 0x7684) {
@@ -1640,8 +1657,8 @@ function dispatch(text: string, pos: number, ctx: MatchContext): void {
     case ROLE: {
       let cueStart = pos;
       const heads = HEADS[ctx.keyword]!;
-      if (heads !== '') {
-        if (!heads.includes(text.charAt(pos - 1))) return;
+      if (heads.length > 0) {
+        if (!heads.includes(text.charCodeAt(pos - 1))) return;
         cueStart = pos - 1;
       }
       afterChineseCue(text, cueStart, end, kind, ctx);
