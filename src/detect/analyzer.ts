@@ -126,6 +126,8 @@ class Scanner implements MatchContext {
   /** ALNUM recognizers per (first letter code − 65) × 65 + min(word length, 64). */
   private readonly alnumTable: (readonly Recognizer[])[];
   private readonly hasAlnum: boolean;
+  /** CJK keyword entries by first character code. */
+  private readonly cjkTable: (readonly KeywordEntry[] | undefined)[];
   /** DIGIT recognizers per (first digit, min(run length, 32), class before, class after); see `digitIndex`. */
   private readonly digitTable: (readonly Recognizer[])[];
 
@@ -138,7 +140,7 @@ class Scanner implements MatchContext {
     private readonly paren: readonly Recognizer[],
     private readonly dashes: readonly Recognizer[],
     private readonly whole: readonly Recognizer[],
-    private readonly cjkKeywords: ReadonlyMap<number, readonly KeywordEntry[]>,
+    cjkKeywords: ReadonlyMap<number, readonly KeywordEntry[]>,
     private readonly asciiKeywords: ReadonlyMap<number, readonly AsciiKeyword[]>,
     /** Bit i of entry (first letter) set when some ASCII keyword's head has length i. */
     private readonly asciiHeadGate: Uint32Array,
@@ -156,6 +158,9 @@ class Scanner implements MatchContext {
     if (paren.length > 0) cls[40] = C_PAREN;
     if (dashes.length > 0) cls[45] = C_DASH;
     for (const c of cjkKeywords.keys()) cls[c] = C_KW;
+    // A flat table instead of Map.get on every keyword-start character (frequent in Chinese prose).
+    this.cjkTable = new Array(65536);
+    for (const [c, entries] of cjkKeywords) this.cjkTable[c] = entries;
     this.cls = cls;
   }
 
@@ -238,7 +243,7 @@ class Scanner implements MatchContext {
         continue;
       }
       if (k === C_KW) {
-        const entries = this.cjkKeywords.get(text.charCodeAt(i))!;
+        const entries = this.cjkTable[text.charCodeAt(i)]!;
         for (let e = 0; e < entries.length; e++) {
           const entry = entries[e]!;
           if (text.startsWith(entry.word, i)) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateTaiwanPermit } from '../../../synth/cn.js';
+import { createAnalyzer } from '../../analyzer.js';
 import { embedded, spans } from './__fixtures__/embed.js';
 import { taiwanPermitRecognizer as r } from './taiwan-permit.js';
 
@@ -35,5 +36,13 @@ describe('cn.taiwan-permit', () => {
         expect(spans(r, text)).toEqual([[T, start, end]]);
       }),
     );
+  });
+});
+
+describe('taiwanPermitRecognizer: birth dates', () => {
+  it('does not claim a compact birth date near a permit label', () => {
+    const a = createAnalyzer({ recognizers: [r] });
+    const text = '台胞证号：12345678\n出生日期：19700812';
+    expect(a.detect(text).map((f) => text.slice(f.start, f.end))).toEqual(['12345678']);
   });
 });

@@ -24,7 +24,8 @@ const CONTEXT = defineContext({
     '台胞',
     'MTP',
   ],
-  negative: COMMON_NEGATIVE,
+  // A compact birth date (`出生日期：19700812`) a few lines after a permit label is a date, not a permit.
+  negative: [...COMMON_NEGATIVE, '出生日期', '出生', '生日', '日期'],
   before: 40,
 });
 
