@@ -46,7 +46,7 @@ describe('Catalog (SQLite)', () => {
     expect(by.get('file:/data/a')!.map((u) => u.counts)).toEqual([{ CN_MOBILE: 3 }]);
     expect(await c.problems(run)).toHaveLength(2);
     expect(await c.unitFingerprint('a')).toBe('{"size":10}');
-    expect(await c.removeUnitsNotIn('file:/data', new Set(['a']))).toBe(1);
+    expect(await c.removeUnitsNotIn('file:/data', new Set(['a']))).toEqual({ units: 1, assets: ['file:/data/b'] });
     await c.finishRun(run, 'done', { assets: 1 });
     expect((await c.latestRun())?.summary).toEqual({ assets: 1 });
     await c.close();

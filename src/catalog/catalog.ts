@@ -223,17 +223,47 @@ export class Catalog {
     await this.db.run('UPDATE lg_units SET run_id = ? WHERE unit_id = ?', [runId, unitId]);
   }
 
-  /** Delete units of `source` that this run did not plan (files deleted, tables dropped). Returns how many. */
-  async removeUnitsNotIn(source: string, keep: ReadonlySet<string>): Promise<number> {
-    const rows = await this.db.all<{ unit_id: string }>('SELECT unit_id FROM lg_units WHERE source = ?', [source]);
-    let n = 0;
-    for (const { unit_id } of rows) {
+  /**
+   * Delete units of `source` that this run did not plan (files deleted, tables dropped). Returns how many, and
+   * the assets they belonged to.
+   */
+  async removeUnitsNotIn(source: string, keep: ReadonlySet<string>): Promise<{ units: number; assets: string[] }> {
+    const rows = await this.db.all<{ unit_id: string; asset: string }>(
+      'SELECT unit_id, asset FROM lg_units WHERE source = ?',
+      [source],
+    );
+    const assets = new Set<string>();
+    let units = 0;
+    for (const { unit_id, asset } of rows) {
       if (!keep.has(unit_id)) {
         await this.db.run('DELETE FROM lg_units WHERE unit_id = ?', [unit_id]);
-        n++;
+        assets.add(asset);
+        units++;
       }
     }
-    return n;
+    return { units, assets: [...assets] };
+  }
+
+  /** The assets of `source` that have stored units. */
+  async assetsOfSource(source: string): Promise<string[]> {
+    const rows = await this.db.all<{ asset: string }>(
+      'SELECT DISTINCT asset FROM lg_units WHERE source = ? ORDER BY asset',
+      [source],
+    );
+    return rows.map((r) => r.asset);
+  }
+
+  /** Every stored unit result of one asset (aggregation reads one asset at a time: bounded memory). */
+  async unitsOfAsset(asset: string): Promise<UnitResult[]> {
+    const rows = await this.db.all<{ result: string }>('SELECT result FROM lg_units WHERE asset = ? ORDER BY unit_id', [
+      asset,
+    ]);
+    const out: UnitResult[] = [];
+    for (const row of rows) {
+      const r = parse<UnitResult | null>(row.result, null);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   /** Every stored unit result of `source`, grouped by asset. */

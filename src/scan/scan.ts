@@ -121,6 +121,8 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
     options.onProgress?.(progress);
   };
   let unitsRemoved = 0;
+  /** Assets with a unit read or removed in this run: only these are aggregated again. */
+  const changed = new Set<string>();
   let problems = 0;
   let skipped = 0;
   const allAssets: AssetRecord[] = [];
@@ -162,6 +164,7 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
             ...(options.signal ? { signal: options.signal } : {}),
           });
           await catalog.saveUnit(runId, result);
+          changed.add(u.asset);
           for (const pr of result.problems) {
             if (isNote(pr.code)) skipped++;
             else problems++;
@@ -173,14 +176,23 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-      unitsRemoved += await catalog.removeUnitsNotIn(s.id, new Set(units.map((u) => u.id)));
+      const removed = await catalog.removeUnitsNotIn(s.id, new Set(units.map((u) => u.id)));
+      unitsRemoved += removed.units;
+      for (const a of removed.assets) changed.add(a);
       progress.phase = 'aggregating';
       tick();
-      const byAsset = await catalog.unitsBySource(s.id);
-      const assets = [...byAsset.entries()].map(([asset, rs]) =>
-        aggregateAsset(asset, s.id, rs, options.grading ?? DEFAULT_GRADING),
-      );
+      // One asset at a time (bounded memory); an asset none of whose units changed keeps its last snapshot
+      // (unless grading rules were given: they may differ from the last run's).
       const previous = await catalog.previousAssets(s.id, runId);
+      const assets: AssetRecord[] = [];
+      for (const asset of await catalog.assetsOfSource(s.id)) {
+        const prev = previous.get(asset);
+        if (prev && !changed.has(asset) && !options.full && options.grading === undefined) {
+          assets.push(prev);
+          continue;
+        }
+        assets.push(aggregateAsset(asset, s.id, await catalog.unitsOfAsset(asset), options.grading ?? DEFAULT_GRADING));
+      }
       allChanges.push(...diffAssets(previous, assets));
       await catalog.saveAssets(runId, assets);
       allAssets.push(...assets);

@@ -233,5 +233,7 @@ export async function processUnit(
     if (options.signal?.aborted) throw e;
     acc.fail(e);
   }
+  // Fragments count characters; a file unit knows its size in bytes.
+  if (unit.size !== undefined && (unit.kind === 'file' || unit.kind === 'file-range')) acc.result.bytes = unit.size;
   return acc.finish();
 }

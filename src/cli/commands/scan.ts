@@ -116,7 +116,7 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
       analyzer,
       hashKey,
       full: Boolean(values.full),
-      grading,
+      ...(values.grading ? { grading } : {}),
       runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
       onProgress: (p) =>
         progress.update({
