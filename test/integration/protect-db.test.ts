@@ -1,5 +1,5 @@
 /**
- * `protectTable` on the machine's PostgreSQL and MariaDB: protected copies, in-place runs, refusals, and the crash
+ * `protectTable` on the machine's PostgreSQL and MariaDB, and on SQLite: protected copies, in-place runs, refusals, and the crash
  * test: a child process protecting a 20,000-row table in place is killed with SIGKILL mid-table, restarted, and
  * every row must then equal the policy applied exactly once (the policy's operators are deterministic and not
  * idempotent, so a row protected twice would differ).
@@ -67,6 +67,27 @@ async function openMysql(): Promise<Db> {
       return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
     },
     close: () => c.end(),
+  };
+}
+
+/** SQLite through better-sqlite3, in a file (the child process opens the same file). */
+async function openSqliteDb(): Promise<Db> {
+  const { default: Database } = await import('better-sqlite3');
+  const file = join(mkdtempSync(join(tmpdir(), 'lg-protect-db-sqlite-')), 'shop.db');
+  const c = new Database(file);
+  c.pragma('journal_mode = WAL');
+  return {
+    url: `sqlite:${file}`,
+    q: (id) => `"${id}"`,
+    exec: async (sql, params = []) => {
+      const st = c.prepare(sql);
+      return st.reader
+        ? (st.all(...(params as never[])) as Record<string, unknown>[])
+        : (st.run(...(params as never[])), []);
+    },
+    close: async () => {
+      c.close();
+    },
   };
 }
 
@@ -181,6 +202,7 @@ function runAndKill(child: ChildProcess, killAfter: number): Promise<{ killed: b
 for (const [name, open] of [
   ['PostgreSQL', openPg],
   ['MariaDB', openMysql],
+  ['SQLite', openSqliteDb],
 ] as const) {
   describe(`protectTable on ${name}`, () => {
     let db: Db;
@@ -192,12 +214,15 @@ for (const [name, open] of [
     };
 
     beforeAll(async () => {
-      db = await requireService(
-        name,
-        name === 'PostgreSQL' ? PG_URL : MYSQL_URL,
-        name === 'PostgreSQL' ? 'LEAKGUARD_TEST_PG_URL' : 'LEAKGUARD_TEST_MYSQL_URL',
-        open,
-      );
+      db =
+        name === 'SQLite'
+          ? await open()
+          : await requireService(
+              name,
+              name === 'PostgreSQL' ? PG_URL : MYSQL_URL,
+              name === 'PostgreSQL' ? 'LEAKGUARD_TEST_PG_URL' : 'LEAKGUARD_TEST_MYSQL_URL',
+              open,
+            );
     });
 
     afterAll(async () => {
