@@ -171,8 +171,9 @@ ${barChart('chart-changes', 'Changes since the previous run', changeRows)}
 `;
 }
 
+/** Chart labels sit in a 230-unit column at 12 px: about 34 characters fit. */
 function shortAsset(uri: string): string {
-  return uri.length > 40 ? `…${uri.slice(-39)}` : uri;
+  return uri.length > 34 ? `…${uri.slice(-33)}` : uri;
 }
 
 /** `file:line` style location text. */
