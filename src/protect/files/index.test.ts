@@ -239,12 +239,12 @@ describe('loadFilePolicy', () => {
     );
     const vault = join(dir, 'state', 'vault.db');
     const policy = loadFilePolicy(join(dir, 'p.yaml'), { env: ENV, defaultVault: vault });
-    expect(policy.vault).toBeDefined();
+    expect(typeof policy.vault?.put).toBe('function');
     expect(existsSync(vault)).toBe(true);
     const token = policy.ruleFor('CN_PASSPORT')?.apply('E12345678');
     policy.close();
     const again = openSqliteTokenVault(vault);
-    expect(again.get(String(token))).toBeDefined();
+    expect((again.get(String(token)) as { token?: string } | undefined)?.token).toBe(String(token));
     again.close();
   });
 });
