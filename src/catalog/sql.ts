@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SourceError } from '../core/errors.js';
+import { redactUrl } from '../sources/db-url.js';
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 export type Row = Record<string, unknown>;
@@ -40,11 +41,6 @@ export function toPgPlaceholders(sql: string): string {
     else out += ch;
   }
   return out;
-}
-
-/** Redact the password of a connection URL for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
 
 /**
@@ -163,7 +159,7 @@ export async function openPostgres(
     await pool.end().catch(() => undefined);
     throw new SourceError(
       'LG_SOURCE_CONNECT',
-      `Cannot connect to PostgreSQL at "${redactUrl(url)}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `Cannot connect to PostgreSQL at "${redactUrl(url)}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).name}`,
       {
         cause: e,
       },

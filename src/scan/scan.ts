@@ -10,6 +10,7 @@ import type { AssetRecord, Catalog, ChangeRecord, FieldStats, Sample, UnitResult
 import { HyperLogLog } from '../catalog/hll.js';
 import { ENTITY_TYPES, isEntityType } from '../core/entity-types.js';
 import type { Analyzer } from '../detect/analyzer.js';
+import { isNote as isFormatNote } from '../sources/formats/types.js';
 import type { Source, Unit } from '../sources/source.js';
 import { classifyField } from './classify.js';
 import { DEFAULT_GRADING, type GradingConfig, gradeAsset, isSensitive } from './grading.js';
@@ -19,11 +20,11 @@ import { PERSON_KEYS, processUnit } from './unit.js';
  * Problem codes that are notes about content passed over on purpose (binary files, tables without a key read
  * whole, a sampling fallback), not problems with the input: listed in reports, not counted against exit status.
  */
-const NOTE_CODES = new Set(['skipped-binary', 'binary-skipped', 'no-key', 'sample-fallback', 'source-disabled']);
+const SOURCE_NOTES = new Set(['binary-skipped', 'no-key', 'sample-fallback', 'source-disabled']);
 
-/** Whether a problem code is an informational note. */
+/** Whether a problem code is an informational note (the format readers' `skipped-*` notes or a source's). */
 export function isNote(code: string): boolean {
-  return NOTE_CODES.has(code) || code.startsWith('skipped');
+  return isFormatNote(code) || SOURCE_NOTES.has(code);
 }
 
 /** A source with the id it is catalogued under (a path URI or a URL without password). */
