@@ -81,9 +81,9 @@ async function openSqliteDb(): Promise<Db> {
     q: (id) => `"${id}"`,
     exec: async (sql, params = []) => {
       const st = c.prepare(sql);
-      return st.reader
-        ? (st.all(...(params as never[])) as Record<string, unknown>[])
-        : (st.run(...(params as never[])), []);
+      if (st.reader) return st.all(...(params as never[])) as Record<string, unknown>[];
+      st.run(...(params as never[]));
+      return [];
     },
     close: async () => {
       c.close();

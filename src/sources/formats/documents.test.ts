@@ -68,6 +68,38 @@ describe('DOCX', () => {
       { text: 'Confidential header', loc: { line: 1, field: 'word/header1.xml' } },
     ]);
   });
+
+  it('readBytesFragments refuses a DOCX part that is a zip bomb and still reads the body', async () => {
+    // Found by the fuzz test: a header part declaring an 8526:1 ratio threw instead of becoming a problem.
+    const w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+    const docx = buildZip([
+      { name: '[Content_Types].xml', data: '<?xml version="1.0"?><Types/>' },
+      {
+        name: 'word/document.xml',
+        data: `<w:document ${w}><w:body><w:p><w:r><w:t>Body</w:t></w:r></w:p></w:body></w:document>`,
+      },
+      { name: 'word/header1.xml', data: `<w:hdr ${w}>${' '.repeat(20 * 1024 * 1024)}</w:hdr>` },
+    ]);
+    const { fragments, problems } = await collect(readBytesFragments(docx, 'bomb.docx'));
+    expect(fragments).toEqual([{ text: 'Body', loc: { line: 1 } }]);
+    expect(problems.map((p) => p.problem)).toEqual(['LG_ARCHIVE_REFUSED']);
+    expect(problems[0]?.message).toMatch(/word\/header1\.xml.*ratio/);
+  });
+
+  it('readBytesFragments refuses an XLSX whose sheet is a zip bomb, as a problem rather than a throw', async () => {
+    const bomb = buildZip([
+      { name: '[Content_Types].xml', data: '<?xml version="1.0"?><Types/>' },
+      {
+        name: 'xl/workbook.xml',
+        data: '<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+      },
+      { name: 'xl/worksheets/sheet1.xml', data: `<worksheet>${' '.repeat(20 * 1024 * 1024)}</worksheet>` },
+    ]);
+    const { fragments, problems } = await collect(readBytesFragments(bomb, 'bomb.xlsx'));
+    expect(fragments).toEqual([]);
+    expect(problems.map((p) => p.problem)).toEqual(['LG_ARCHIVE_REFUSED']);
+    expect(problems[0]?.message).toMatch(/ratio/);
+  });
 });
 
 describe('Parquet', () => {

@@ -415,6 +415,11 @@ export async function* readDocx(zip: OpenZip, ctx: ReadContext): AsyncGenerator<
         });
       });
     } catch (e) {
+      if (e instanceof LimitExceededError) {
+        // One part that would inflate past the limits (a bomb in a header) is refused; the other parts are read.
+        yield [problem(ctx, PROBLEM.archiveRefused, `Refused DOCX part: ${e.message}`, field ? { field } : {})];
+        continue;
+      }
       rethrowFatal(e, ctx);
       yield [
         problem(

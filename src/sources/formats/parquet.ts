@@ -10,7 +10,18 @@
 import type { parquetMetadataAsync } from 'hyparquet';
 import type { Fragment } from '../source.js';
 import { type ByteInput, toBuffer } from './input.js';
-import { at, checkAbort, errorTag, PROBLEM, problem, type ReadBatch, type ReadContext, rethrowFatal } from './types.js';
+import { checkColumnChunk, DamagedPageError, PageLimitError } from './parquet-pages.js';
+import {
+  at,
+  checkAbort,
+  errorTag,
+  PROBLEM,
+  type ProblemCode,
+  problem,
+  type ReadBatch,
+  type ReadContext,
+  rethrowFatal,
+} from './types.js';
 
 /** Leaves of a decoded value as `[field, text]`. */
 function leaves(value: unknown, field: string, out: [string, string][], depth = 0): void {
@@ -40,6 +51,45 @@ function leaves(value: unknown, field: string, out: [string, string][], depth = 
     default:
       return;
   }
+}
+
+type RowGroup = Awaited<ReturnType<typeof parquetMetadataAsync>>['row_groups'][number];
+
+/**
+ * Check every column chunk's page headers before the decoder sees them (see parquet-pages.ts): a damaged header
+ * is reported as damage, a page or chunk declaring more than the limits allow is refused like a zip bomb.
+ */
+async function checkRowGroup(
+  group: RowGroup,
+  ra: { size: number; read: (position: number, length: number) => Promise<Uint8Array> },
+  ctx: ReadContext,
+): Promise<{ problem: ProblemCode; verb: string; why: string } | undefined> {
+  const { limits } = ctx;
+  for (const column of group.columns) {
+    const meta = column.meta_data;
+    if (!meta) return { problem: PROBLEM.corrupt, verb: 'Cannot read', why: 'a column chunk has no metadata' };
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    const end = start + Number(meta.total_compressed_size);
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 4 || end < start || end > ra.size)
+      return { problem: PROBLEM.corrupt, verb: 'Cannot read', why: 'a column chunk lies outside the file' };
+    try {
+      const total = await checkColumnChunk(ra.read, start, end, {
+        maxPageBytes: Math.min(limits.maxEntryBytes, limits.maxBufferBytes),
+        maxChunkBytes: limits.maxEntryBytes,
+      });
+      if (total > limits.ratioFloorBytes && total > limits.maxRatio * Math.max(1, end - start))
+        return {
+          problem: PROBLEM.archiveRefused,
+          verb: 'Refused',
+          why: `a column chunk declares ${total} uncompressed bytes from ${end - start}, beyond the ${limits.maxRatio}:1 ratio limit`,
+        };
+    } catch (e) {
+      if (e instanceof PageLimitError) return { problem: PROBLEM.archiveRefused, verb: 'Refused', why: e.message };
+      if (e instanceof DamagedPageError) return { problem: PROBLEM.corrupt, verb: 'Cannot read', why: e.message };
+      throw e;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -108,6 +158,21 @@ export async function* readParquet(input: ByteInput, ctx: ReadContext): AsyncGen
           PROBLEM.archiveRefused,
           `Refused Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): it declares ${uncompressed} uncompressed bytes from ${compressed}, beyond the size or ratio limit`,
           { row: rowStart + 1 },
+        ),
+      ];
+      rowStart = rowEnd;
+      continue;
+    }
+    const refusal = await checkRowGroup(group, ra, ctx);
+    if (refusal) {
+      yield [
+        problem(
+          ctx,
+          refusal.problem,
+          `${refusal.verb} Parquet row group ${g + 1} (rows ${rowStart + 1}-${rowEnd}): ${refusal.why}`,
+          {
+            row: rowStart + 1,
+          },
         ),
       ];
       rowStart = rowEnd;

@@ -20,6 +20,7 @@ import {
   createReadContext,
   errorTag,
   extensionOf,
+  LimitExceededError,
   PROBLEM,
   problem,
   type ReadBatch,
@@ -55,6 +56,11 @@ async function* readZipFamily(input: ByteInput, ctx: ReadContext): AsyncGenerato
     if (kind === 'xlsx') yield* readXlsx(opened, ctx);
     else if (kind === 'docx') yield* readDocx(opened, ctx);
     else yield* readZipMembers(opened, input.label ?? input.name, ctx, readInput);
+  } catch (e) {
+    // A part of an Office document that would inflate past the limits (a zip bomb inside a DOCX/XLSX) refuses
+    // the document, reported as a problem; an abort still ends the read.
+    if (!(e instanceof LimitExceededError)) throw e;
+    yield [problem(ctx, PROBLEM.archiveRefused, `Refused ${what}: ${e.message}`)];
   } finally {
     opened.close();
   }
