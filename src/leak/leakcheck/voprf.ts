@@ -107,7 +107,7 @@ export function deriveKeyPair(seed: Uint8Array, info: Uint8Array): VoprfKeyPair 
  * A scalar source for tests: noble maps 48 random bytes `b` to `1 + (b mod (n − 1))`, so `s − 1` encoded as
  * 48 little-endian bytes yields the scalar `s`. Only test vectors fix scalars; production uses the CSPRNG.
  */
-export type ScalarSource = (n: number) => Uint8Array;
+export type ScalarSource = (n?: number) => Uint8Array<ArrayBuffer>;
 
 /**
  * A {@link ScalarSource} that yields the given scalars (little-endian encodings, as in the RFC), in order.
@@ -117,7 +117,7 @@ export type ScalarSource = (n: number) => Uint8Array;
  */
 export function fixedScalars(hexScalars: readonly string[]): ScalarSource {
   let i = 0;
-  return (n: number) => {
+  return (n = 48) => {
     const hex = hexScalars[i++];
     if (hex === undefined) throw new RangeError('fixedScalars: no scalar left');
     const bytes = fromHex(hex, ELEMENT_BYTES, 'scalar');
@@ -184,7 +184,7 @@ export function finalizeBatch(
 ): Uint8Array[] {
   if (evaluated.length !== states.length)
     throw new VoprfInputError(`expected ${states.length} evaluated elements, got ${evaluated.length}`);
-  evaluated.forEach((e, i) => checkElement(e, 'evaluated element', i));
+  for (let i = 0; i < evaluated.length; i++) checkElement(evaluated[i] as Uint8Array, 'evaluated element', i);
   checkElement(publicKey, 'public key');
   if (proof.length !== PROOF_BYTES) throw new VoprfInputError(`proof must be ${PROOF_BYTES} bytes`);
   try {
