@@ -153,7 +153,7 @@ export function idBirthHierarchy(): Hierarchy {
     generalize(v, level) {
       if (level === 0 || v === '') return v;
       if (level >= 4) return SUPPRESSED;
-      const digits = v.replace(/-/g, '');
+      const digits = v.replace(/[^0-9]/g, '');
       if (!/^\d{3}/.test(digits)) return SUPPRESSED;
       if (level === 1 && digits.length >= 6) return `${digits.slice(0, 4)}-${digits.slice(4, 6)}`;
       if (level <= 2 && digits.length >= 4) return digits.slice(0, 4);

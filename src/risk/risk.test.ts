@@ -1,0 +1,280 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isLeakguardError } from '../core/errors.js';
+import { createAnalyzer } from '../detect/analyzer.js';
+import { builtinRecognizers } from '../detect/presets.js';
+import { generateResidentId } from '../synth/cn.js';
+import { createSeededRng } from '../synth/rng.js';
+import { parseHierarchies } from './config.js';
+import {
+  ageHierarchy,
+  dateHierarchy,
+  isGeneralizationOf,
+  postcodeHierarchy,
+  regionCodeHierarchy,
+} from './hierarchy.js';
+import { memoryInput, openRowInput } from './input.js';
+import { evaluateNode } from './lattice.js';
+import { idBirthHierarchy, residentIdParts } from './quasi.js';
+import { anonymizeInput, measureRisk } from './risk.js';
+import { FrequencyTable, Generalizer } from './table.js';
+
+const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
+const dir = mkdtempSync(join(tmpdir(), 'lg-risk-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let fileNo = 0;
+const outPath = (ext = 'csv') => join(dir, `out-${++fileNo}.${ext}`);
+
+describe('hierarchies', () => {
+  it('dates go to month, year, decade, then *', () => {
+    const h = dateHierarchy();
+    expect([0, 1, 2, 3, 4].map((l) => h.generalize('1990-05-17', l))).toEqual([
+      '1990-05-17',
+      '1990-05',
+      '1990',
+      '1990-1999',
+      '*',
+    ]);
+    expect(h.generalize('not a date', 2)).toBe('*');
+    expect(h.generalize('', 2)).toBe('');
+  });
+
+  it('ages go to nested bands', () => {
+    const h = ageHierarchy();
+    expect([0, 1, 2, 3, 4].map((l) => h.generalize('37', l))).toEqual(['37', '35-39', '30-39', '20-39', '*']);
+  });
+
+  it('region codes go to prefecture and province names; partial prefixes to what they determine', () => {
+    const h = regionCodeHierarchy();
+    expect([0, 1, 2, 3].map((l) => h.generalize('110105', l))).toEqual(['110105', '1101', '北京', '*']);
+    expect(h.generalize('110', 1)).toBe('北京');
+    expect(h.generalize('990000', 2)).toBe('*');
+  });
+
+  it('postcodes keep prefixes', () => {
+    const h = postcodeHierarchy();
+    expect([1, 2, 3].map((l) => h.generalize('100080', l))).toEqual(['1000**', '10****', '*']);
+  });
+});
+
+describe('residentIdParts', () => {
+  it('derives region, birth date and sex from a clear ID', () => {
+    expect(residentIdParts('11010519491231002X')).toEqual({ region: '110105', birth: '1949-12-31', sex: '女' });
+  });
+
+  it('derives what a mask leaves', () => {
+    expect(residentIdParts('110***********1234')).toEqual({ region: '110', birth: '', sex: '男' });
+    expect(residentIdParts('110105********0012')).toEqual({ region: '110105', birth: '', sex: '男' });
+    expect(residentIdParts('1101051990********')).toEqual({ region: '110105', birth: '1990', sex: '' });
+    expect(residentIdParts('**************1234')).toEqual({ region: '', birth: '', sex: '男' });
+    expect(residentIdParts('hello')).toEqual({ region: '', birth: '', sex: '' });
+  });
+
+  it('reads legacy 15-digit numbers (19YYMMDD)', () => {
+    expect(residentIdParts('110105491231002')).toEqual({ region: '110105', birth: '1949-12-31', sex: '女' });
+  });
+
+  it('birth parts generalise by the digits they have', () => {
+    const h = idBirthHierarchy();
+    expect(h.generalize('1990-05-17', 1)).toBe('1990-05');
+    expect(h.generalize('1990', 1)).toBe('1990');
+    expect(h.generalize('199*', 2)).toBe('1990-1999');
+  });
+});
+
+describe('evaluateNode and the lattice', () => {
+  it('generalises ages to 5-year bands for k = 2 (hand-computed)', async () => {
+    const rows = [
+      ['1', '31', 'M'],
+      ['2', '33', 'M'],
+      ['3', '36', 'F'],
+      ['4', '38', 'F'],
+    ];
+    const r = await anonymizeInput(memoryInput(['id', 'age', 'sex'], rows), {
+      analyzer,
+      quasi: ['age', 'sex'],
+      k: 2,
+      maxSuppression: 0,
+      output: outPath(),
+    });
+    expect(r.transformation).toEqual({ age: 'width 5', sex: 'value' });
+    expect(r.suppressed.records).toBe(0);
+    expect(r.after.k).toBe(2);
+    expect(r.metrics.k).toBe(1);
+    expect(readFileSync(r.output, 'utf8')).toBe('id,age,sex\n1,30-34,M\n2,30-34,M\n3,35-39,F\n4,35-39,F\n');
+    // Discernibility after: 2² + 2² over 4² = 0.5; before: 4 × 1 / 16.
+    expect(r.utility.after.discernibility).toBe(0.5);
+    expect(r.utility.before.discernibility).toBe(0.25);
+  });
+
+  it('suppression within the cap beats generalisation when it loses less', async () => {
+    // Nine records of age 30 and one of 90: suppressing the outlier (10%) keeps every age exact.
+    const rows = [...Array.from({ length: 9 }, (_, i) => [String(i), '30']), ['9', '90']];
+    const r = await anonymizeInput(memoryInput(['id', 'age'], rows), {
+      analyzer,
+      quasi: ['age'],
+      k: 3,
+      maxSuppression: 0.1,
+      output: outPath(),
+    });
+    expect(r.transformation).toEqual({ age: 'value' });
+    expect(r.suppressed.records).toBe(1);
+    expect(r.rowsWritten).toBe(9);
+  });
+
+  it('non-uniform entropy loss equals the hand-computed value', () => {
+    // ages 31, 33, 36, 38 at 5-year bands: each value is one of two in its band: 4 × log2(2) = 4 bits;
+    // maximum: 4 × log2(4) = 8 bits → 0.5.
+    const t = new FrequencyTable(['age']);
+    for (const a of ['31', '33', '36', '38']) t.add([a]);
+    const gen = new Generalizer(t, [ageHierarchy()]);
+    const r = evaluateNode(gen, [1], { k: 2, maxSuppression: 0, metric: 'entropy' });
+    expect(r.entropyLoss).toBe(0.5);
+    expect(r.anonymous).toBe(true);
+  });
+
+  it('reports an unsatisfiable request with its code', async () => {
+    const err = await anonymizeInput(memoryInput(['age'], [['30'], ['31']]), {
+      analyzer,
+      quasi: ['age'],
+      k: 5,
+      output: outPath(),
+    }).catch((e) => e);
+    expect(isLeakguardError(err)).toBe(true);
+    expect((err as { code: string }).code).toBe('LG_RISK_UNSATISFIABLE');
+    expect((err as { spec: { exitCode: number } }).spec.exitCode).toBe(1);
+  });
+});
+
+describe('measureRisk', () => {
+  it('proposes quasi-identifiers from names and content, with a masked resident ID as a bundle', async () => {
+    const rng = createSeededRng(7);
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const id = generateResidentId(rng, { region: i % 2 ? '110105' : '310101' });
+      return [`${id.slice(0, 3)}***********${id.slice(14)}`, i % 3 ? '男' : '女', '100080', 'flu'];
+    });
+    const r = await measureRisk(memoryInput(['身份证号', '性别', '邮编', '诊断'], rows), { analyzer });
+    expect(r.quasiIdentifiers.map((q) => q.name)).toEqual(['身份证号:region', '身份证号:sex', '性别', '邮编']);
+    expect(r.sensitive).toEqual(['诊断']);
+    expect(r.metrics.records).toBe(40);
+    expect(r.metrics.sensitive[0]!.distinctL).toBe(1);
+  });
+
+  it('reads CSV files and reports skipped ragged rows', async () => {
+    const p = join(dir, 'people.csv');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(p, 'age,sex\n30,M\n30,M\n31\n40,F\n');
+    const input = await openRowInput(p);
+    const r = await measureRisk(input, { analyzer, quasi: ['age', 'sex'] });
+    expect(r.records).toBe(3);
+    expect(r.skippedRecords).toBe(1);
+    expect(r.metrics.classSizes).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
+  });
+
+  it('refuses a column the table does not have', async () => {
+    const err = await measureRisk(memoryInput(['age'], [['3']]), { analyzer, quasi: ['nope'] }).catch((e) => e);
+    expect((err as { code: string }).code).toBe('LG_USAGE');
+  });
+});
+
+describe('custom hierarchies', () => {
+  it('parses maps, bands and prefixes', () => {
+    const h = parseHierarchies(
+      'hierarchies:\n  job:\n    map:\n      护士: [医疗, 服务业]\n      医生: [医疗, 服务业]\n  zip: { prefix: [3] }\n  pay: { bands: [1000, 5000] }\n',
+      'h.yaml',
+    );
+    expect(h.get('job')!.generalize('护士', 1)).toBe('医疗');
+    expect(h.get('job')!.generalize('律师', 1)).toBe('*');
+    expect(h.get('zip')!.generalize('100080', 1)).toBe('100***');
+    expect(h.get('pay')!.generalize('2500', 2)).toBe('0-4999');
+  });
+
+  it('names file, line and field of an error', () => {
+    const bad = 'hierarchies:\n  job:\n    map:\n      护士: [医疗, 服务业]\n      医生: [医疗, 其他]\n';
+    try {
+      parseHierarchies(bad, 'h.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('LG_CONFIG_INVALID');
+      expect((e as { location: { line: number } }).location.line).toBe(5);
+      expect((e as Error).message).toContain('two ancestors');
+    }
+    try {
+      parseHierarchies('hierarchies:\n  pay: { bands: [3, 5] }\n', 'h.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { location: { line: number } }).location.line).toBe(2);
+    }
+  });
+});
+
+describe('anonymizeInput properties', () => {
+  const row = fc.tuple(
+    fc.integer({ min: 0, max: 99 }),
+    fc.constantFrom('M', 'F'),
+    fc.constantFrom('100080', '100081', '200030', '310002', '518000'),
+    fc.constantFrom('flu', 'cold', 'hiv', 'asthma'),
+  );
+  it('every output is k-anonymous and l-diverse, never invents values, and suppresses under the cap', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(row, { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(0, 0.05, 0.2),
+        fc.constantFrom('entropy' as const, 'discernibility' as const),
+        async (data, k, l, cap, metric) => {
+          const rows = data.map((r, i) => [String(i), String(r[0]), r[1], r[2], r[3]]);
+          const out = outPath();
+          let report: Awaited<ReturnType<typeof anonymizeInput>>;
+          try {
+            report = await anonymizeInput(memoryInput(['id', 'age', 'sex', 'zip', 'diagnosis'], rows), {
+              analyzer,
+              quasi: ['age', 'sex', 'zip'],
+              sensitive: ['diagnosis'],
+              k,
+              l,
+              maxSuppression: cap,
+              metric,
+              output: out,
+              sampleRows: 5,
+            });
+          } catch (e) {
+            // Unsatisfiable exactly when even one class of everything fails.
+            expect((e as { code: string }).code).toBe('LG_RISK_UNSATISFIABLE');
+            expect(rows.length < k || new Set(rows.map((r) => r[4])).size < l).toBe(true);
+            return;
+          }
+          const written = (await (await openRowInput(out, { header: true })).sample(1e6)) as string[][];
+          expect(written.length).toBe(report.rowsWritten);
+          expect(rows.length - written.length).toBeLessThanOrEqual(Math.floor(cap * rows.length + 1e-9));
+          const classes = new Map<string, { n: number; d: Set<string> }>();
+          const hs = [ageHierarchy(), null, postcodeHierarchy()];
+          for (const w of written) {
+            const orig = rows[Number(w[0])]!;
+            expect(w[4]).toBe(orig[4]);
+            expect(isGeneralizationOf(hs[0]!, orig[1]!, w[1]!)).toBe(true);
+            expect(w[2] === orig[2] || w[2] === '*').toBe(true);
+            expect(isGeneralizationOf(hs[2]!, orig[3]!, w[3]!)).toBe(true);
+            const key = `${w[1]}|${w[2]}|${w[3]}`;
+            const c = classes.get(key) ?? { n: 0, d: new Set<string>() };
+            c.n++;
+            c.d.add(w[4]!);
+            classes.set(key, c);
+          }
+          for (const c of classes.values()) {
+            expect(c.n).toBeGreaterThanOrEqual(k);
+            expect(c.d.size).toBeGreaterThanOrEqual(l);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
