@@ -152,6 +152,41 @@ describe('PDF', () => {
     expect(problems.map((p) => p.problem)).toEqual(['LG_FORMAT_CORRUPT']);
     expect(problems[0]?.message).not.toContain('example.com');
   });
+
+  it('readBytesFragments contains pdf.js failures: a damaged page leaves no unhandled rejection in this process', async () => {
+    // Found by the fuzz test: a bad cross-reference entry made pdf.js leave a rejected promise with no handler,
+    // which ends a Node process. pdf.js now runs in a worker thread.
+    const damaged = Buffer.from(
+      [
+        'JVBERi0xLjQKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUg',
+        'L1BhZ2VzIC9LaWRzIFs0JDAgUiA2IDAgUl0gL0NvdW50IDIgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL0ZvbnQgL1N1YnR5',
+        'cGUgL1R5cGUxIC9CYXNlRm9udCAvSGVsdmV0aWNhID4+CmVuZG9iago0IDAgb2JqCjw8IC9UeXBlIC9QYWdlIC9QYXJlbnQgMiAw',
+        'IFIgL01lZGlhQm94IFswIDAgNjEyIDc5Ml0gL1Jlc291cmNlcyA8PCAvRm9udCA8PCAvRjEgMyAwIFIgPj4gPj4gL0NvbnRlbnRz',
+        'IDUgMCBSID4+CmVuZG9iago1IDAgb2JqCjw8IC9MZW5ndGggMzkgPj4Kc3RyZWFtCkJUIC9GMSAxMiBUZiA3MiA3MjAgVGQgKHBh',
+        'Z2Ugb25lKSBUaiBFVAplbmRzdHJlYW0KZW5kb2JqCjYgMCBvYgcKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFC',
+        'b3ggWzAgMCA2MTIgNzkyXSAvUmVzb3VyY2VzIDw8IC9Gb250IDw8IC9GMSAzIDAgUiA+PiA+PiAvQ29udGVudHMgNyAwIFIgPj4K',
+        'ZW5kb2JqCjcgMCBvYmoKPDwgL0xlbmd0aCAzOSA+PgpzdHJlYW0KQlQgL0YxIDEyIFRmIDcyIDcyMCBUZCAocGFnZSB0d28pIFRq',
+        'IEVUCmVuZHN0cmVhbQplbmRvYmoKeHJlZgowIDgKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDA5IDAwMDAwIG4gCjAwMDAw',
+        'MDAwNTggMDAwMDAgbiAKMDAwMDAwMDEyMSAwMDAwMCBuIAowMDAwMDAwMTkxIDAwMDAwIG4gCjAwMDAwMDAzMTcgMDAwMDAgbiAK',
+        'MDAwMDAwMDQwNiAwMDAwMCBuIAowMDAwMDAwNTMyIDAwMDAwIG4gCnRyYWlsZXIKPDwgL1NpemUgOCAvUm9vdCAxIDAgUiA+Pgpz',
+        'dGFydHhyZWYKNjIxCiUlRU9G',
+      ].join(''),
+      'base64',
+    );
+    const stray: unknown[] = [];
+    const onRejection = (e: unknown): void => {
+      stray.push(e);
+    };
+    process.on('unhandledRejection', onRejection);
+    try {
+      const { problems } = await collect(readBytesFragments(damaged, 'damaged.pdf'));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(problems.map((p) => [p.problem, p.loc])).toEqual([['LG_FORMAT_CORRUPT', { page: 1 }]]);
+      expect(stray).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
 });
 
 describe('EML', () => {

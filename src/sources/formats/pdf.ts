@@ -4,16 +4,12 @@
  * when a page holds more than `maxFragmentChars`. Scanned pages without a text layer yield nothing (no OCR).
  *
  * pdf.js needs the whole document in memory: inputs beyond `maxBufferBytes` are skipped with a note. Script
- * evaluation is disabled (`isEvalSupported: false`, the CVE-2024-4367 class of bugs).
+ * evaluation is disabled (`isEvalSupported: false`, the CVE-2024-4367 class of bugs). pdf.js runs in a worker
+ * thread (pdf-isolate.ts): its stray rejections, stalls and memory stay out of the scanning thread.
  */
-import type { getDocumentProxy } from 'unpdf';
 import { type ByteInput, toBuffer } from './input.js';
-import { at, checkAbort, errorTag, PROBLEM, problem, type ReadBatch, type ReadContext, rethrowFatal } from './types.js';
-
-interface TextItemLike {
-  str?: string;
-  hasEOL?: boolean;
-}
+import { PdfWorkerError, parsePdfIsolated } from './pdf-isolate.js';
+import { at, checkAbort, PROBLEM, problem, type ReadBatch, type ReadContext } from './types.js';
 
 /**
  * Read a PDF's text layer page by page.
@@ -33,51 +29,37 @@ export async function* readPdf(input: ByteInput, ctx: ReadContext): AsyncGenerat
     ];
     return;
   }
-  let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
-  try {
-    // Loaded on first use: pdf.js is large and most scans meet few PDFs.
-    const unpdf = await import('unpdf');
-    // A private copy: pdf.js may transfer (detach) the buffer it is given.
-    doc = await unpdf.getDocumentProxy(new Uint8Array(data), {
-      verbosity: 0,
-      isEvalSupported: false,
-      disableFontFace: true,
-      useSystemFonts: false,
-      stopAtErrors: false,
-    });
-  } catch (e) {
-    rethrowFatal(e, ctx);
-    if (errorTag(e) === 'PasswordException') {
-      yield [problem(ctx, PROBLEM.skippedEncrypted, 'Skipped PDF: it is password-protected')];
-    } else {
-      yield [problem(ctx, PROBLEM.corrupt, `Cannot read PDF: the document structure is damaged (${errorTag(e)})`)];
-    }
-    return;
-  }
   const max = ctx.limits.maxFragmentChars;
   try {
-    for (let n = 1; n <= doc.numPages; n++) {
+    for await (const event of parsePdfIsolated(data, ctx.limits.pdfStallMs)) {
       checkAbort(ctx.signal);
-      let text = '';
-      try {
-        const page = await doc.getPage(n);
-        const content = await page.getTextContent();
-        for (const item of content.items as TextItemLike[]) {
-          if (typeof item.str === 'string') text += item.str;
-          if (item.hasEOL) text += '\n';
+      switch (event.kind) {
+        case 'open-error':
+          yield [
+            event.error === 'PasswordException'
+              ? problem(ctx, PROBLEM.skippedEncrypted, 'Skipped PDF: it is password-protected')
+              : problem(ctx, PROBLEM.corrupt, `Cannot read PDF: the document structure is damaged (${event.error})`),
+          ];
+          break;
+        case 'page-error':
+          yield [
+            problem(ctx, PROBLEM.corrupt, `Cannot read PDF page ${event.page}: damaged content (${event.error})`, {
+              page: event.page,
+            }),
+          ];
+          break;
+        case 'page': {
+          const { text, page } = event;
+          if (text.trim().length === 0) break;
+          for (let i = 0; i < text.length; i += max) yield [{ text: text.slice(i, i + max), loc: at(ctx, { page }) }];
+          break;
         }
-        page.cleanup();
-      } catch (e) {
-        rethrowFatal(e, ctx);
-        yield [
-          problem(ctx, PROBLEM.corrupt, `Cannot read PDF page ${n}: damaged content (${errorTag(e)})`, { page: n }),
-        ];
-        continue;
+        default:
+          break;
       }
-      if (text.trim().length === 0) continue;
-      for (let i = 0; i < text.length; i += max) yield [{ text: text.slice(i, i + max), loc: at(ctx, { page: n }) }];
     }
-  } finally {
-    await doc.destroy();
+  } catch (e) {
+    if (!(e instanceof PdfWorkerError)) throw e;
+    yield [problem(ctx, PROBLEM.corrupt, `Cannot read PDF: ${e.message}`)];
   }
 }

@@ -103,6 +103,8 @@ export interface ReadLimits {
   maxFragmentChars: number;
   /** Maximum bytes of one CSV record; a longer record is reported and skipped. */
   maxRecordBytes: number;
+  /** A PDF whose parser makes no progress (no page) for this long is abandoned and reported. */
+  pdfStallMs: number;
 }
 
 /** The defaults: depth 3, 1 GiB total and per member, 100:1 ratio, 10 000 members, 128 MiB buffers. */
@@ -116,6 +118,7 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxBufferBytes: 128 * 1024 * 1024,
   maxFragmentChars: 1024 * 1024,
   maxRecordBytes: 16 * 1024 * 1024,
+  pdfStallMs: 60_000,
 });
 
 /**
