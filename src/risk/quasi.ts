@@ -58,6 +58,8 @@ export interface ColumnRoles {
   sensitive: string[];
   /** Columns holding direct identifiers (names, phone numbers, clear resident IDs): dropped by `anonymize`. */
   direct: string[];
+  /** Columns that look like quasi-identifiers but were not named in `--quasi` (kept as they are: a warning). */
+  unused: string[];
   /** The classification of every column (type or null), for the report. */
   classified: Record<string, string | null>;
 }
@@ -343,8 +345,14 @@ export function proposeRoles(
       }
     }
   }
+  const unused: string[] = [];
   for (const c of columns) {
     const type = typeOf.get(c) ?? null;
+    if (type === 'CN_RESIDENT_ID') {
+      // A clear ID also identifies directly; a masked one only through its parts.
+      const s = stats.get(c)!;
+      if ((s.hits.CN_RESIDENT_ID ?? 0) > (s.masked.CN_RESIDENT_ID ?? 0)) direct.push(c);
+    }
     if (sensitive.includes(c) || quasi.some((q) => q.column === c)) continue;
     if (type !== null && DIRECT_TYPES.has(type)) {
       direct.push(c);
@@ -354,17 +362,16 @@ export function proposeRoles(
       sensitive.push(c);
       continue;
     }
-    if (options.quasi) continue;
-    if (type === 'CN_RESIDENT_ID') {
-      quasi.push(...quasiOf(c, 'content: resident ID'));
-      // A clear ID also identifies directly; a masked one only through its parts.
-      const s = stats.get(c)!;
-      if ((s.hits.CN_RESIDENT_ID ?? 0) > (s.masked.CN_RESIDENT_ID ?? 0)) direct.push(c);
+    const proposed =
+      type === 'CN_RESIDENT_ID' || type === 'DATE_OF_BIRTH' || type === 'ADDRESS' || roleByName(c) !== undefined;
+    if (!proposed) continue;
+    if (options.quasi) {
+      unused.push(c);
       continue;
     }
-    if (type === 'DATE_OF_BIRTH' || type === 'ADDRESS' || roleByName(c) !== undefined) {
-      quasi.push(...quasiOf(c, type === 'DATE_OF_BIRTH' || type === 'ADDRESS' ? `content: ${type}` : 'name'));
-    }
+    const reason =
+      type === 'CN_RESIDENT_ID' || type === 'DATE_OF_BIRTH' || type === 'ADDRESS' ? `content: ${type}` : 'name';
+    quasi.push(...quasiOf(c, reason));
   }
-  return { quasi, sensitive, direct, classified };
+  return { quasi, sensitive, direct, unused, classified };
 }

@@ -64,6 +64,8 @@ export interface RiskReport {
   quasiIdentifiers: QuasiReport[];
   sensitive: string[];
   directIdentifiers: string[];
+  /** Columns that look like quasi-identifiers but were left out by `--quasi` (copied unchanged by anonymize). */
+  unlistedQuasiIdentifiers: string[];
   classification: Record<string, string | null>;
   metrics: RiskMetrics;
 }
@@ -243,6 +245,7 @@ function baseReport(input: RowInput, p: Prepared, metrics: RiskMetrics): RiskRep
     quasiIdentifiers: p.roles.quasi.map(quasiReport),
     sensitive: p.roles.sensitive,
     directIdentifiers: p.roles.direct,
+    unlistedQuasiIdentifiers: p.roles.unused,
     classification: p.roles.classified,
     metrics,
   };
