@@ -1,0 +1,296 @@
+/**
+ * Dynamic masking of responses as they stream. JSON is rewritten leaf by leaf (`JsonStream`, byte level) with
+ * the role's protect policy through the protect module's `ValueTransformer` — column rules by field name,
+ * detection inside every string value with the field name as context — so memory is bounded by nesting depth
+ * and the longest string, never by the response size. Field rules (allow/deny) apply to document sources: a
+ * denied field's value is written as `null`. Non-JSON responses are masked line by line. The masker also
+ * counts records, collects the types seen, reads scroll and point-in-time ids, and offers every clear string
+ * to a canary matcher.
+ *
+ * Malformed JSON stops the masker at the first error: nothing after it is written (the proxy then fails the
+ * response), so a broken document can never carry clear values past the guard.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { Analyzer } from '../detect/analyzer.js';
+import { type ColumnRef, columnRef, ValueTransformer } from '../protect/files/values.js';
+import type { CompiledPolicy } from '../protect/policy.js';
+import type { RecordCount } from './authorize.js';
+import type { FieldMatcher } from './glob.js';
+import { JsonStream, type LeafKind } from './json-stream.js';
+
+/**
+ * A canary matcher (provided by the leak-detection module): labels of the canary records found in a text.
+ * Called with clear values before masking.
+ */
+export interface CanaryMatcher {
+  match(text: string): { label: string }[];
+}
+
+/** Options of {@link ResponseMasker}. */
+export interface MaskerOptions {
+  readonly policy: CompiledPolicy;
+  readonly analyzer: Analyzer;
+  readonly json: boolean;
+  readonly records: RecordCount;
+  readonly sourceRoot: boolean;
+  readonly allowFields?: FieldMatcher | undefined;
+  readonly denyFields?: FieldMatcher | undefined;
+  readonly canary?: CanaryMatcher | undefined;
+  /** `scroll`: capture `$._scroll_id`; `pit`: capture `$.id` and `$.pit_id`. */
+  readonly capture?: 'scroll' | 'pit' | undefined;
+  readonly maxStringChars: number;
+  /** Longest text line held (non-JSON); a longer one is masked in pieces of this size. */
+  readonly maxLineChars?: number;
+}
+
+/** Values up to this length are cached when they hold nothing to mask (index names, cities, enum values). */
+const CACHE_MAX_CHARS = 48;
+const CACHE_MAX_ENTRIES = 20_000;
+
+/** Streams one response through masking. Not reusable. */
+export class ResponseMasker {
+  readonly #o: MaskerOptions;
+  readonly #values: ValueTransformer;
+  readonly #json: JsonStream | undefined;
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #refs = new Map<string, ColumnRef>();
+  /** Clean short values per field: `field \0 value`. */
+  readonly #clean = new Set<string>();
+  readonly #pathRules: boolean;
+  readonly #prefixSegs: string[] = [];
+  #lastRecordKey = '';
+  #line = '';
+  /** Records returned (documents). */
+  records = 0;
+  /** Field values removed by field rules. */
+  removed = 0;
+  /** Canary labels seen. */
+  readonly canaries = new Set<string>();
+  /** A captured scroll / PIT id. */
+  captured: string | undefined;
+  /** Why the JSON could not be processed. */
+  error: string | undefined;
+
+  constructor(options: MaskerOptions) {
+    this.#o = options;
+    this.#values = new ValueTransformer(options.policy, options.analyzer, 'protect', { rememberValues: false });
+    this.#pathRules = options.policy.rules.some((r) => r.columns?.some((c) => c.startsWith('$')) ?? false);
+    if (options.json)
+      this.#json = new JsonStream((kind, value, s) => this.#leaf(kind, value, s), options.maxStringChars);
+    if (options.records.kind === 'path') {
+      const m = options.records.prefix.slice(1).match(/\.[^.[]+|\[[^\]]*\]/g) ?? [];
+      this.#prefixSegs.push(...m);
+    }
+    if (options.records.kind === 'root') this.records = 1;
+  }
+
+  /** Detected types (with counts) in what went through. */
+  get types(): Record<string, number> {
+    return this.#values.stats.byType;
+  }
+
+  /** Values changed by masking, plus field values removed. */
+  get masked(): number {
+    return this.#values.stats.values + this.removed;
+  }
+
+  #typesTotal(): number {
+    let n = 0;
+    const t = this.#values.stats.byType;
+    for (const k in t) n += t[k] as number;
+    return n;
+  }
+
+  /** The dotted field path inside the document source, or undefined outside sources. */
+  #sourcePath(s: JsonStream): string | undefined {
+    const st = s.stack;
+    let start = -1;
+    if (this.#o.sourceRoot) start = 0;
+    else {
+      for (let i = 0; i < st.length - 1; i++) {
+        const f = st[i] as { obj: boolean; key: string | undefined };
+        if (f.obj && f.key === '_source') {
+          start = i + 1;
+          break;
+        }
+      }
+      if (start < 0) return undefined;
+    }
+    let p = '';
+    for (let i = start; i < st.length; i++) {
+      const f = st[i] as { obj: boolean; key: string | undefined };
+      if (!f.obj || f.key === undefined) continue;
+      p = p ? `${p}.${f.key}` : f.key;
+    }
+    return p;
+  }
+
+  #lastKey(s: JsonStream): string | undefined {
+    const st = s.stack;
+    for (let i = st.length - 1; i >= 0; i--) {
+      const f = st[i] as { obj: boolean; key: string | undefined };
+      if (f.obj) return f.key;
+    }
+    return undefined;
+  }
+
+  #path(s: JsonStream, exact: boolean): string {
+    let p = '$';
+    for (const f of s.stack) p += f.obj ? `.${f.key}` : exact ? `[${f.index}]` : '[*]';
+    return p;
+  }
+
+  #leaf(kind: LeafKind, value: string, s: JsonStream): string | undefined {
+    const o = this.#o;
+    if (kind === 'key') {
+      if (value === '_source' && o.records.kind === 'source' && this.#sourcePath(s) === undefined) this.records++;
+      if (value.length < 6) return undefined;
+      if (o.canary) this.#canary(value);
+      if (this.#clean.has(value)) return undefined;
+      const before = this.#typesTotal();
+      const r = this.#values.value(value, undefined, undefined, () => ({ field: 'key' })) as string;
+      if (r === value) {
+        if (this.#typesTotal() === before && this.#clean.size < CACHE_MAX_ENTRIES) this.#clean.add(value);
+        return undefined;
+      }
+      return JSON.stringify(r);
+    }
+    if (o.records.kind === 'path') this.#countPath(s);
+    if (o.capture && kind === 'string' && s.depth === 1) {
+      const k = (s.stack[0] as { key: string | undefined }).key;
+      if ((o.capture === 'scroll' && k === '_scroll_id') || (o.capture === 'pit' && (k === 'id' || k === 'pit_id'))) {
+        this.captured = value;
+        return undefined;
+      }
+    }
+    if (o.allowFields || o.denyFields) {
+      const field = this.#sourcePath(s);
+      if (field !== undefined && field !== '') {
+        const out = o.denyFields
+          ? o.denyFields.matches(field)
+          : !(o.allowFields as FieldMatcher).matches(field) && !(o.allowFields as FieldMatcher).isAncestor(field);
+        if (out) {
+          this.removed++;
+          return 'null';
+        }
+      }
+    }
+    if (kind === 'number' && value.length < 6) return undefined;
+    if (o.canary && kind === 'string') this.#canary(value);
+    const last = this.#lastKey(s);
+    let cacheKey: string | undefined;
+    if (value.length <= CACHE_MAX_CHARS) {
+      cacheKey = `${last ?? ''}\u0000${value}`;
+      if (this.#clean.has(cacheKey)) return undefined;
+    }
+    let ref: ColumnRef | undefined;
+    if (this.#pathRules) {
+      const wild = this.#path(s, false);
+      ref = columnRef(this.#path(s, true), last !== undefined ? [wild, last] : [wild], last);
+    } else {
+      const k = last ?? '';
+      ref = this.#refs.get(k);
+      if (!ref) {
+        ref = columnRef(k || '$', [], last);
+        if (this.#refs.size < 10_000) this.#refs.set(k, ref);
+      }
+    }
+    const before = this.#typesTotal();
+    const r = this.#values.value(value, ref, undefined, () => ({ field: last ?? '$' }), kind === 'number') as string;
+    if (r === value) {
+      if (cacheKey !== undefined && this.#typesTotal() === before && this.#clean.size < CACHE_MAX_ENTRIES)
+        this.#clean.add(cacheKey);
+      return undefined;
+    }
+    if (kind === 'number' && /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(r)) return r;
+    return JSON.stringify(r);
+  }
+
+  #countPath(s: JsonStream): void {
+    const n = this.#prefixSegs.length;
+    const st = s.stack;
+    if (st.length < n) return;
+    let key = '';
+    for (let i = 0; i < n; i++) {
+      const want = this.#prefixSegs[i] as string;
+      const f = st[i] as { obj: boolean; key: string | undefined; index: number };
+      if (want === '[*]') {
+        if (f.obj) return;
+        key += `[${f.index}]`;
+      } else if (want.startsWith('[')) {
+        if (f.obj || want !== `[${f.index}]`) return;
+        key += want;
+      } else {
+        if (!f.obj || `.${f.key}` !== want) return;
+        key += want;
+      }
+    }
+    if (key !== this.#lastRecordKey) {
+      this.#lastRecordKey = key;
+      this.records++;
+    }
+  }
+
+  #canary(text: string): void {
+    const hits = (this.#o.canary as CanaryMatcher).match(text);
+    for (const h of hits) if (this.canaries.size < 100) this.canaries.add(h.label);
+  }
+
+  /** Masks a chunk; returns what can be sent now (maybe empty). Check `error` after each call. */
+  write(chunk: Buffer): Buffer {
+    if (this.error) return EMPTY;
+    if (this.#json) {
+      const parts = this.#json.write(chunk);
+      if (this.#json.error) {
+        this.error = this.#json.error;
+        return EMPTY;
+      }
+      return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    }
+    return Buffer.from(this.#text(this.#decoder.write(chunk), false), 'utf8');
+  }
+
+  /** End of input: the rest. Sets `error` when the JSON is incomplete. */
+  end(): Buffer {
+    if (this.error) return EMPTY;
+    if (this.#json) {
+      const parts = this.#json.end();
+      if (this.#json.error) {
+        this.error = this.#json.error;
+        return EMPTY;
+      }
+      return Buffer.concat(parts);
+    }
+    return Buffer.from(this.#text(this.#decoder.end(), true), 'utf8');
+  }
+
+  #text(s: string, last: boolean): string {
+    const max = this.#o.maxLineChars ?? 1024 * 1024;
+    let buf = this.#line + s;
+    let out = '';
+    for (;;) {
+      const nl = buf.indexOf('\n');
+      if (nl < 0) break;
+      out += `${this.#maskLine(buf.slice(0, nl))}\n`;
+      buf = buf.slice(nl + 1);
+    }
+    while (buf.length > max) {
+      out += this.#maskLine(buf.slice(0, max));
+      buf = buf.slice(max);
+    }
+    if (last) {
+      if (buf) out += this.#maskLine(buf);
+      buf = '';
+    }
+    this.#line = buf;
+    return out;
+  }
+
+  #maskLine(line: string): string {
+    if (!line) return line;
+    if (this.#o.canary) this.#canary(line);
+    return this.#values.value(line, undefined, undefined, () => ({ field: 'line' })) as string;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
