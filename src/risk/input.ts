@@ -234,7 +234,12 @@ async function isParquet(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * No statement timeout on PostgreSQL/MySQL (0 disables it there: a GROUP BY over a large table takes what it takes);
+ * SQLite's driver counts its timeout from each statement's start, so it gets a generous finite one.
+ */
 const CONNECT = { statementTimeoutMs: 0, connectTimeoutMs: 15_000, applicationName: 'leakguard-risk' };
+const SQLITE_TIMEOUT_MS = 6 * 3600_000;
 
 /** Opens a database table. */
 async function openTable(
@@ -256,7 +261,9 @@ async function openTable(
         : new MysqlDriver(spec);
   let conn: SqlConnection;
   try {
-    conn = await driver.connect(CONNECT);
+    conn = await driver.connect(
+      spec.kind === 'sqlite' ? { ...CONNECT, statementTimeoutMs: SQLITE_TIMEOUT_MS } : CONNECT,
+    );
   } catch (e) {
     throw wrapSqlError(driver, e, { source: spec.display, action: 'connect' });
   }
