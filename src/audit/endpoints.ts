@@ -1,0 +1,185 @@
+/**
+ * The endpoint audit runner: probes endpoints with bounded concurrency, a global rate cap and a deadline per
+ * probe; samples open stores on request and counts personal data types in the sample (values never leave this
+ * function); joins each result with the catalog.
+ */
+import type { Analyzer } from '../detect/analyzer.js';
+import { Session } from './net.js';
+import { probesFor } from './probes/index.js';
+import { createRateLimiter } from './rate.js';
+import type { AuditStore } from './store.js';
+import type { AuditResult, Credentials, Endpoint, ProbeContext, ProbeOutcome } from './types.js';
+
+/** Options of {@link auditEndpoints}. */
+export interface AuditEndpointsOptions {
+  /** Parallel probes (default 16). */
+  concurrency?: number;
+  /** Per-probe deadline in ms (default 5000). */
+  timeoutMs?: number;
+  /** Global cap on new connections/requests per second (default 100). */
+  ratePerSecond?: number;
+  /** Read this many records per container of an open store and detect in them. */
+  sample?: number;
+  /** Analyzer for `sample` (required with it). */
+  analyzer?: Analyzer;
+  /** Try well-known default passwords when a store asks for one (default true). */
+  tryDefaults?: boolean;
+  /** Credentials per endpoint (for `secrets --verify`). */
+  credentials?: (ep: Endpoint) => Credentials | undefined;
+  /** Catalog for the join. */
+  store?: AuditStore;
+  signal?: AbortSignal;
+  /** Called after each endpoint (progress). */
+  onResult?: (r: AuditResult, done: number, total: number) => void;
+}
+
+/** Count findings per type over sampled texts. Texts are dropped here; only counts leave. */
+export function countExposed(analyzer: Analyzer, samples: readonly { text: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of samples) {
+    for (const f of analyzer.detect(s.text)) counts[f.type] = (counts[f.type] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+}
+
+/** Whether the endpoint completes a TLS handshake (a TLS service addressed as plain text). */
+async function speaksTls(
+  ep: Endpoint,
+  timeoutMs: number,
+  acquire: (s: AbortSignal) => Promise<void>,
+): Promise<boolean> {
+  const ac = new AbortController();
+  await acquire(ac.signal);
+  try {
+    const s = await Session.open({
+      host: ep.host,
+      port: ep.port,
+      tls: true,
+      deadline: Date.now() + Math.min(timeoutMs, 3000),
+      signal: ac.signal,
+    });
+    s.close();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    ac.abort();
+  }
+}
+
+async function probeOne(
+  ep: Endpoint,
+  o: AuditEndpointsOptions,
+  acquire: (s: AbortSignal) => Promise<void>,
+): Promise<AuditResult> {
+  const first = await probeAll(ep, o, acquire);
+  if (first.verdict !== 'not-service' || ep.tls || !/closed|reset|TLS/.test(first.reason)) return first;
+  // Plain-text probes got no answer or a TLS alert: if the port speaks TLS, probe again over TLS.
+  if (!(await speaksTls(ep, o.timeoutMs ?? 5000, acquire))) return first;
+  const again = await probeAll({ ...ep, tls: true }, o, acquire);
+  again.reason = `the port speaks TLS (plain-text probes got no answer); over TLS: ${again.reason}`;
+  return again;
+}
+
+async function probeAll(
+  ep: Endpoint,
+  o: AuditEndpointsOptions,
+  acquire: (s: AbortSignal) => Promise<void>,
+): Promise<AuditResult> {
+  const timeoutMs = o.timeoutMs ?? 5000;
+  const notService: string[] = [];
+  let outcome: ProbeOutcome | undefined;
+  for (const probe of probesFor(ep)) {
+    // One deadline per probe; with sampling, reading the sample gets the same again.
+    const ac = new AbortController();
+    const budget = o.sample ? timeoutMs * 3 : timeoutMs;
+    const timer = setTimeout(() => ac.abort(), budget + 250);
+    const onOuter = () => ac.abort();
+    o.signal?.addEventListener('abort', onOuter, { once: true });
+    const creds = o.credentials?.(ep);
+    const ctx: ProbeContext = {
+      deadline: Date.now() + budget,
+      signal: ac.signal,
+      acquire: () => acquire(ac.signal),
+      tryDefaults: o.tryDefaults ?? true,
+      ...(o.sample ? { sample: o.sample } : {}),
+      ...(creds ? { credentials: creds } : {}),
+    };
+    try {
+      // The probe honours its deadline; the race is a last guard against a library that does not.
+      outcome = await Promise.race([
+        probe.probe(ep, ctx),
+        new Promise<ProbeOutcome>((resolve) =>
+          ac.signal.addEventListener(
+            'abort',
+            () => resolve({ service: probe.service, verdict: 'not-service', reason: `no verdict within ${budget} ms` }),
+            { once: true },
+          ),
+        ),
+      ]);
+    } catch (e) {
+      outcome = { service: probe.service, verdict: 'not-service', reason: `probe failed: ${(e as Error).name}` };
+    } finally {
+      clearTimeout(timer);
+      ac.abort();
+      o.signal?.removeEventListener('abort', onOuter);
+    }
+    if (outcome.verdict === 'unreachable') break;
+    if (outcome.verdict !== 'not-service') break;
+    notService.push(`${probe.service}: ${outcome.reason}`);
+  }
+  const result: AuditResult = {
+    target: ep.display,
+    service: outcome?.service ?? 'unknown',
+    verdict: outcome?.verdict ?? 'not-service',
+    reason:
+      outcome?.verdict === 'not-service' && notService.length > 1
+        ? notService.join('; ')
+        : (outcome?.reason ?? 'no probe'),
+    ...(outcome?.details ? { details: outcome.details } : {}),
+  };
+  if (outcome?.verdict === 'not-service' && notService.length > 1) result.service = 'unknown';
+  if (o.sample && o.analyzer && outcome?.samples) {
+    result.exposed = countExposed(o.analyzer, outcome.samples);
+    result.sampled = outcome.samples.length;
+    outcome.samples.length = 0;
+  }
+  if (o.store && outcome && (outcome.verdict === 'open' || outcome.verdict === 'weak-credentials')) {
+    const known = await o.store.catalogKnowledge(ep, outcome.service);
+    if (known) result.catalog = known;
+  }
+  return result;
+}
+
+/**
+ * Audit endpoints. Results come back in input order. Endpoints expanded from a CIDR or bare host that turn out
+ * unreachable are dropped (a /24 has hundreds of closed ports); explicit targets always get a line.
+ *
+ * @example
+ * const results = await auditEndpoints(planTargets(['127.0.0.1:6379']).endpoints, { timeoutMs: 3000 });
+ */
+export async function auditEndpoints(
+  endpoints: readonly Endpoint[],
+  o: AuditEndpointsOptions = {},
+): Promise<{ results: AuditResult[]; skipped: number }> {
+  const limiter = createRateLimiter(o.ratePerSecond ?? 100);
+  const concurrency = Math.max(1, Math.min(o.concurrency ?? 16, 256));
+  const out: (AuditResult | null)[] = new Array(endpoints.length).fill(null);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (;;) {
+      if (o.signal?.aborted) return;
+      const i = next++;
+      if (i >= endpoints.length) return;
+      const ep = endpoints[i]!;
+      const r = await probeOne(ep, o, (s) => limiter.acquire(s));
+      out[i] = ep.expanded && r.verdict === 'unreachable' ? null : r;
+      done++;
+      o.onResult?.(r, done, endpoints.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, endpoints.length) }, worker));
+  const results = out.filter((r): r is AuditResult => r !== null);
+  return { results, skipped: endpoints.length - results.length };
+}

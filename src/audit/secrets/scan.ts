@@ -1,0 +1,464 @@
+/**
+ * The secret audit: the engine's SECRET recognizers plus the audit rules (`rules.ts`) over a working tree and,
+ * with `history`, over every commit's added lines (`git log -p` streamed from a child process, never held
+ * whole). Findings are deduplicated by a salted fingerprint, filtered by allowlists, inline suppressions
+ * (`leakguard:allow` on the line, `leakguard:allow-next-line` above it, `leakguard:allow-file` in a file's first
+ * lines; `gitleaks:allow` is honoured too) and a baseline. Values never leave this module: findings carry
+ * masked previews and fingerprints; connection strings are kept in memory only for `--verify`.
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { createInterface } from 'node:readline';
+import picomatch from 'picomatch';
+import { SourceError } from '../../core/errors.js';
+import type { Analyzer } from '../../detect/analyzer.js';
+import { maskedPreview } from '../../detect/preview.js';
+import { auditRules, isPlaceholder } from './rules.js';
+import type { SecretFinding, Verifiable } from './types.js';
+
+/** Allowlist configuration (`--config FILE`, YAML `allow:`). */
+export interface SecretAllowlist {
+  /** Globs of paths never scanned (relative to the root). */
+  paths?: readonly string[];
+  /** Regexes (linear-time) of values never reported. */
+  values?: readonly RegExp[];
+  /** Rule ids never reported. */
+  rules?: readonly string[];
+}
+
+/** Options of {@link auditSecrets}. */
+export interface AuditSecretsOptions {
+  /** Analyzer restricted to SECRET (built by the caller so custom config applies). */
+  analyzer: Analyzer;
+  /** HMAC key for fingerprints (a baseline's salt or the catalog key). */
+  fingerprintKey: Uint8Array;
+  history?: boolean;
+  allow?: SecretAllowlist;
+  /** Fingerprints to drop (a baseline). */
+  baseline?: ReadonlySet<string>;
+  /** Largest file scanned in the working tree (default 8 MiB). */
+  maxFileBytes?: number;
+  /** Keep connection strings in memory for `--verify`. */
+  keepVerifiable?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: { files: number; commits: number; bytes: number }) => void;
+}
+
+/** The result of a secret audit. */
+export interface AuditSecretsResult {
+  findings: SecretFinding[];
+  /** Suppressed inline, by allowlist, or by the baseline. */
+  suppressed: { inline: number; allowlist: number; baseline: number };
+  files: number;
+  commits: number;
+  bytes: number;
+  /** Connection strings by fingerprint (only with `keepVerifiable`). Never print or store. */
+  verifiable: Map<string, Verifiable>;
+  git: boolean;
+}
+
+/** Paths skipped by default: dependencies, lock files, minified and binary artefacts. */
+export const DEFAULT_SKIP = [
+  '**/node_modules/**',
+  '**/vendor/**',
+  '**/.git/**',
+  '**/.leakguard/**',
+  '**/package-lock.json',
+  '**/yarn.lock',
+  '**/pnpm-lock.yaml',
+  '**/go.sum',
+  '**/Cargo.lock',
+  '**/*.min.js',
+  '**/*.map',
+  '**/*.{png,jpg,jpeg,gif,webp,ico,pdf,zip,gz,tgz,bz2,xz,7z,jar,class,so,dll,exe,woff,woff2,ttf,otf,mp3,mp4,mov,wasm,parquet,sqlite,db}',
+];
+
+const ALLOW_LINE = /(?:leakguard|gitleaks):allow(?!-)/;
+const ALLOW_NEXT = /leakguard:allow-next-line/;
+const ALLOW_FILE = /leakguard:allow-file/;
+
+interface Hit {
+  rule: string;
+  start: number;
+  end: number;
+  score: number;
+  url?: string;
+  user?: string;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function lineText(text: string, starts: readonly number[], i: number): string {
+  const s = starts[i];
+  if (s === undefined) return '';
+  const e = starts[i + 1] !== undefined ? starts[i + 1]! - 1 : text.length;
+  return text.slice(s, e);
+}
+
+const DEFAULT_PORT: Record<string, number> = {
+  postgres: 5432,
+  postgresql: 5432,
+  mysql: 3306,
+  mariadb: 3306,
+  redis: 6379,
+  rediss: 6380,
+  mongodb: 27017,
+  http: 80,
+  https: 443,
+};
+
+/** Parse a connection URL for verification; null when it has no password or host. */
+export function parseVerifiable(url: string, user?: string, password?: string): Verifiable | null {
+  const m = /^(?:jdbc:)?([a-z][a-z0-9+]*):\/\//i.exec(url);
+  if (!m) return null;
+  const scheme = m[1]!.toLowerCase().replace(/\+.*$/, '');
+  try {
+    const u = new URL(url.replace(/^(?:jdbc:)?[a-z][a-z0-9+]*:/i, 'http:'));
+    const pw = password ?? decodeURIComponent(u.password);
+    const us = user ?? decodeURIComponent(u.username);
+    if (!u.hostname || !pw) return null;
+    const port = u.port ? Number(u.port) : (DEFAULT_PORT[scheme] ?? 0);
+    if (!port) return null;
+    return { scheme, host: u.hostname.replace(/^\[|\]$/g, ''), port, user: us, password: pw, path: u.pathname };
+  } catch {
+    return null;
+  }
+}
+
+class Collector {
+  readonly byPrint = new Map<string, SecretFinding>();
+  readonly verifiable = new Map<string, Verifiable>();
+  readonly suppressed = { inline: 0, allowlist: 0, baseline: 0 };
+  private readonly allowPath: (p: string) => boolean;
+
+  constructor(private readonly o: AuditSecretsOptions) {
+    const globs = [...DEFAULT_SKIP, ...(o.allow?.paths ?? [])];
+    this.allowPath = picomatch(globs, { dot: true });
+  }
+
+  skipPath(rel: string): boolean {
+    return this.allowPath(rel);
+  }
+
+  fingerprint(rule: string, file: string, value: string): string {
+    return createHmac('sha256', this.o.fingerprintKey).update(`${rule}\0${file}\0${value}`).digest('hex').slice(0, 32);
+  }
+
+  /** Scan `text` of `file`; `lineNo(i)` maps the text's line index to the file's line number. */
+  scan(text: string, file: string, where: { commit?: string; lineNo: (i: number) => number }): void {
+    if (text.length === 0) return;
+    const hits: Hit[] = [];
+    for (const f of this.o.analyzer.detect(text)) {
+      if (f.type === 'SECRET') hits.push({ rule: f.recognizer, start: f.start, end: f.end, score: f.score });
+    }
+    for (const h of auditRules(text, file)) hits.push(h);
+    if (hits.length === 0) return;
+    hits.sort((a, b) => a.start - b.start || b.score - a.score);
+    const starts = lineStarts(text);
+    let lastEnd = -1;
+    for (const h of hits) {
+      if (h.start < lastEnd) continue; // overlapping: the earlier (or higher-scoring at the same start) wins
+      lastEnd = h.end;
+      const value = text.slice(h.start, h.end);
+      const li = lineOf(starts, h.start);
+      const line = lineText(text, starts, li);
+      if (ALLOW_LINE.test(line) || (li > 0 && ALLOW_NEXT.test(lineText(text, starts, li - 1)))) {
+        this.suppressed.inline++;
+        continue;
+      }
+      if (
+        isPlaceholder(value) ||
+        this.o.allow?.rules?.includes(h.rule) ||
+        this.o.allow?.values?.some((r) => r.test(value))
+      ) {
+        this.suppressed.allowlist++;
+        continue;
+      }
+      const fp = this.fingerprint(h.rule, file, value);
+      if (this.o.baseline?.has(fp)) {
+        this.suppressed.baseline++;
+        continue;
+      }
+      const existing = this.byPrint.get(fp);
+      const inTree = where.commit === undefined;
+      let target: string | undefined;
+      let ver: Verifiable | null = null;
+      if (h.rule === 'secret-url') ver = parseVerifiable(value);
+      else if (h.url && h.user) ver = parseVerifiable(h.url, h.user, value);
+      if (ver) target = `${ver.scheme}://${ver.host.includes(':') ? `[${ver.host}]` : ver.host}:${ver.port}`;
+      if (ver && this.o.keepVerifiable) this.verifiable.set(fp, ver);
+      if (existing) {
+        if (inTree) {
+          existing.inWorkingTree = true;
+          existing.line = where.lineNo(li);
+        } else if (where.commit) existing.commit = where.commit; // git log runs newest first: the last seen added it
+        continue;
+      }
+      this.byPrint.set(fp, {
+        rule: h.rule,
+        type: 'SECRET',
+        file,
+        line: where.lineNo(li),
+        preview: maskedPreview(value, 'SECRET'),
+        fingerprint: fp,
+        score: h.score,
+        inWorkingTree: inTree,
+        ...(where.commit ? { commit: where.commit } : {}),
+        ...(target ? { target } : {}),
+      });
+    }
+  }
+}
+
+function run(cmd: string, args: readonly string[], cwd: string): Promise<{ code: number; stdout: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(chunks) }));
+  });
+}
+
+async function isGitRepo(root: string): Promise<boolean> {
+  try {
+    const r = await run('git', ['-C', root, 'rev-parse', '--is-inside-work-tree'], root);
+    return r.code === 0 && r.stdout.toString().trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+async function walk(root: string, dir: string, out: string[], skip: (rel: string) => boolean): Promise<void> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    const rel = relative(root, full).split(sep).join('/');
+    if (e.isDirectory()) {
+      if (e.name === '.git' || e.name === 'node_modules' || e.name === '.leakguard' || skip(`${rel}/x`)) continue;
+      await walk(root, full, out, skip);
+    } else if (e.isFile() && !skip(rel)) out.push(rel);
+  }
+}
+
+function isBinary(buf: Buffer): boolean {
+  const n = Math.min(buf.length, 8000);
+  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
+  return false;
+}
+
+function unquoteGitPath(p: string): string {
+  if (!p.startsWith('"')) return p;
+  const inner = p.slice(1, -1);
+  const bytes: number[] = [];
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i]!;
+    if (c === '\\' && i + 1 < inner.length) {
+      const n = inner[i + 1]!;
+      if (/[0-7]/.test(n)) {
+        bytes.push(Number.parseInt(inner.slice(i + 1, i + 4), 8));
+        i += 3;
+        continue;
+      }
+      const map: Record<string, number> = { n: 10, t: 9, '"': 34, '\\': 92 };
+      bytes.push(map[n] ?? n.charCodeAt(0));
+      i++;
+      continue;
+    }
+    for (const b of Buffer.from(c)) bytes.push(b);
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Largest text of added lines scanned per file per commit (bigger additions are cut). */
+const MAX_ADDED = 4 * 1024 * 1024;
+
+async function scanHistory(
+  root: string,
+  c: Collector,
+  o: AuditSecretsOptions,
+  stats: { commits: number; bytes: number },
+): Promise<void> {
+  const child = spawn(
+    'git',
+    [
+      '-C',
+      root,
+      '-c',
+      'core.quotePath=false',
+      'log',
+      '--all',
+      '-p',
+      '-U0',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-renames',
+      '--format=%x01%H',
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 2000) stderr += d.toString();
+  });
+  const onAbort = () => child.kill();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  let commit = '';
+  let file: string | null = null;
+  let newLine = 0;
+  let lines: string[] = [];
+  let lineNos: number[] = [];
+  let size = 0;
+  const flush = () => {
+    if (file !== null && lines.length > 0 && !c.skipPath(file)) {
+      const text = lines.join('\n');
+      const nos = lineNos;
+      const head = text.slice(0, 4000);
+      if (!ALLOW_FILE.test(head)) c.scan(text, file, { commit, lineNo: (i) => nos[i] ?? 0 });
+    }
+    lines = [];
+    lineNos = [];
+    size = 0;
+  };
+  const rl = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const raw of rl) {
+    stats.bytes += raw.length + 1;
+    if (raw.charCodeAt(0) === 1) {
+      flush();
+      commit = raw.slice(1).trim();
+      file = null;
+      stats.commits++;
+      if (stats.commits % 200 === 0) o.onProgress?.({ files: 0, commits: stats.commits, bytes: stats.bytes });
+      continue;
+    }
+    if (raw.startsWith('diff --git ')) {
+      flush();
+      file = null;
+      continue;
+    }
+    if (raw.startsWith('+++ ')) {
+      const p = raw.slice(4);
+      file = p === '/dev/null' ? null : unquoteGitPath(p).replace(/^b\//, '');
+      continue;
+    }
+    if (raw.startsWith('--- ') && file === null) continue;
+    if (raw.startsWith('@@')) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(raw);
+      newLine = m ? Number(m[1]) : 0;
+      continue;
+    }
+    if (file === null) continue;
+    if (raw.startsWith('+')) {
+      if (size < MAX_ADDED) {
+        lines.push(raw.slice(1));
+        lineNos.push(newLine);
+        size += raw.length;
+      }
+      newLine++;
+    } else if (raw.startsWith(' ')) newLine++;
+  }
+  flush();
+  o.signal?.removeEventListener('abort', onAbort);
+  const code = await exited;
+  if (code !== 0 && !o.signal?.aborted) {
+    // An empty repository (no commits) has no history: not an error.
+    if (/does not have any commits|bad default revision|unknown revision/i.test(stderr)) return;
+    throw new SourceError('LG_SOURCE_FAILED', `Cannot read the git history of "${root}": git log exited with ${code}`);
+  }
+}
+
+/**
+ * Audit a directory or git repository for secrets.
+ *
+ * @throws SourceError LG_SOURCE_UNREADABLE when the root cannot be read; LG_SOURCE_FAILED when git fails
+ * @example
+ * const r = await auditSecrets('.', { analyzer, fingerprintKey, history: true });
+ */
+export async function auditSecrets(root: string, o: AuditSecretsOptions): Promise<AuditSecretsResult> {
+  let st: import('node:fs').Stats;
+  try {
+    st = await stat(root);
+  } catch (e) {
+    throw new SourceError(
+      'LG_SOURCE_UNREADABLE',
+      `Cannot read "${root}": ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      { cause: e },
+    );
+  }
+  const c = new Collector(o);
+  const stats = { files: 0, commits: 0, bytes: 0 };
+  const maxBytes = o.maxFileBytes ?? 8 * 1024 * 1024;
+  const git = st.isDirectory() && (await isGitRepo(root));
+  let files: string[] = [];
+  let base = root;
+  if (!st.isDirectory()) {
+    base = join(root, '..');
+    files = [relative(base, root).split(sep).join('/')];
+  } else if (git) {
+    const r = await run('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], root);
+    files = r.stdout
+      .toString('utf8')
+      .split('\0')
+      .filter((f) => f.length > 0 && !c.skipPath(f));
+  } else await walk(root, root, files, (rel) => c.skipPath(rel));
+  for (const rel of files) {
+    if (o.signal?.aborted) break;
+    let buf: Buffer;
+    try {
+      const s = await stat(join(base, rel));
+      if (!s.isFile() || s.size > maxBytes) continue;
+      buf = await readFile(join(base, rel));
+    } catch {
+      continue; // deleted since listing, or unreadable: nothing to report from it
+    }
+    if (isBinary(buf)) continue;
+    stats.files++;
+    stats.bytes += buf.length;
+    const text = buf.toString('utf8');
+    if (ALLOW_FILE.test(text.slice(0, 4000))) {
+      c.suppressed.inline++;
+      continue;
+    }
+    c.scan(text, rel, { lineNo: (i) => i + 1 });
+    if (stats.files % 500 === 0) o.onProgress?.({ ...stats });
+  }
+  if (o.history && git) await scanHistory(root, c, o, stats);
+  const findings = [...c.byPrint.values()].sort(
+    (a, b) => Number(b.inWorkingTree) - Number(a.inWorkingTree) || a.file.localeCompare(b.file) || a.line - b.line,
+  );
+  return {
+    findings,
+    suppressed: c.suppressed,
+    files: stats.files,
+    commits: stats.commits,
+    bytes: stats.bytes,
+    verifiable: c.verifiable,
+    git,
+  };
+}

@@ -1,0 +1,362 @@
+/**
+ * `leakguard audit endpoints` against real services on loopback (the machine's Redis without AUTH and
+ * PostgreSQL with trust; a second redis-server with requirepass and a scram-only PostgreSQL cluster this suite
+ * starts; the machine's MariaDB with an empty root password) and protocol-faithful fakes of Elasticsearch,
+ * Kibana, MongoDB and S3. Only 127.0.0.1 is ever probed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEndpoints } from '../../src/audit/endpoints.js';
+import { planTargets } from '../../src/audit/targets.js';
+import type { AuditResult } from '../../src/audit/types.js';
+import { runCli } from '../../src/cli/testing.js';
+import { createAnalyzer } from '../../src/detect/analyzer.js';
+import { builtinRecognizers } from '../../src/detect/presets.js';
+import { runAudit } from '../support/audit-cli.js';
+import {
+  type Running,
+  startFakeKibana,
+  startFakeS3,
+  startGarbage,
+  startStaticSite,
+  startTarpit,
+  startTlsServer,
+} from '../support/audit-http.js';
+import { type FakeMongo, startFakeMongo } from '../support/audit-mongodb.js';
+import {
+  freePort,
+  type Started,
+  startPostgresWithPassword,
+  startRedisWithPassword,
+} from '../support/audit-services.js';
+import { type FakeElasticsearch, start as startEs } from '../support/fake-elasticsearch.js';
+import { MYSQL_URL, PG_URL, REDIS_URL } from '../support/services.js';
+
+const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
+const PEOPLE = [
+  { name: '张伟', id_card: '11010519491231002X', phone: '13812345678' },
+  { name: '李娜', id_card: '110105199003071239', phone: '13987654321' },
+  { name: '王芳', id_card: '440308199901011234', phone: '15012345678' },
+];
+
+function hostPort(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port}`;
+}
+
+async function audit(targets: string[], o: Parameters<typeof auditEndpoints>[1] = {}): Promise<AuditResult[]> {
+  return (await auditEndpoints(planTargets(targets).endpoints, { timeoutMs: 3000, ...o })).results;
+}
+
+describe('real services on loopback', () => {
+  let redis2: Started;
+  let pg2: Started;
+  beforeAll(async () => {
+    redis2 = await startRedisWithPassword('Xq7-audit-test-pw');
+    pg2 = await startPostgresWithPassword('Zr4-audit-test-pw');
+  });
+  afterAll(async () => {
+    await redis2?.close();
+    await pg2?.close();
+  });
+
+  it('reports the machine Redis without AUTH as open', async () => {
+    const [r] = await audit([hostPort(REDIS_URL)]);
+    expect(r).toMatchObject({ service: 'redis', verdict: 'open' });
+    expect(r!.reason).toMatch(/INFO answered without AUTH/);
+  });
+
+  it('reports a Redis with requirepass as auth-required (defaults refused)', async () => {
+    const [r] = await audit([`redis://127.0.0.1:${redis2.port}`], { concurrency: 1 });
+    expect(r).toMatchObject({ service: 'redis', verdict: 'auth-required' });
+    expect(r!.reason).toMatch(/NOAUTH/);
+  });
+
+  it('reports a Redis whose password is a well-known default as weak-credentials', async () => {
+    const weak = await startRedisWithPassword('foobared');
+    try {
+      const [r] = await audit([`redis://127.0.0.1:${weak.port}`]);
+      expect(r).toMatchObject({ service: 'redis', verdict: 'weak-credentials' });
+    } finally {
+      await weak.close();
+    }
+  });
+
+  it('reports the machine PostgreSQL with trust authentication as open, listing databases', async () => {
+    const [r] = await audit([hostPort(PG_URL)]);
+    expect(r).toMatchObject({ service: 'postgresql', verdict: 'open' });
+    expect(r!.reason).toMatch(/trust authentication/);
+    expect(r!.details?.containers).toContain(new URL(PG_URL).pathname.slice(1));
+  });
+
+  it('reports a PostgreSQL that requires a password as auth-required', async () => {
+    const [r] = await audit([`postgres://127.0.0.1:${pg2.port}`]);
+    expect(r).toMatchObject({ service: 'postgresql', verdict: 'auth-required' });
+    expect(r!.reason).toMatch(/password required/);
+  });
+
+  it('reports MariaDB root with an empty password as weak-credentials', async () => {
+    const [r] = await audit([hostPort(MYSQL_URL)]);
+    expect(r).toMatchObject({ service: 'mysql', verdict: 'weak-credentials' });
+    expect(r!.reason).toMatch(/empty password/);
+  });
+
+  it('samples an open PostgreSQL and counts personal data types without printing values', async () => {
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query('DROP TABLE IF EXISTS lg_audit_people');
+      await client.query('CREATE TABLE lg_audit_people (id serial primary key, name text, id_card text, phone text)');
+      for (const p of PEOPLE)
+        await client.query('INSERT INTO lg_audit_people (name, id_card, phone) VALUES ($1, $2, $3)', [
+          p.name,
+          p.id_card,
+          p.phone,
+        ]);
+      const [r] = await audit([hostPort(PG_URL)], { sample: 20, analyzer });
+      expect(r!.exposed?.CN_RESIDENT_ID).toBeGreaterThanOrEqual(3);
+      expect(r!.exposed?.CN_MOBILE).toBeGreaterThanOrEqual(3);
+      expect(JSON.stringify(r)).not.toContain('13812345678');
+    } finally {
+      await client.query('DROP TABLE IF EXISTS lg_audit_people');
+      await client.end();
+    }
+  });
+});
+
+describe('protocol-faithful fakes', () => {
+  const running: { close(): Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const r of running) await r.close();
+  });
+  async function keep<T extends { close(): Promise<void> }>(p: Promise<T>): Promise<T> {
+    const r = await p;
+    running.push(r);
+    return r;
+  }
+
+  let es: FakeElasticsearch;
+  let esAuth: FakeElasticsearch;
+  beforeAll(async () => {
+    es = await keep(startEs({ seed: { citizens: { docs: PEOPLE }, '.kibana': { docs: [{ a: 1 }] } } }));
+    esAuth = await keep(
+      startEs({ auth: { username: 'elastic', password: 'a-strong-Pw-91x' }, seed: { citizens: { docs: PEOPLE } } }),
+    );
+  });
+
+  it('Elasticsearch without security is open: indices, documents, search', async () => {
+    const [r] = await audit([`es+${es.url}`], { sample: 10, analyzer });
+    expect(r).toMatchObject({ service: 'elasticsearch', verdict: 'open' });
+    expect(r!.details?.containers).toEqual(['citizens']);
+    expect(r!.details?.records).toBe(3);
+    expect(r!.exposed?.CN_RESIDENT_ID).toBe(3);
+    expect(r!.sampled).toBe(3);
+  });
+
+  it('Elasticsearch with security is auth-required, and default passwords are refused', async () => {
+    const [r] = await audit([hostPort(esAuth.url)]);
+    expect(r).toMatchObject({ service: 'elasticsearch', verdict: 'auth-required' });
+    expect(esAuth.requests.filter((q) => q.auth === 'Basic').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('Elasticsearch with the old elastic/changeme default is weak-credentials', async () => {
+    const weak = await keep(
+      startEs({ auth: { username: 'elastic', password: 'changeme' }, seed: { citizens: { docs: PEOPLE } } }),
+    );
+    const [r] = await audit([`es+${weak.url}`]);
+    expect(r).toMatchObject({ service: 'elasticsearch', verdict: 'weak-credentials' });
+    expect(r!.details?.user).toBe('elastic');
+  });
+
+  it('Kibana without login is open and reads Elasticsearch through the console proxy', async () => {
+    const kb = await keep(startFakeKibana({ esUrl: es.url }));
+    const [r] = await audit([`kibana+${kb.url}`], { sample: 5, analyzer });
+    expect(r).toMatchObject({ service: 'kibana', verdict: 'open' });
+    expect(r!.reason).toMatch(/console proxy/);
+    expect(r!.exposed?.CN_MOBILE).toBe(3);
+  });
+
+  it('Kibana with security redirects to login: auth-required', async () => {
+    const kb = await keep(startFakeKibana({ esUrl: esAuth.url, security: true }));
+    const [r] = await audit([hostPort(kb.url)]);
+    expect(r).toMatchObject({ service: 'kibana', verdict: 'auth-required' });
+  });
+
+  it('MongoDB without auth is open; with auth, listDatabases is refused', async () => {
+    const open: FakeMongo = await keep(
+      startFakeMongo({ databases: { crm: { users: PEOPLE.map((p) => ({ ...p })) } } }),
+    );
+    const closed: FakeMongo = await keep(startFakeMongo({ auth: true }));
+    const [a, b] = await audit([`mongodb://127.0.0.1:${open.port}`, `mongodb://127.0.0.1:${closed.port}`], {
+      sample: 10,
+      analyzer,
+    });
+    expect(a).toMatchObject({ service: 'mongodb', verdict: 'open' });
+    expect(a!.details?.containers).toContain('crm');
+    expect(a!.details?.records).toBe(3);
+    expect(a!.exposed?.CN_RESIDENT_ID).toBe(3);
+    expect(b).toMatchObject({ service: 'mongodb', verdict: 'auth-required' });
+    expect(b!.reason).toMatch(/Unauthorized/);
+  });
+
+  it('S3: a public bucket lists anonymously, a private one does not', async () => {
+    const s3 = await keep(
+      startFakeS3({
+        buckets: {
+          exports: {
+            public: true,
+            objects: {
+              'users.csv': `name,id_card,phone\n${PEOPLE.map((p) => `${p.name},${p.id_card},${p.phone}`).join('\n')}\n`,
+            },
+          },
+          private: { public: false, objects: { 'x.txt': 'x' } },
+        },
+      }),
+    );
+    const port = s3.port;
+    const [pub, priv, root] = await audit(
+      [`s3+http://127.0.0.1:${port}/exports`, `s3+http://127.0.0.1:${port}/private`, `127.0.0.1:${port}`],
+      {
+        sample: 10,
+        analyzer,
+      },
+    );
+    expect(pub).toMatchObject({ service: 's3', verdict: 'open' });
+    expect(pub!.exposed?.CN_RESIDENT_ID).toBe(3);
+    expect(priv).toMatchObject({ service: 's3', verdict: 'auth-required' });
+    expect(root).toMatchObject({ service: 's3', verdict: 'auth-required' });
+  });
+
+  it('HTTP: a directory listing with a SQL dump is open; a single-page app that answers 200 everywhere is not', async () => {
+    const dump = `-- MySQL dump 10.13\nCREATE TABLE users (name varchar(20), id_card char(18));\nINSERT INTO users VALUES ('张伟','11010519491231002X');\n`;
+    const site = await keep(
+      startStaticSite({ autoindex: true, files: { '/backup/site-2024.sql': dump, '/index.html': '<html></html>' } }),
+    );
+    const spa = await keep(startStaticSite({ autoindex: false, spaFallback: true, files: {} }));
+    const [a, b] = await audit([`http://127.0.0.1:${site.port}/`, `http://127.0.0.1:${spa.port}/`], {
+      sample: 5,
+      analyzer,
+    });
+    expect(a).toMatchObject({ service: 'http', verdict: 'open' });
+    expect(a!.reason).toMatch(/directory listing/);
+    expect(a!.reason).toMatch(/site-2024\.sql \(sql\)/);
+    expect(a!.exposed?.CN_RESIDENT_ID).toBe(1);
+    expect(b!.verdict).toBe('not-service');
+  });
+});
+
+describe('bad input: a verdict with a reason, never a hang', () => {
+  const running: Running[] = [];
+  afterAll(async () => {
+    for (const r of running) await r.close();
+  });
+
+  it('unreachable port, tarpit, garbage banner and TLS on a plain port each get a verdict', async () => {
+    const tarpit = await startTarpit();
+    const garbage = await startGarbage();
+    const tls = await startTlsServer();
+    running.push(tarpit, garbage, tls);
+    const closed = await freePort();
+    const targets = [
+      `127.0.0.1:${closed}`,
+      `redis://127.0.0.1:${tarpit.port}`,
+      `postgres://127.0.0.1:${tarpit.port}`,
+      `mysql://127.0.0.1:${tarpit.port}`,
+      `mongodb://127.0.0.1:${tarpit.port}`,
+      `es+http://127.0.0.1:${tarpit.port}`,
+      `redis://127.0.0.1:${garbage.port}`,
+      `postgres://127.0.0.1:${garbage.port}`,
+      `mysql://127.0.0.1:${garbage.port}`,
+      `mongodb://127.0.0.1:${garbage.port}`,
+      `es+http://127.0.0.1:${garbage.port}`,
+      `es+http://127.0.0.1:${tls.port}`,
+      `redis://127.0.0.1:${tls.port}`,
+      `127.0.0.1:${tls.port}`,
+    ];
+    const results = await audit(targets, { timeoutMs: 800, concurrency: 16 });
+    expect(results).toHaveLength(targets.length);
+    expect(results[0]).toMatchObject({ verdict: 'unreachable', reason: 'connection refused' });
+    for (const r of results.slice(1)) {
+      expect(r.verdict).toBe('not-service');
+      expect(r.reason.length).toBeGreaterThan(10);
+    }
+    expect(results[1]!.reason).toMatch(/tarpit|deadline/);
+    // TLS on a plain-text URL: the port is found to speak TLS and probed over TLS (a 200 "ok" is no cluster).
+    expect(results[11]!.reason).toMatch(/speaks TLS/);
+    expect(results[13]!.reason).toMatch(/speaks TLS/);
+  });
+});
+
+describe('leakguard audit endpoints (CLI)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-audit-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the --json contract and exits 1 when an endpoint is open', async () => {
+    const r = await runAudit(['endpoints', hostPort(REDIS_URL), '--json', '--catalog', join(dir, 'c.db')]);
+    expect(r.exitCode).toBe(1);
+    const doc = JSON.parse(r.stdout) as { results: AuditResult[] };
+    expect(doc.results).toHaveLength(1);
+    expect(Object.keys(doc.results[0]!).slice(0, 4)).toEqual(['target', 'service', 'verdict', 'reason']);
+    expect(doc.results[0]).toMatchObject({ target: hostPort(REDIS_URL), service: 'redis', verdict: 'open' });
+    expect(doc.results[0]!.exposed).toBeUndefined();
+  });
+
+  it('exits 0 when nothing is open', async () => {
+    const closed = await freePort();
+    const r = await runAudit(['endpoints', `127.0.0.1:${closed}`, '--json', '--catalog', join(dir, 'c.db')]);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout).results[0].verdict).toBe('unreachable');
+  });
+
+  it('refuses public addresses and more than one /24 without --yes, probing nothing', async () => {
+    const pub = await runAudit(['endpoints', '8.8.8.8:6379', '--catalog', join(dir, 'c.db')]);
+    expect(pub.exitCode).toBe(2);
+    expect(pub.stderr).toMatch(/--yes.*neither loopback nor private.*Only audit addresses you own/s);
+    const wide = await runAudit(['endpoints', '10.0.0.0/23', '--catalog', join(dir, 'c.db')]);
+    expect(wide.exitCode).toBe(2);
+    expect(wide.stderr).toMatch(/more than one \/24/);
+  });
+
+  it('joins an open Elasticsearch with what the catalog already knows about it', async () => {
+    const es = await startEs({ seed: { citizens: { docs: PEOPLE } } });
+    try {
+      const catalog = join(dir, 'join.db');
+      const env = { LEAKGUARD_KEY: 'a'.repeat(64) };
+      const scan = await runCli(['scan', `es+${es.url}/citizens`, '--catalog', catalog, '--quiet'], '', {
+        cwd: dir,
+        env,
+      });
+      expect(scan.exitCode).toBe(0);
+      const r = await runAudit(['endpoints', `es+${es.url}`, '--json', '--catalog', catalog], { cwd: dir, env });
+      const [res] = (JSON.parse(r.stdout) as { results: AuditResult[] }).results;
+      expect(res!.catalog?.assets).toBe(1);
+      expect(res!.catalog?.types.CN_RESIDENT_ID).toBe(3);
+      expect(res!.catalog?.summary).toMatch(/holding .*3 CN_RESIDENT_ID/);
+    } finally {
+      await es.close();
+    }
+  });
+
+  it('writes SARIF and HTML renderings', async () => {
+    const r = await runAudit([
+      'endpoints',
+      hostPort(REDIS_URL),
+      '--sarif',
+      join(dir, 'a.sarif'),
+      '--report',
+      join(dir, 'a.html'),
+      '--catalog',
+      join(dir, 'c.db'),
+    ]);
+    expect(r.exitCode).toBe(1);
+    const sarif = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'a.sarif'), 'utf8'));
+    expect(sarif.runs[0].results[0].ruleId).toBe('open-endpoint');
+    expect(r.stdout).toMatch(/redis\s+open/);
+  });
+});
