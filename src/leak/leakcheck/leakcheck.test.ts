@@ -68,6 +68,18 @@ afterAll(async () => {
 });
 
 describe('createBulkEvaluator', () => {
+  it('gives the RFC 9497 A.1.2 VOPRF outputs', async () => {
+    const f = await createBulkEvaluator(
+      Buffer.from('e6f73f344b79b379f1a0dd37e07ff62e38d9f71345ce62ae3a9bc60b04ccd909', 'hex'),
+    );
+    expect(toHex(f(new Uint8Array([0])))).toBe(
+      'b58cfbe118e0cb94d79b5fd6a6dafb98764dff49c14e1770b566e42402da1a7da4d8527693914139caee5bd03903af43a491351d23b430948dd50cde10d32b3c',
+    );
+    expect(toHex(f(new Uint8Array(17).fill(0x5a)))).toBe(
+      '8a9a2f3c7f085b65933594309041fc1898d42d0858e59f90814ae90571a6df60356f4610bf816f27afdd84f47719e480906d27ecd994985890e5f539e7ea74b6',
+    );
+  });
+
   it('agrees with the RFC 9497 Evaluate of @noble/curves', async () => {
     const keys = deriveKeyPair(randomBytes(32), new TextEncoder().encode('test'));
     const f = await createBulkEvaluator(keys.secretKey);
