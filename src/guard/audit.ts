@@ -158,27 +158,33 @@ export class AuditLog {
     const batch = this.#queue;
     if (batch.length === 0) return this.#flushing;
     this.#queue = [];
-    this.#flushing = this.#flushing.then(() =>
-      this.#write(batch).catch((e: unknown) => {
-        this.failures += batch.length;
-        this.onError?.(e);
-      }),
-    );
+    this.#flushing = this.#flushing.then(async () => {
+      // A busy or briefly unreachable database gets three more tries before the rows count as lost.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.#write(batch);
+          return;
+        } catch (e) {
+          if (attempt >= 3) {
+            this.failures += batch.length;
+            this.onError?.(e);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        }
+      }
+    });
     return this.#flushing;
   }
 
   async #write(batch: readonly AuditEntry[]): Promise<void> {
     await this.#db.tx(async (t) => {
       const lock = t.dialect === 'postgres' ? ' FOR UPDATE' : '';
-      let head = await t.get<{ seq: number | string; hash: string }>(
+      // The head row exists once; concurrent first writers must not both insert it.
+      await t.run('INSERT INTO lg_guard_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING', [GENESIS]);
+      const head = await t.get<{ seq: number | string; hash: string }>(
         `SELECT seq, hash FROM lg_guard_head WHERE id = 1${lock}`,
       );
-      if (!head) {
-        await t.run('INSERT INTO lg_guard_head (id, seq, hash) VALUES (1, 0, ?)', [GENESIS]);
-        head = await t.get<{ seq: number | string; hash: string }>(
-          `SELECT seq, hash FROM lg_guard_head WHERE id = 1${lock}`,
-        );
-      }
       let seq = Number(head?.seq ?? 0);
       let prev = head?.hash ?? GENESIS;
       for (const e of batch) {

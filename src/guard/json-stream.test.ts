@@ -48,7 +48,12 @@ describe('JsonStream', () => {
         const walk = (x: unknown): void => {
           if (typeof x === 'string') want.push(x);
           else if (Array.isArray(x)) x.forEach(walk);
-          else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) want.push(k), walk(y);
+          else if (x && typeof x === 'object') {
+            for (const [k, y] of Object.entries(x)) {
+              want.push(k);
+              walk(y);
+            }
+          }
         };
         walk(JSON.parse(input.toString()));
         expect(seen).toEqual(want);
