@@ -31,7 +31,13 @@ const PLACEHOLDER =
 
 /** Whether a value is a placeholder, template, or an obvious documentation example. */
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || /EXAMPLE/.test(value) || value.length === 0;
+  // A variable reference cut at a delimiter (`${PG_PASS` before `}`) is still a reference.
+  return (
+    PLACEHOLDER.test(value) ||
+    /^\$\{?[A-Za-z_][A-Za-z0-9_]{0,63}\}?$/.test(value) ||
+    /EXAMPLE/.test(value) ||
+    value.length === 0
+  );
 }
 
 /**
@@ -45,13 +51,13 @@ const REDIS_CONF = /^[ \t]{0,16}(?:requirepass|masterauth)[ \t]{1,16}"?([^\s"#]{
  * `- MYSQL_ROOT_PASSWORD: root`; not `POSTGRES_PASSWORD_FILE=/run/secrets/pg` (a file reference).
  */
 const DATASTORE_ENV =
-  /\b(?:POSTGRES_PASSWORD|PGPASSWORD|MYSQL_ROOT_PASSWORD|MYSQL_PASSWORD|MARIADB_ROOT_PASSWORD|MARIADB_PASSWORD|MONGO_INITDB_ROOT_PASSWORD|MONGODB_PASSWORD|REDIS_PASSWORD|ELASTIC_PASSWORD|KIBANA_PASSWORD|OPENSEARCH_INITIAL_ADMIN_PASSWORD|MINIO_ROOT_PASSWORD|MINIO_SECRET_KEY)[ \t]{0,4}[=:][ \t]{0,4}["']?([^\s"'#,}]{1,256})/g;
+  /\b(?:POSTGRES_PASSWORD|PGPASSWORD|MYSQL_ROOT_PASSWORD|MYSQL_PASSWORD|MARIADB_ROOT_PASSWORD|MARIADB_PASSWORD|MONGO_INITDB_ROOT_PASSWORD|MONGODB_PASSWORD|REDIS_PASSWORD|ELASTIC_PASSWORD|KIBANA_PASSWORD|OPENSEARCH_INITIAL_ADMIN_PASSWORD|MINIO_ROOT_PASSWORD|MINIO_SECRET_KEY)[ \t]{0,4}[=:][ \t]{0,4}["']?([^\s"'`#,;)}]{1,256})/g;
 
 /**
  * `elasticsearch.password` / `elasticsearch.serviceAccountToken` in kibana.yml. Example:
  * `elasticsearch.password: "kibana-pw-1"`; not `elasticsearch.username: kibana_system`.
  */
-const KIBANA_YML = /\belasticsearch\.(password|serviceAccountToken)[ \t]{0,4}:[ \t]{0,4}["']?([^\s"'#]{1,512})/g;
+const KIBANA_YML = /\belasticsearch\.(password|serviceAccountToken)[ \t]{0,4}:[ \t]{0,4}["']?([^\s"'`#]{1,512})/g;
 
 /**
  * `curl -u user:password` (also `--user`). Example: `curl -u elastic:Zq8v… http://es:9200`; not `curl -u "$USER:$PASS"`.

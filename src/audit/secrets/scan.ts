@@ -142,6 +142,47 @@ export function parseVerifiable(url: string, user?: string, password?: string): 
   }
 }
 
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|h|hpp|m|lua|dart|groovy)$/i;
+
+/**
+ * A value the engine read after `password =` / `token:` that is code, not a secret: a call or member access
+ * (`encrypt(password, …)`, `url.password`, `this.token`), or, in source files, a bare identifier without digits
+ * (`mysql_native_password`, `cachingSha2Password`). Config files, .env files and docs keep such values.
+ */
+export function isCodeReference(rule: string, value: string, next: number, file: string): boolean {
+  if (rule !== 'secret-assignment') return false;
+  if (next === 40 || next === 46 || next === 91) return true; // ( . [
+  if (/[()]/.test(value)) return true;
+  if (!CODE_FILE.test(file)) return false;
+  if (/^[A-Za-z_$][\w$]{0,127}(?:\.[A-Za-z_$][\w$]{0,127}){1,8}$/.test(value)) return true;
+  return /^[A-Za-z_$]{1,128}$/.test(value) && (/[_$]/.test(value) || /[a-z][A-Z]/.test(value));
+}
+
+/** Passwords that only ever appear in examples (`http://user:password@proxy:3128`). */
+const EXAMPLE_PASSWORDS = new Set([
+  'password',
+  'pass',
+  'passwd',
+  'pwd',
+  'secret',
+  'mypassword',
+  'yourpassword',
+  'pass123',
+  'user',
+]);
+
+/** A connection URL whose password is an example word. */
+export function isExampleUrl(rule: string, value: string): boolean {
+  if (rule !== 'secret-url') return false;
+  const m = /^[^:]{1,40}:\/\/[^:@/\s]{0,128}:([^@/\s]{1,128})@/.exec(value);
+  if (!m) return false;
+  try {
+    return EXAMPLE_PASSWORDS.has(decodeURIComponent(m[1]!).toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
 class Collector {
   readonly byPrint = new Map<string, SecretFinding>();
   readonly verifiable = new Map<string, Verifiable>();
@@ -185,6 +226,8 @@ class Collector {
       }
       if (
         isPlaceholder(value) ||
+        isCodeReference(h.rule, value, text.charCodeAt(h.end), file) ||
+        isExampleUrl(h.rule, value) ||
         this.o.allow?.rules?.includes(h.rule) ||
         this.o.allow?.values?.some((r) => r.test(value))
       ) {
