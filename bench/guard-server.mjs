@@ -1,0 +1,42 @@
+// The guard for bench/guard.mjs, in its own process: built from dist (LEAKGUARD_DIST overrides), SQLite
+// catalog in a temporary folder, one analyst key (every detected value masked, the default policy) and an
+// admin key. Prints {"url", "key", "adminKey"} when listening; on SIGTERM prints its CPU seconds and peak RSS.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(process.env.LEAKGUARD_DIST ?? path.join(HERE, '..', 'dist'));
+const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
+const upstream = process.argv[2];
+const { parseGuardConfig } = await load('guard/config.js');
+const { createGuard } = await load('guard/guard.js');
+const { createApiKey } = await load('guard/keys.js');
+const { openSqlite } = await load('catalog/sql.js');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lg-guard-bench-'));
+const text = `upstream: { url: ${upstream}, maxSockets: 64 }
+listen: { host: 127.0.0.1, port: 0 }
+anomaly: { enabled: false }
+limits: { maxStringChars: 16777216 }
+roles:
+  analyst: { indices: ['*'], maxPageSize: 10000, maxFrom: 1000000, quota: { records: { minute: 1000000000 } } }
+  admin: { admin: true }
+`;
+const db = await openSqlite(path.join(dir, 'catalog.db'));
+const guard = await createGuard({ config: parseGuardConfig(text, path.join(dir, 'guard.yaml')), db, env: process.env });
+const { key } = await createApiKey(db, { principal: 'bench', role: 'analyst' });
+await guard.reload();
+const url = await guard.listen();
+process.stdout.write(`${JSON.stringify({ url, key })}\n`);
+process.on('SIGTERM', async () => {
+  await guard.close();
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const ru = process.resourceUsage();
+  process.stdout.write(
+    `${JSON.stringify({ cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6, maxRssMb: ru.maxRSS / 1024 })}\n`,
+  );
+  process.exit(0);
+});

@@ -1,0 +1,204 @@
+// Guard load benchmark, loopback only and bounded: requests/s and p50/p99 latency through the guard versus
+// direct to the upstream in the same run, for small search responses (≈ 1.3 KB, 5 hits, masked) and for ≈ 10 MB
+// masked responses (PII-dense people, and log-like documents where one in ten holds a number); masked MB/s;
+// CPU seconds and peak RSS of the guard process (memory must stay bounded while 10 MB responses stream).
+//
+// Run after `npm run build`:
+//   node bench/guard.mjs                          # 5 s per small-response run, 8 connections, 6 × 10 MB each
+//   node bench/guard.mjs --seconds 10 --connections 16 --big 10
+//   node bench/guard.mjs --json                   # results as JSON on stdout (for bench/run.js)
+// LEAKGUARD_DIST=path overrides ../dist. Upstream and guard each run in their own process; the load loop is a
+// hand-written keep-alive loop over node:http in this process. Nothing asserts a time.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const num = (name, dflt) => {
+  const i = args.indexOf(name);
+  if (i < 0) return dflt;
+  const n = Number(args[i + 1]);
+  if (!(n > 0)) throw new Error(`${name} expects a positive number`);
+  return n;
+};
+const seconds = num('--seconds', 5);
+const connections = num('--connections', 8);
+const bigRuns = num('--big', 6);
+const asJson = args.includes('--json');
+const log = (s) => {
+  if (!asJson) console.log(s);
+};
+
+function child(script, argv = []) {
+  const p = spawn(process.execPath, [path.join(HERE, script), ...argv], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  let buf = '';
+  const lines = [];
+  const waiters = [];
+  p.stdout.on('data', (c) => {
+    buf += c;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+      const w = waiters.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
+  });
+  const next = () =>
+    new Promise((resolve, reject) => {
+      if (lines.length) resolve(lines.shift());
+      else {
+        const t = setTimeout(() => reject(new Error(`${script} did not answer`)), 120_000);
+        waiters.push((l) => {
+          clearTimeout(t);
+          resolve(l);
+        });
+      }
+    });
+  return { p, next };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function once(url, key) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': 2,
+          ...(key ? { authorization: `ApiKey ${key}` } : {}),
+        },
+      },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (c) => {
+          bytes += c.length;
+        });
+        res.on('end', () => resolve({ ms: performance.now() - t0, bytes, status: res.statusCode }));
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(60_000, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
+function pct(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function load(url, key, secs, conns) {
+  const lat = [];
+  let bytes = 0;
+  let errors = 0;
+  const end = performance.now() + secs * 1000;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (performance.now() < end) {
+      try {
+        const r = await once(url, key);
+        if (r.status !== 200) errors++;
+        lat.push(r.ms);
+        bytes += r.bytes;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: conns }, worker));
+  const wall = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return {
+    requests: lat.length,
+    rps: lat.length / wall,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    mbps: bytes / 1e6 / wall,
+    errors,
+  };
+}
+
+async function sequential(url, key, runs) {
+  const times = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await once(url, key);
+    if (r.status !== 200) throw new Error(`status ${r.status}`);
+    times.push(r.ms);
+    bytes = r.bytes;
+  }
+  times.sort((a, b) => a - b);
+  return { runs, medianMs: pct(times, 50), outBytes: bytes };
+}
+
+const up = child('guard-upstream.mjs');
+const upInfo = await up.next();
+const gd = child('guard-server.mjs', [upInfo.url]);
+const gInfo = await gd.next();
+const fmt = (x, d = 1) => x.toFixed(d);
+const result = {
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    node: process.version,
+    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  },
+  settings: { seconds, connections, bigRuns },
+};
+try {
+  // Warm up both paths (JIT, connection pools).
+  await load(`${upInfo.url}/small/_search`, undefined, 1, connections);
+  await load(`${gInfo.url}/small/_search`, gInfo.key, 1, connections);
+  const direct = await load(`${upInfo.url}/small/_search`, undefined, seconds, connections);
+  const guarded = await load(`${gInfo.url}/small/_search`, gInfo.key, seconds, connections);
+  result.small = {
+    bytes: upInfo.sizes['/small/_search'],
+    direct,
+    guarded,
+    addedP50: guarded.p50 - direct.p50,
+    addedP99: guarded.p99 - direct.p99,
+  };
+  log(`small (${upInfo.sizes['/small/_search']} B, ${connections} connections, ${seconds} s each):`);
+  log(
+    `  direct   ${fmt(direct.rps, 0)} req/s  p50 ${fmt(direct.p50, 2)} ms  p99 ${fmt(direct.p99, 2)} ms  errors ${direct.errors}`,
+  );
+  log(
+    `  guarded  ${fmt(guarded.rps, 0)} req/s  p50 ${fmt(guarded.p50, 2)} ms  p99 ${fmt(guarded.p99, 2)} ms  errors ${guarded.errors}`,
+  );
+  log(`  added    p50 ${fmt(result.small.addedP50, 2)} ms  p99 ${fmt(result.small.addedP99, 2)} ms`);
+  for (const kind of ['dense', 'mixed']) {
+    const p = `/${kind}/_search`;
+    await once(`${gInfo.url}${p}`, gInfo.key); // warm
+    const d = await sequential(`${upInfo.url}${p}`, undefined, bigRuns);
+    const g = await sequential(`${gInfo.url}${p}`, gInfo.key, bigRuns);
+    const inBytes = upInfo.sizes[p];
+    result[kind] = { inBytes, direct: d, guarded: g, maskedMBps: inBytes / 1e6 / (g.medianMs / 1000) };
+    log(`${kind} 10 MB masked (${(inBytes / 1e6).toFixed(1)} MB in, median of ${bigRuns}):`);
+    log(
+      `  direct   ${fmt(d.medianMs, 0)} ms   guarded ${fmt(g.medianMs, 0)} ms   masked throughput ${fmt(result[kind].maskedMBps)} MB/s`,
+    );
+  }
+} finally {
+  gd.p.kill('SIGTERM');
+  result.guardProcess = await gd.next().catch(() => null);
+  up.p.kill('SIGTERM');
+  result.upstreamProcess = await up.next().catch(() => null);
+  agent.destroy();
+}
+log(
+  `guard process: ${fmt(result.guardProcess?.cpuS ?? Number.NaN, 1)} CPU s, peak RSS ${fmt(result.guardProcess?.maxRssMb ?? Number.NaN, 0)} MB; load average at start ${result.machine.loadavg.join(' ')}`,
+);
+if (asJson) process.stdout.write(`${JSON.stringify(result)}\n`);
