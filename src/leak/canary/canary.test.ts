@@ -100,6 +100,18 @@ describe('canary plant and check', () => {
     expect(report.targets[0]?.wholeRecords).toBe(1);
   });
 
+  it('goes on past corrupt files and missing paths, reporting them', async () => {
+    writeFileSync(join(dir, 'broken.xlsx'), Buffer.concat([Buffer.from('PK\u0003\u0004'), randomBytes(200)]));
+    const report = await checkPaths(
+      [join(dir, 'broken.xlsx'), join(dir, 'missing.csv'), join(dir, 'sale.csv')],
+      await registry.load(),
+      key,
+      analyzer,
+    );
+    expect(report.problems.map((p) => p.file)).toEqual([join(dir, 'broken.xlsx'), join(dir, 'missing.csv')]);
+    expect(report.targets.map((t) => t.labels[0])).toEqual(['nightly-export']);
+  });
+
   it('reports nothing for data that was never planted, names included', async () => {
     const rng = createSeededRng(99);
     const lines = ['name,phone,id'];
