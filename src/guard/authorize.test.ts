@@ -159,6 +159,55 @@ describe('authorizeElasticsearch', () => {
   });
 });
 
+describe('authorizeElasticsearch query parameters and subpaths', () => {
+  it('refuses bodies in the query string, field bypass parameters and denied fields in q/sort', () => {
+    expect(
+      code(() =>
+        authorizeElasticsearch(
+          analyst,
+          'GET',
+          '/people/_search',
+          q('source={"size":10000}&source_content_type=application/json'),
+          b(''),
+        ),
+      ),
+    ).toBe('LG_GUARD_NOT_ALLOWED');
+    expect(code(() => authorizeElasticsearch(analyst, 'GET', '/people/_search', q('q=id_card:1101*'), b('')))).toBe(
+      'LG_GUARD_NOT_ALLOWED',
+    );
+    expect(code(() => authorizeElasticsearch(analyst, 'GET', '/people/_search', q('sort=id_card:asc'), b('')))).toBe(
+      'LG_GUARD_NOT_ALLOWED',
+    );
+    expect(
+      code(() => authorizeElasticsearch(analyst, 'GET', '/people/_search', q('docvalue_fields=phone'), b(''))),
+    ).toBe('LG_GUARD_NOT_ALLOWED');
+    expect(code(() => authorizeElasticsearch(analyst, 'GET', '/people/_search', q('q=city:上海'), b('')))).toBe('ok');
+    expect(code(() => authorizeElasticsearch(writer, 'GET', '/people/_search', q('source={}'), b('')))).toBe(
+      'LG_GUARD_NOT_ALLOWED',
+    );
+    expect(code(() => authorizeElasticsearch(admin, 'GET', '/people/_search', q('source={}'), b('')))).toBe('ok');
+  });
+
+  it('treats search templates and other subpaths as admin-only', () => {
+    for (const p of [
+      '/people/_search/template',
+      '/_msearch/template',
+      '/people/_count/x',
+      '/people/_mget/x',
+      '/people/_mapping/field/phone',
+    ]) {
+      expect(
+        code(() => authorizeElasticsearch(analyst, 'POST', p, q(), b('{}'))),
+        p,
+      ).toBe('LG_GUARD_NOT_ALLOWED');
+    }
+    expect(code(() => authorizeElasticsearch(analyst, 'GET', '/people/_doc', q(), b('')))).toBe('LG_GUARD_BAD_REQUEST');
+    expect(code(() => authorizeElasticsearch(analyst, 'GET', '/people/_doc/1/x', q(), b('')))).toBe(
+      'LG_GUARD_BAD_REQUEST',
+    );
+  });
+});
+
 describe('IndexMatcher', () => {
   it('covers wildcard requests only under an allowed prefix', () => {
     const m = new IndexMatcher(['people*', 'orders']);

@@ -217,6 +217,34 @@ function checkSearch(
   return { scroll, pitId: typeof pit?.id === 'string' ? pit.id : undefined };
 }
 
+/**
+ * Query-string parameters that carry a request body (`source`) or read outside `_source`: refused for
+ * non-admin roles (`source`) and for roles with field rules (the rest); a parameter value naming a denied
+ * field (`q=id_card:1101*`, `sort=id_card:asc`) is refused too.
+ */
+const BODY_PARAMS = ['source'];
+const FIELD_PARAMS = ['stored_fields', 'docvalue_fields', 'fields', 'script_fields', 'df'];
+
+function checkQueryParams(role: CompiledRole, query: URLSearchParams): void {
+  if (role.config.admin) return;
+  for (const p of BODY_PARAMS) if (query.has(p)) throw denied(`the "${p}" parameter is not allowed (send a body)`);
+  if (!role.allowFields && !role.denyFields) return;
+  for (const p of FIELD_PARAMS) {
+    if (query.has(p)) throw denied(`"${p}" is not allowed for a role with field restrictions`);
+  }
+  if (role.denyFields) {
+    for (const [, v] of query) {
+      for (const word of v.split(/[^A-Za-z0-9_.*@-]+/)) {
+        if (word && role.denyFields.matches(word)) throw denied('the query references a denied field');
+      }
+    }
+  }
+}
+
+function noSubpath(role: CompiledRole, rest: readonly string[], ep: string): void {
+  if (rest.length > 0) adminOnly(role, `${ep}/${rest[0]}`);
+}
+
 function requireIndices(role: CompiledRole, expression: string): void {
   if (role.config.admin) return;
   if (!role.indices.covers(expression)) throw denied('index not allowed for this role');
@@ -262,6 +290,7 @@ export function authorizeElasticsearch(
     throw new GuardError('LG_GUARD_BAD_REQUEST', 'malformed path');
   const none: RecordCount = { kind: 'none' };
   requireMethod(role, method);
+  checkQueryParams(role, query);
   // Cluster info (clients' product check).
   if (segs.length === 0) {
     if (method !== 'GET' && method !== 'HEAD') adminOnly(role, `${method} /`);
@@ -290,6 +319,7 @@ export function authorizeElasticsearch(
         if (!id) throw new GuardError('LG_GUARD_BAD_REQUEST', 'scroll_id is required');
         return { endpoint: 'scroll', records: { kind: 'source' }, ...PLAN_DEFAULTS, capture: 'scroll', scrollId: id };
       }
+      noSubpath(role, rest, '_search');
       if (method !== 'GET' && method !== 'POST') throw denied(`method ${method} not allowed on _search`);
       const b = parseJsonBody(body);
       const { scroll, pitId } = checkSearch(role, b, query, '_search');
@@ -305,6 +335,7 @@ export function authorizeElasticsearch(
       };
     }
     case '_msearch': {
+      noSubpath(role, rest, '_msearch');
       if (method !== 'GET' && method !== 'POST') throw denied(`method ${method} not allowed on _msearch`);
       const lines = body
         .toString('utf8')
@@ -330,6 +361,7 @@ export function authorizeElasticsearch(
       return { endpoint: 'msearch', records: { kind: 'source' }, ...PLAN_DEFAULTS };
     }
     case '_count': {
+      noSubpath(role, rest, '_count');
       if (method !== 'GET' && method !== 'POST') throw denied(`method ${method} not allowed on _count`);
       requireIndices(role, indexExpr ?? '_all');
       const b = parseJsonBody(body);
@@ -338,6 +370,7 @@ export function authorizeElasticsearch(
       return { endpoint: 'count', records: none, ...PLAN_DEFAULTS };
     }
     case '_mget': {
+      noSubpath(role, rest, '_mget');
       if (method !== 'GET' && method !== 'POST') throw denied(`method ${method} not allowed on _mget`);
       const b = parseJsonBody(body) ?? {};
       const docs = Array.isArray(b.docs) ? (b.docs as Record<string, unknown>[]) : [];
@@ -370,7 +403,11 @@ export function authorizeElasticsearch(
         throw new GuardError('LG_GUARD_BAD_REQUEST', `${ep} needs one concrete index`);
       }
       requireIndices(role, indexExpr);
+      if (rest.length > 1 || (rest.length === 0 && ep !== '_doc')) {
+        throw new GuardError('LG_GUARD_BAD_REQUEST', `${ep} takes one document id`);
+      }
       const read = method === 'GET' || method === 'HEAD';
+      if (read && rest.length !== 1) throw new GuardError('LG_GUARD_BAD_REQUEST', `${ep} takes one document id`);
       if (read && (ep === '_doc' || ep === '_source')) {
         if (
           !role.config.admin &&
@@ -392,6 +429,7 @@ export function authorizeElasticsearch(
     case '_mapping':
     case '_mappings':
     case '_field_caps': {
+      noSubpath(role, rest, ep);
       if (method !== 'GET' && !(ep === '_field_caps' && method === 'POST')) adminOnly(role, `${method} ${ep}`);
       requireIndices(role, indexExpr ?? '_all');
       return { endpoint: ep.slice(1), records: none, ...PLAN_DEFAULTS };
@@ -400,6 +438,7 @@ export function authorizeElasticsearch(
       if (!role.config.admin && !role.config.pit) throw denied('point in time is not allowed for this role');
       if (method === 'DELETE' && indexExpr === undefined)
         return { endpoint: 'pit-close', records: none, ...PLAN_DEFAULTS };
+      noSubpath(role, rest, ep);
       if (method !== 'POST' || indexExpr === undefined) throw denied(`${method} ${ep} not allowed`);
       requireIndices(role, indexExpr);
       return { endpoint: 'pit-open', records: none, ...PLAN_DEFAULTS, capture: 'pit' };
