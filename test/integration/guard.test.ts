@@ -3,10 +3,11 @@
  * (seeded with synthetic people) and misbehaving upstreams. Every assertion goes through HTTP.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type SqlDb } from '../../src/catalog/sql.js';
 import { listAlerts } from '../../src/guard/alerts.js';
@@ -543,6 +544,49 @@ describe('guard over real sockets', () => {
       body: {},
     });
     expect(unknownRole.status).toBe(403);
+  });
+
+  it('verifies JWTs against a JWKS endpoint (RS256), with issuer and audience', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+    try {
+      const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+      const text = configText(es.url).replace(
+        'auth: { apiKeys: true, jwt: { secretEnv: GUARD_JWT_SECRET } }',
+        `auth: { apiKeys: true, jwt: { jwksUrl: ${jwksUrl}, issuer: https://idp.example, audience: leakguard, roleClaim: groups_role } }`,
+      );
+      const { guard } = await startGuard(text);
+      const sign = (claims: Record<string, unknown>, iss = 'https://idp.example') =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setSubject('dana')
+          .setIssuer(iss)
+          .setAudience('leakguard')
+          .setExpirationTime('5m')
+          .sign(privateKey);
+      const ok = await call(guard.url, 'POST', '/people/_search', {
+        bearer: await sign({ groups_role: 'analyst' }),
+        body: { size: 1 },
+      });
+      expect(ok.status).toBe(200);
+      const wrongIssuer = await call(guard.url, 'POST', '/people/_search', {
+        bearer: await sign({ groups_role: 'analyst' }, 'https://evil.example'),
+        body: {},
+      });
+      expect(wrongIssuer.status).toBe(401);
+      const noRole = await call(guard.url, 'POST', '/people/_search', { bearer: await sign({}), body: {} });
+      expect(noRole.status).toBe(401);
+      await guard.flush();
+      const row = await guard.db.get<{ principal: string }>('SELECT principal FROM lg_guard_audit WHERE status = 200');
+      expect(row?.principal).toBe('dana');
+    } finally {
+      await new Promise<void>((r) => jwks.close(() => r()));
+    }
   });
 
   it('reloads configuration and keys without dropping a request in flight', async () => {
