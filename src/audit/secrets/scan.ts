@@ -142,15 +142,20 @@ export function parseVerifiable(url: string, user?: string, password?: string): 
   }
 }
 
+/** A canonical UUID. Example: `3b710889-e2cd-4301-81b4-464d41a7cd92`; not 32 hex digits without hyphens. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|rb|php|cs|rs|swift|scala|c|cc|cpp|h|hpp|m|lua|dart|groovy)$/i;
 
 /**
  * A value the engine read after `password =` / `token:` that is code, not a secret: a call or member access
- * (`encrypt(password, …)`, `url.password`, `this.token`), or, in source files, a bare identifier without digits
+ * (`encrypt(password, …)`, `url.password`, `this.token`), a UUID, or, in source files, a bare identifier without digits
  * (`mysql_native_password`, `cachingSha2Password`). Config files, .env files and docs keep such values.
  */
 export function isCodeReference(rule: string, value: string, next: number, file: string): boolean {
   if (rule !== 'secret-assignment') return false;
+  // A UUID after `token:` is an id (request, trace, resource) far more often than a credential.
+  if (UUID.test(value)) return true;
   if (next === 40 || next === 46 || next === 91) return true; // ( . [
   if (/[()]/.test(value)) return true;
   if (!CODE_FILE.test(file)) return false;
