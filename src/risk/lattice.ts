@@ -23,6 +23,7 @@
  * as fully generalised — normalised by its maximum; and discernibility DM* (Bayardo & Agrawal 2005) —
  * Σ |class|² over kept classes plus n per suppressed record — normalised by n².
  */
+import { KeyIndex, StringKeyIndex } from './key-index.js';
 import type { Generalizer } from './table.js';
 
 /** Constraints and choices of a search. */
@@ -60,42 +61,157 @@ export interface LatticeResult {
   pruned: number;
 }
 
-/** Evaluates one node. */
-export function evaluateNode(gen: Generalizer, levels: readonly number[], options: LatticeOptions): NodeResult {
+/**
+ * The records grouped at a node: one entry per distinct combination of generalised quasi-identifier codes (at
+ * `levels`) and sensitive codes, with its count. The base table is the node at level 0; a node's table is rolled up
+ * from a predecessor's (Flash's roll-up), which is much smaller than the base higher in the lattice.
+ */
+export interface NodeTable {
+  readonly levels: readonly number[];
+  /** `entries × width` codes: quasi-identifier level codes, then sensitive codes. */
+  readonly codes: Int32Array;
+  readonly counts: Float64Array;
+  readonly entries: number;
+}
+
+/** The table at level 0 everywhere. */
+export function baseNodeTable(gen: Generalizer): NodeTable {
+  const t = gen.table;
+  const w = t.width;
+  const codes = new Int32Array(Math.max(1, t.entries * w));
+  const counts = new Float64Array(Math.max(1, t.entries));
+  for (let e = 0; e < t.entries; e++) {
+    for (let a = 0; a < w; a++) codes[e * w + a] = t.code(e, a);
+    counts[e] = t.count(e);
+  }
+  return { levels: gen.hierarchies.map(() => 0), codes, counts, entries: t.entries };
+}
+
+/** Rolls `src` up to `levels` (each at least `src.levels`), or `undefined` when a hierarchy is not nested. */
+export function rollUp(gen: Generalizer, src: NodeTable, levels: readonly number[]): NodeTable | undefined {
+  const t = gen.table;
+  const Q = t.qiNames.length;
+  const w = t.width;
+  const maps: (Int32Array | null)[] = [];
+  const cards: number[] = [];
+  for (let q = 0; q < Q; q++) {
+    let m: Int32Array | null = null; // null: identity
+    for (let l = src.levels[q]!; l < levels[q]!; l++) {
+      const up = gen.up(q, l);
+      if (!up) return undefined;
+      if (m === null) m = up;
+      else {
+        const composed: Int32Array = new Int32Array(m.length);
+        for (let i = 0; i < m.length; i++) composed[i] = up[m[i]!]!;
+        m = composed;
+      }
+    }
+    maps.push(m);
+    cards.push(Math.max(1, gen.level(q, levels[q]!).values.length));
+  }
+  for (let a = Q; a < w; a++) cards.push(Math.max(1, t.dicts[a]!.values.length));
+  let radix = 1;
+  for (const c of cards) radix *= c;
+  const numeric = radix < 2 ** 52;
+  const codes = new Int32Array(Math.max(1, src.entries * w));
+  const counts = new Float64Array(Math.max(1, src.entries));
+  const row = new Int32Array(w);
+  // Keys are computed in separate numeric and string loops: one variable holding either deoptimises the loop.
+  const ids = new Int32Array(Math.max(1, src.entries));
+  if (numeric) {
+    const index = new KeyIndex(src.entries);
+    for (let e = 0; e < src.entries; e++) {
+      let key = 0;
+      for (let a = 0; a < w; a++) {
+        const c0 = src.codes[e * w + a]!;
+        const m = a < Q ? maps[a] : null;
+        key = key * cards[a]! + (m ? m[c0]! : c0);
+      }
+      ids[e] = index.id(key);
+    }
+  } else {
+    const index = new StringKeyIndex();
+    for (let e = 0; e < src.entries; e++) {
+      let key = '';
+      for (let a = 0; a < w; a++) {
+        const c0 = src.codes[e * w + a]!;
+        const m = a < Q ? maps[a] : null;
+        const c = m ? m[c0]! : c0;
+        key += String.fromCharCode(c & 0xffff, c >>> 16);
+      }
+      ids[e] = index.id(key);
+    }
+  }
+  let n = 0;
+  for (let e = 0; e < src.entries; e++) {
+    const at = ids[e]!;
+    if (at < n) counts[at]! += src.counts[e]!;
+    else {
+      for (let a = 0; a < w; a++) {
+        const c0 = src.codes[e * w + a]!;
+        const m = a < Q ? maps[a] : null;
+        row[a] = m ? m[c0]! : c0;
+      }
+      codes.set(row, n * w);
+      counts[n] = src.counts[e]!;
+      n++;
+    }
+  }
+  return {
+    levels: [...levels],
+    codes: codes.slice(0, Math.max(1, n * w)),
+    counts: counts.slice(0, Math.max(1, n)),
+    entries: n,
+  };
+}
+
+/** Evaluates one node (from `source`, a table at or below it; default: the base table). */
+export function evaluateNode(
+  gen: Generalizer,
+  levels: readonly number[],
+  options: LatticeOptions,
+  source?: NodeTable,
+): NodeResult & { table: NodeTable } {
   const t = gen.table;
   const Q = t.qiNames.length;
   const S = t.sensitiveNames.length;
+  const w = t.width;
   const n = t.records;
   const l = options.l ?? 1;
+  const node =
+    rollUp(gen, source ?? baseNodeTable(gen), levels) ?? (rollUp(gen, baseNodeTable(gen), levels) as NodeTable);
   const lv = levels.map((lvl, q) => gen.level(q, lvl));
-  // Mixed-radix class keys when they fit a double exactly, strings otherwise.
   let radix = 1;
   for (const x of lv) radix *= Math.max(1, x.values.length);
   const numericKeys = radix < 2 ** 52;
-  const index = new Map<number | string, number>();
   const size: number[] = [];
   const first: number[] = [];
-  const classOf = new Int32Array(t.entries);
-  for (let e = 0; e < t.entries; e++) {
-    let key: number | string;
-    if (numericKeys) {
-      let k = 0;
-      for (let q = 0; q < Q; q++) k = k * lv[q]!.values.length + lv[q]!.map[t.code(e, q)]!;
-      key = k;
-    } else {
-      let k = '';
-      for (let q = 0; q < Q; q++) k += `${lv[q]!.map[t.code(e, q)]!},`;
-      key = k;
+  const classOf = new Int32Array(Math.max(1, node.entries));
+  if (numericKeys) {
+    const index = new KeyIndex(node.entries);
+    for (let e = 0; e < node.entries; e++) {
+      let key = 0;
+      for (let q = 0; q < Q; q++) key = key * lv[q]!.values.length + node.codes[e * w + q]!;
+      classOf[e] = index.id(key);
     }
-    let ci = index.get(key);
-    if (ci === undefined) {
-      ci = size.length;
-      index.set(key, ci);
+  } else {
+    const index = new StringKeyIndex();
+    for (let e = 0; e < node.entries; e++) {
+      let key = '';
+      for (let q = 0; q < Q; q++) {
+        const c = node.codes[e * w + q]!;
+        key += String.fromCharCode(c & 0xffff, c >>> 16);
+      }
+      classOf[e] = index.id(key);
+    }
+  }
+  for (let e = 0; e < node.entries; e++) {
+    const ci = classOf[e]!;
+    if (ci === size.length) {
       size.push(0);
       first.push(e);
     }
-    size[ci]! += t.count(e);
-    classOf[e] = ci;
+    size[ci]! += node.counts[e]!;
   }
   const K = size.length;
   const bad = new Uint8Array(K);
@@ -103,16 +219,23 @@ export function evaluateNode(gen: Generalizer, levels: readonly number[], option
   if (l > 1 && S > 0) {
     for (let s = 0; s < S; s++) {
       // Value counts per class, keyed class * cardinality + value.
-      const card = t.dicts[Q + s]!.values.length;
-      const counts = new Map<number, number>();
-      for (let e = 0; e < t.entries; e++) {
-        const key = classOf[e]! * card + t.code(e, Q + s);
-        counts.set(key, (counts.get(key) ?? 0) + t.count(e));
+      const card = Math.max(1, t.dicts[Q + s]!.values.length);
+      const pairs = new KeyIndex(node.entries);
+      const pairClass: number[] = [];
+      const pairCount: number[] = [];
+      for (let e = 0; e < node.entries; e++) {
+        const id = pairs.id(classOf[e]! * card + node.codes[e * w + Q + s]!);
+        if (id === pairCount.length) {
+          pairCount.push(0);
+          pairClass.push(classOf[e]!);
+        }
+        pairCount[id]! += node.counts[e]!;
       }
       const distinct = new Float64Array(K);
       const entropy = new Float64Array(K);
-      for (const [key, cnt] of counts) {
-        const c = Math.floor(key / card);
+      for (let j = 0; j < pairCount.length; j++) {
+        const c = pairClass[j]!;
+        const cnt = pairCount[j]!;
         distinct[c]! += 1;
         const p = cnt / size[c]!;
         entropy[c]! -= p * Math.log(p);
@@ -135,7 +258,7 @@ export function evaluateNode(gen: Generalizer, levels: readonly number[], option
       // A suppressed record loses the rest of each value: log₂(n / f(generalised value)).
       const e = first[c]!;
       let bits = 0;
-      for (let q = 0; q < Q; q++) bits += logN - Math.log2(lv[q]!.frequency[lv[q]!.map[t.code(e, q)]!]!);
+      for (let q = 0; q < Q; q++) bits += logN - Math.log2(lv[q]!.frequency[node.codes[e * w + q]!]!);
       extra += sz * bits;
     } else dm += sz * sz;
   }
@@ -150,6 +273,7 @@ export function evaluateNode(gen: Generalizer, levels: readonly number[], option
     classes: K,
     entropyLoss: max > 0 ? Math.min(1, loss / max) : 0,
     discernibility: n > 0 ? dm / (n * n) : 0,
+    table: node,
   };
 }
 
@@ -202,7 +326,18 @@ export function searchLattice(gen: Generalizer, options: LatticeOptions): Lattic
   let best: NodeResult | undefined;
   let evaluated = 0;
   let pruned = 0;
+  const base = baseNodeTable(gen);
+  // Tables of the nodes one level below the current height (Flash's roll-up source), then of this height.
+  let below = new Map<string, NodeTable>();
+  let current = new Map<string, NodeTable>();
+  let currentHeight = -1;
   for (const node of all) {
+    const h = height(node);
+    if (h !== currentHeight) {
+      below = current;
+      current = new Map();
+      currentHeight = h;
+    }
     let dominated = false;
     for (let q = 0; q < Q && !dominated; q++) {
       if (node[q]! > mins[q]!) {
@@ -216,7 +351,17 @@ export function searchLattice(gen: Generalizer, options: LatticeOptions): Lattic
       pruned++;
       continue;
     }
-    const r = evaluateNode(gen, node, options);
+    // The smallest cached predecessor's table, else the base.
+    let source = base;
+    for (let q = 0; q < Q; q++) {
+      if (node[q]! <= mins[q]!) continue;
+      node[q]!--;
+      const t = below.get(node.join(','));
+      node[q]!++;
+      if (t && t.entries < source.entries) source = t;
+    }
+    const { table, ...r } = evaluateNode(gen, node, options, source);
+    current.set(node.join(','), table);
     evaluated++;
     if (!r.anonymous) continue;
     if (r.suppressed === 0) noSuppressionAnonymous.add(node.join(','));

@@ -71,7 +71,8 @@ export class FrequencyTable {
     for (let a = 0; a < w; a++) {
       const c = this.dicts[a]!.code(values[a] ?? '');
       s[a] = c;
-      key += a === 0 ? `${c}` : `,${c}`;
+      // Two UTF-16 units per code: cheaper than decimal text, unambiguous at a fixed width.
+      key += String.fromCharCode(c & 0xffff, c >>> 16);
     }
     this.#records += count;
     const e = this.#index.get(key);
@@ -110,6 +111,9 @@ export class Generalizer {
   readonly #levels: (LevelCodes | undefined)[][];
   /** Records per base value of each quasi-identifier. */
   readonly #baseFrequency: Float64Array[];
+  readonly #up = new Map<number, Int32Array | null>();
+  #maxLoss: number | undefined;
+  readonly #loss = new Map<number, number>();
 
   constructor(table: FrequencyTable, hierarchies: readonly Hierarchy[]) {
     if (hierarchies.length !== table.qiNames.length) throw new RangeError('one hierarchy per quasi-identifier');
@@ -141,10 +145,35 @@ export class Generalizer {
   }
 
   /**
+   * The map from codes at `level` to codes at `level + 1` of quasi-identifier `q`, or `null` when the hierarchy is
+   * not nested there (two values equal at `level` differ above it): then roll-ups must start from the base.
+   */
+  up(q: number, level: number): Int32Array | null {
+    const key = q * 64 + level;
+    const cached = this.#up.get(key);
+    if (cached !== undefined) return cached;
+    const a = this.level(q, level);
+    const b = this.level(q, level + 1);
+    const map = new Int32Array(a.values.length).fill(-1);
+    let ok = true;
+    for (let i = 0; i < a.map.length && ok; i++) {
+      const from = a.map[i]!;
+      const to = b.map[i]!;
+      if (map[from] === -1) map[from] = to;
+      else if (map[from] !== to) ok = false;
+    }
+    const out = ok ? map : null;
+    this.#up.set(key, out);
+    return out;
+  }
+
+  /**
    * Non-uniform entropy loss of quasi-identifier `q` at `level` over all records (Gionis & Tassa 2009; as in
    * ARX): Σ over records of −log₂(f(value) / f(generalised value)).
    */
   entropyLoss(q: number, level: number): number {
+    const cached = this.#loss.get(q * 64 + level);
+    if (cached !== undefined) return cached;
     const lv = this.level(q, level);
     const bf = this.#baseFrequency[q]!;
     let loss = 0;
@@ -152,16 +181,19 @@ export class Generalizer {
       const f = bf[i]!;
       if (f > 0) loss -= f * Math.log2(f / lv.frequency[lv.map[i]!]!);
     }
+    this.#loss.set(q * 64 + level, loss);
     return loss;
   }
 
   /** Loss of generalising every record fully (the normaliser of the entropy metric). */
   maxEntropyLoss(): number {
+    if (this.#maxLoss !== undefined) return this.#maxLoss;
     let total = 0;
     const n = this.table.records;
     for (let q = 0; q < this.hierarchies.length; q++) {
       for (const f of this.#baseFrequency[q]!) if (f > 0) total -= f * Math.log2(f / n);
     }
+    this.#maxLoss = total;
     return total;
   }
 }
@@ -186,11 +218,18 @@ export function classesAt(gen: Generalizer, levels: readonly number[]): Equivale
   const Q = t.qiNames.length;
   const S = t.sensitiveNames.length;
   const lv = levels.map((l, q) => gen.level(q, l));
-  const index = new Map<string, number>();
+  const index = new Map<number | string, number>();
   const out: { values: string[]; size: number; sensitive: Map<string, number>[] }[] = [];
+  let radix = 1;
+  for (const x of lv) radix *= Math.max(1, x.values.length);
+  const numeric = radix < 2 ** 52;
   for (let e = 0; e < t.entries; e++) {
-    let key = '';
-    for (let q = 0; q < Q; q++) key += `${lv[q]!.map[t.code(e, q)]!},`;
+    let key: number | string = numeric ? 0 : '';
+    for (let q = 0; q < Q; q++) {
+      const c = lv[q]!.map[t.code(e, q)]!;
+      if (numeric) key = (key as number) * lv[q]!.values.length + c;
+      else key += String.fromCharCode(c & 0xffff, c >>> 16);
+    }
     let ci = index.get(key);
     if (ci === undefined) {
       ci = out.length;
