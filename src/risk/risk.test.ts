@@ -205,6 +205,26 @@ describe('measureRisk', () => {
     ]);
   });
 
+  it('writes Parquet and reads it back (Parquet in, Parquet out)', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => [String(i), String(20 + (i % 3)), i % 2 ? 'M' : 'F']);
+    const first = outPath('parquet');
+    const r = await anonymizeInput(memoryInput(['id', 'age', 'sex'], rows), {
+      analyzer,
+      quasi: ['age', 'sex'],
+      k: 5,
+      output: first,
+    });
+    expect(r.format).toBe('parquet');
+    const input = await openRowInput(first);
+    expect(input.kind).toBe('parquet');
+    expect(input.columns).toEqual(['id', 'age', 'sex']);
+    const back = await input.sample(100);
+    expect(back.length).toBe(30);
+    expect(back[0]).toEqual(['0', '20', 'F']);
+    const again = await measureRisk(await openRowInput(first), { analyzer, quasi: ['age', 'sex'] });
+    expect(again.metrics.k).toBe(5);
+  });
+
   it('refuses a column the table does not have', async () => {
     const err = await measureRisk(memoryInput(['age'], [['3']]), { analyzer, quasi: ['nope'] }).catch((e) => e);
     expect((err as { code: string }).code).toBe('LG_USAGE');
