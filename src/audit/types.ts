@@ -52,6 +52,8 @@ export interface ProbeResult {
 export interface Credentials {
   user: string;
   password: string;
+  /** Database to log in to (PostgreSQL, MySQL), from a connection string. */
+  database?: string;
 }
 
 /** Texts read through unauthenticated access for detection; a bounded sample. */

@@ -136,10 +136,11 @@ export const elasticsearchProbe: Probe = {
       }
       if (
         isSecurityRefusal(root.status, root.headers, body) &&
+        // Only Elasticsearch's own refusal counts: its product header, its `security_exception` body, or the
+        // `realm="security"` challenge; any other basic-auth web server is not a cluster.
         (root.headers['x-elastic-product'] === 'Elasticsearch' ||
-          /security|basic realm/i.test(
-            `${root.headers['www-authenticate'] ?? ''}${root.body.toString('utf8', 0, 2000)}`,
-          ))
+          (body?.error as Record<string, unknown> | undefined)?.type === 'security_exception' ||
+          /realm="security"/i.test(root.headers['www-authenticate'] ?? ''))
       ) {
         if (creds)
           return { service: 'elasticsearch', verdict: 'auth-required', reason: 'the credential was refused (401)' };

@@ -128,7 +128,7 @@ export const mysqlProbe: Probe = {
     }
     const tries = ctx.credentials ? [ctx.credentials] : ctx.tryDefaults ? DEFAULTS : [];
     for (const c of tries) {
-      const conn = await login(ep, ctx, c);
+      const conn = await login(ep, ctx, c, c.database || undefined);
       if (!conn) continue;
       try {
         const head = ctx.credentials

@@ -171,7 +171,7 @@ export const postgresProbe: Probe = {
     }
     const creds: Credentials | undefined = ctx.credentials;
     if (creds) {
-      const r = await login(ep, ctx, ssl, creds.user, creds.password);
+      const r = await login(ep, ctx, ssl, creds.user, creds.password, creds.database || 'postgres');
       if (!r.client)
         return { service: 'postgresql', verdict: 'auth-required', reason: `the credential was refused (${r.error})` };
       try {

@@ -23,6 +23,14 @@ const SERVICE_OF: Record<string, ServiceName | undefined> = {
   es: 'elasticsearch',
 };
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** A predicate over host names / IPv4 addresses from `--verify-host` values (names, IPs, IPv4 CIDRs). */
 export function hostMatcher(values: readonly string[]): (host: string) => boolean {
   const names = new Set<string>();
@@ -80,7 +88,13 @@ export async function verifySecrets(
         signal: ac.signal,
         acquire: () => limiter.acquire(ac.signal),
         tryDefaults: false,
-        credentials: { user: v.user, password: v.password },
+        credentials: {
+          user: v.user,
+          password: v.password,
+          ...(service === 'postgresql' || service === 'mysql'
+            ? { database: safeDecode(v.path.replace(/^\/+/, '').split('/')[0] ?? '') }
+            : {}),
+        },
       });
       if (out.verdict === 'weak-credentials' || out.verdict === 'open') {
         const opens = out.details?.containers?.length
