@@ -71,6 +71,7 @@ roles:
   scroller:
     indices: [people]
     scroll: true
+    pit: true
     maxScrollPages: 3
   admin:
     admin: true
@@ -329,6 +330,21 @@ describe('guard over real sockets', () => {
     });
     expect(p4.status).toBe(400);
     expect(p4.json().error.code).toBe('LG_GUARD_LIMIT');
+  });
+
+  it('binds a point in time to the principal that opened it', async () => {
+    const { guard, keys } = await startGuard(configText(es.url));
+    expect((await call(guard.url, 'POST', '/people/_pit?keep_alive=1m', { key: keys.analyst })).status).toBe(403);
+    const open = await call(guard.url, 'POST', '/people/_pit?keep_alive=1m', { key: keys.scroller });
+    expect(open.status).toBe(200);
+    const id = open.json().id as string;
+    const body = { size: 5, pit: { id, keep_alive: '1m' }, sort: [{ _shard_doc: 'asc' }] };
+    const mine = await call(guard.url, 'POST', '/_search', { key: keys.scroller, body });
+    expect(mine.status).toBe(200);
+    expect(mine.json().hits.hits).toHaveLength(5);
+    expect(mine.text).not.toContain('13812345678');
+    expect((await call(guard.url, 'POST', '/_search', { key: keys.other, body })).status).toBe(403);
+    expect((await call(guard.url, 'POST', '/_search', { key: keys.analyst, body })).status).toBe(403);
   });
 
   it('detects one tampered, removed or reordered audit row', async () => {
