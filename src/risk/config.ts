@@ -23,7 +23,7 @@
  */
 import { z } from 'zod';
 import { type LocatedDocument, loadConfigFile, parseConfig } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, isLeakguardError } from '../core/errors.js';
 import {
   addressHierarchy,
   ageHierarchy,
@@ -118,6 +118,19 @@ function build(name: string, e: z.output<typeof Entry>, doc: LocatedDocument): H
   }
 }
 
+/** Runs the YAML loader; a YAML library failure it does not map (an alias to nothing: `*x`) becomes a ConfigError. */
+function located<T>(file: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (isLeakguardError(e)) throw e;
+    throw new ConfigError('LG_CONFIG_INVALID', `Cannot parse "${file}": ${(e as Error).name ?? 'error'}`, {
+      cause: e,
+      location: { file },
+    });
+  }
+}
+
 /**
  * Parses a hierarchy file's text.
  *
@@ -126,7 +139,7 @@ function build(name: string, e: z.output<typeof Entry>, doc: LocatedDocument): H
  * parseHierarchies('hierarchies:\n  zip: { prefix: [3] }\n', 'h.yaml').get('zip')?.generalize('100080', 1) // '100***'
  */
 export function parseHierarchies(text: string, file: string): Map<string, Hierarchy> {
-  const { value, doc } = parseConfig(text, file, Schema);
+  const { value, doc } = located(file, () => parseConfig(text, file, Schema));
   return new Map(Object.entries(value.hierarchies).map(([name, e]) => [name, build(name, e, doc)]));
 }
 
@@ -138,6 +151,6 @@ export function parseHierarchies(text: string, file: string): Map<string, Hierar
  * const hierarchies = loadHierarchies('examples/risk/hierarchies.yaml');
  */
 export function loadHierarchies(path: string): Map<string, Hierarchy> {
-  const { value, doc } = loadConfigFile(path, Schema);
+  const { value, doc } = located(path, () => loadConfigFile(path, Schema));
   return new Map(Object.entries(value.hierarchies).map(([name, e]) => [name, build(name, e, doc)]));
 }

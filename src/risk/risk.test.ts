@@ -262,6 +262,44 @@ describe('custom hierarchies', () => {
   });
 });
 
+describe('parseHierarchies robustness', () => {
+  it('throws nothing but the project errors on arbitrary input', () => {
+    const piece = fc.constantFrom(
+      'hierarchies:',
+      '\n  ',
+      'a:',
+      ' map:',
+      ' { bands: [',
+      '1, 3',
+      ']}',
+      ' prefix: [2]',
+      '护士: [医疗]',
+      '-',
+      '"',
+      '[',
+      '{',
+      ' date: [year]',
+      ' builtin: sex',
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(piece, { maxLength: 12 }).map((a) => a.join('')),
+        ),
+        (text) => {
+          try {
+            parseHierarchies(text, 'h.yaml');
+          } catch (e) {
+            expect(isLeakguardError(e)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('anonymizeInput properties', () => {
   const row = fc.tuple(
     fc.integer({ min: 0, max: 99 }),
