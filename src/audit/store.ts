@@ -6,6 +6,7 @@
 import { type Migration, migrate } from '../catalog/migrations.js';
 import { openSqlDb, type SqlDb } from '../catalog/sql.js';
 import { humanCount } from './probes/common.js';
+import type { SecretFinding } from './secrets/types.js';
 import type { AuditResult, CatalogKnowledge, Endpoint, ServiceName } from './types.js';
 
 /** Migrations of the `audit` module. */
@@ -158,6 +159,40 @@ export class AuditStore {
         );
       }
     });
+  }
+
+  /**
+   * The latest endpoint audit and the latest secret audit, for the scan report (`renderAuditHtml`,
+   * `renderAuditSarif`). Empty parts when no audit has run.
+   */
+  async latestReport(): Promise<{ endpoints: AuditResult[]; secrets: SecretFinding[] }> {
+    const ep = await this.db.get<{ id: number }>("SELECT MAX(id) AS id FROM lg_audit_runs WHERE kind = 'endpoints'");
+    const se = await this.db.get<{ id: number }>("SELECT MAX(id) AS id FROM lg_audit_runs WHERE kind = 'secrets'");
+    const endpoints = ep?.id != null ? await this.endpointResults(Number(ep.id)) : [];
+    const secrets: SecretFinding[] = [];
+    if (se?.id != null) {
+      const rows = await this.db.all<Record<string, string | number | null>>(
+        'SELECT fingerprint, rule, type, file, line, commit_id, in_tree, preview, verified FROM lg_audit_secrets WHERE run_id = ? ORDER BY in_tree DESC, file, line',
+        [Number(se.id)],
+      );
+      for (const r of rows) {
+        secrets.push({
+          rule: String(r.rule),
+          type: String(r.type),
+          file: String(r.file),
+          line: Number(r.line),
+          preview: String(r.preview),
+          fingerprint: String(r.fingerprint),
+          score: 0,
+          inWorkingTree: Number(r.in_tree) === 1,
+          ...(r.commit_id ? { commit: String(r.commit_id) } : {}),
+          ...(r.verified
+            ? { verified: { status: String(r.verified) as NonNullable<SecretFinding['verified']>['status'] } }
+            : {}),
+        });
+      }
+    }
+    return { endpoints, secrets };
   }
 
   /** What the scan catalog knows about data behind `ep` (latest snapshot of each matching asset). */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEndpoints } from '../../src/audit/endpoints.js';
+import { AuditStore } from '../../src/audit/store.js';
 import { planTargets } from '../../src/audit/targets.js';
 import type { AuditResult } from '../../src/audit/types.js';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -395,6 +396,15 @@ describe('leakguard audit endpoints (CLI)', () => {
     expect(r.exitCode).toBe(1);
     const sarif = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'a.sarif'), 'utf8'));
     expect(sarif.runs[0].results[0].ruleId).toBe('open-endpoint');
+    // The scan report reads the latest audit back from the catalog.
+    const store = await AuditStore.open(join(dir, 'c.db'));
+    try {
+      const latest = await store.latestReport();
+      expect(latest.endpoints.map((e) => [e.target, e.verdict])).toEqual([[hostPort(REDIS_URL), 'open']]);
+      expect(latest.secrets).toEqual([]);
+    } finally {
+      await store.close();
+    }
     expect(r.stdout).toMatch(/redis\s+open/);
   });
 });
