@@ -2,11 +2,8 @@
  * Pieces shared by CLI commands: building the analyzer from flags and config.
  */
 import { resolve } from 'node:path';
-import { UsageError } from '../core/errors.js';
-import { type Analyzer, type AnalyzerOptions, createAnalyzer } from '../detect/analyzer.js';
-import { loadDetectConfig } from '../detect/custom.js';
-import { type EntityName, isEntityType } from '../detect/index.js';
-import { builtinRecognizers } from '../detect/presets.js';
+import type { Analyzer } from '../detect/analyzer.js';
+import { type AnalyzerSpec, analyzerFromSpec } from '../detect/spec.js';
 import type { CliIO } from './io.js';
 
 export interface AnalyzerFlags {
@@ -31,20 +28,22 @@ export function splitList(value: string): string[] {
  * @throws UsageError for unknown types; ConfigError for a bad config file
  */
 export function buildAnalyzer(io: CliIO, flags: AnalyzerFlags): Analyzer {
+  return analyzerFromSpec(analyzerSpec(io, flags));
+}
+
+/**
+ * The analyzer spec for a command's flags and environment (the config path made absolute), for rebuilding the
+ * same analyzer in worker threads.
+ *
+ * @example
+ * const spec = analyzerSpec(io, { config: 'detect.yaml' });
+ */
+export function analyzerSpec(io: CliIO, flags: AnalyzerFlags): AnalyzerSpec {
   const configPath = flags.config ?? io.env.LEAKGUARD_DETECT_CONFIG;
-  const loaded = configPath ? loadDetectConfig(resolve(io.cwd, configPath)) : null;
-  const custom = loaded?.recognizers ?? [];
-  const knownCustom = new Set<string>(custom.flatMap((r) => r.entities));
-  const options: AnalyzerOptions = { ...(loaded?.options ?? {}), recognizers: [...builtinRecognizers, ...custom] };
-  if (flags.types) {
-    for (const t of flags.types) {
-      if (!isEntityType(t) && !knownCustom.has(t)) {
-        throw new UsageError(`Unknown entity type "${t}": run \`leakguard types\` for the list`);
-      }
-    }
-    options.types = flags.types as EntityName[];
-  }
-  if (flags.threshold !== undefined) options.defaultThreshold = flags.threshold;
-  if (flags.includeMasked) options.includeMasked = true;
-  return createAnalyzer(options);
+  return {
+    ...(configPath ? { config: resolve(io.cwd, configPath) } : {}),
+    ...(flags.types ? { types: flags.types } : {}),
+    ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+    ...(flags.includeMasked ? { includeMasked: true } : {}),
+  };
 }

@@ -45,7 +45,7 @@ export async function openScanSource(spec: string, options: OpenSourceOptions): 
       ...(options.sampleRows !== undefined ? { sampleRows: options.sampleRows } : {}),
       cwd: options.cwd,
     });
-    return { id: redactUrl(spec), source };
+    return { id: redactUrl(spec), source, spec };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec))
     throw new UsageError(`Cannot scan "${redactUrl(spec)}": unsupported URL scheme`);
@@ -57,7 +57,7 @@ export async function openScanSource(spec: string, options: OpenSourceOptions): 
     ...(options.include && options.include.length > 0 ? { include: options.include } : {}),
     ...(options.exclude && options.exclude.length > 0 ? { exclude: options.exclude } : {}),
   });
-  return { id: pathToFileURL(path).href, source: withEmbeddedDatabases(files, options) };
+  return { id: pathToFileURL(path).href, source: withEmbeddedDatabases(files, options), spec: path };
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0');
@@ -96,9 +96,11 @@ function withEmbeddedDatabases(files: Source, options: OpenSourceOptions): Sourc
     }
     return s;
   };
+  // Table units name their database file in `params.embeddedDb`, so any process (a worker thread, another
+  // machine) can read them without having planned them.
   const pathOfDbUnit = (unit: Unit): string | undefined => {
-    for (const path of dbs.keys()) if (unit.asset.startsWith(`sqlite:${path}/`)) return path;
-    return undefined;
+    const path = unit.params?.embeddedDb;
+    return typeof path === 'string' && unit.asset.startsWith(`sqlite:${path}/`) ? path : undefined;
   };
   return {
     kind: files.kind,
@@ -110,7 +112,7 @@ function withEmbeddedDatabases(files: Source, options: OpenSourceOptions): Sourc
           let any = false;
           for await (const du of db.units(signal)) {
             any = true;
-            yield du;
+            yield { ...du, params: { ...du.params, embeddedDb: path } };
           }
           if (any) continue;
         }

@@ -31,6 +31,15 @@ export function isNote(code: string): boolean {
 export interface ScanSource {
   id: string;
   source: Source;
+  /** The path or URL the source was opened from, so a worker thread can open it again. */
+  spec?: string;
+}
+
+/** Reads units somewhere else (worker threads, another machine); see pool.ts. */
+export interface UnitRunner {
+  /** Worker count: how many units to keep in flight. */
+  readonly threads: number;
+  run(job: { spec: string; sourceId: string; unit: Unit }): Promise<UnitResult>;
 }
 
 /** Progress of a run, for progress bars. */
@@ -54,8 +63,10 @@ export interface ScanOptions {
   full?: boolean;
   grading?: GradingConfig;
   samplesPerType?: number;
-  /** Units read concurrently (I/O overlap; detection itself is CPU-bound). Default 4. */
+  /** Units read concurrently in this thread (I/O overlap). Default 4; with `runner`, its thread count + 1. */
   concurrency?: number;
+  /** Read units in worker threads (sources that have a `spec`); default: in this thread. */
+  runner?: UnitRunner;
   onProgress?: (p: ScanProgress) => void;
   signal?: AbortSignal;
   /** Options recorded with the run. */
@@ -158,12 +169,15 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
             continue;
           }
           tick(u.asset);
-          const result = await processUnit(s.source, s.id, u, {
-            analyzer: options.analyzer,
-            hashKey: options.hashKey,
-            ...(options.samplesPerType !== undefined ? { samplesPerType: options.samplesPerType } : {}),
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
+          const result =
+            options.runner && s.spec !== undefined
+              ? await options.runner.run({ spec: s.spec, sourceId: s.id, unit: u })
+              : await processUnit(s.source, s.id, u, {
+                  analyzer: options.analyzer,
+                  hashKey: options.hashKey,
+                  ...(options.samplesPerType !== undefined ? { samplesPerType: options.samplesPerType } : {}),
+                  ...(options.signal ? { signal: options.signal } : {}),
+                });
           await catalog.saveUnit(runId, result);
           changed.add(u.asset);
           for (const pr of result.problems) {
@@ -176,7 +190,8 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
           tick(u.asset);
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+      const inFlight = options.concurrency ?? (options.runner ? options.runner.threads + 1 : 4);
+      await Promise.all(Array.from({ length: Math.max(1, inFlight) }, worker));
       const removed = await catalog.removeUnitsNotIn(s.id, new Set(units.map((u) => u.id)));
       unitsRemoved += removed.units;
       for (const a of removed.assets) changed.add(a);

@@ -10,6 +10,7 @@ import { isLeakguardError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { Analyzer } from '../detect/analyzer.js';
 import { maskedPreview } from '../detect/preview.js';
+import { fieldKeyOf } from '../sources/formats/json.js';
 import { type Fragment, type FragmentLocation, isProblem, type Source, type Unit } from '../sources/source.js';
 
 /** Types whose distinct values approximate distinct people (one per person, rarely shared). */
@@ -44,6 +45,14 @@ export interface UnitOptions {
 function safeKey(key: string): string {
   if (/^[\w.]{1,64}=\d{1,9}(?:,[\w.]{1,64}=\d{1,9}){0,3}$/.test(key)) return key;
   return key.replace(/=([^,]*)/g, (_m, v: string) => `=${maskedPreview(v, 'KEY')}`);
+}
+
+/** A sample's exact path, with object keys that look like data (phone or e-mail as key) masked. */
+function safeField(field: string): string {
+  if (!field.startsWith('$') || !/\d{4}|@/.test(field)) return field;
+  return field.replace(/\['((?:[^'\\]|\\.)*)'\]/g, (m, key: string) =>
+    /\d{4}|@/.test(key) ? `['${maskedPreview(key, 'KEY')}']` : m,
+  );
 }
 
 function canonical(value: string): string {
@@ -93,7 +102,9 @@ export class UnitAccumulator {
     r.bytes += frag.text.length;
     let field: FieldStats | undefined;
     if (frag.structured && frag.loc.field !== undefined) {
-      const key = frag.loc.field;
+      // Statistics per field pattern (`$.users[*].phone`), not per element: a JSON array of a million records
+      // is six fields, not six million.
+      const key = fieldKeyOf(frag.loc.field);
       field = r.fields[key] ??= { values: 0, nonEmpty: 0, hits: {}, masked: {} };
       field.values++;
       if (frag.text.trim().length > 0) field.nonEmpty++;
@@ -130,6 +141,7 @@ export class UnitAccumulator {
           loc = { ...frag.loc, line };
         }
         if (loc.key !== undefined) loc = { ...loc, key: safeKey(loc.key) };
+        if (loc.field !== undefined) loc = { ...loc, field: safeField(loc.field) };
         digest ??= this.keyedHash(f.type, value);
         const sample: Sample = {
           type: f.type,

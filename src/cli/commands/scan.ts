@@ -3,6 +3,7 @@
  * keep it in the catalog, report it.
  */
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { isEntityType } from '../../core/entity-types.js';
@@ -12,9 +13,10 @@ import { loadReportModel } from '../../report/model.js';
 import { DEFAULT_GRADING, type GradingConfig, gradeRank, loadGrading } from '../../scan/grading.js';
 import { resolveScanKey } from '../../scan/key.js';
 import { openScanSource } from '../../scan/open-source.js';
+import { UnitPool } from '../../scan/pool.js';
 import { runScan, type ScanSource } from '../../scan/scan.js';
 import { numberOption, parse } from '../args.js';
-import { buildAnalyzer } from '../common.js';
+import { analyzerSpec, buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
 import { createProgress } from '../progress.js';
 import { version } from '../version.js';
@@ -43,6 +45,8 @@ Options:
   --report FILE               Also write the HTML report to FILE
   --json                      Print { assets: [{ uri, kind, types, people, sensitive, grade }], summary }
   --fail-on GRADE|TYPE        Exit 1 when an asset has this grade or higher, or this entity type
+  --threads N                 Worker threads reading units (default: the number of cores; 1 reads in
+                              this thread)
   --quiet                     No progress output
   -h, --help                  Show this help
 
@@ -62,6 +66,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'fail-on': { type: 'string' },
   quiet: { type: 'boolean' },
+  threads: { type: 'string' },
 } as const;
 
 /** Default catalog location, relative to the working directory. */
@@ -89,21 +94,24 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
     );
   }
   const sampleRows = numberOption(values.sample, 'sample', 1, 10_000_000);
-  const analyzer = buildAnalyzer(io, values.config !== undefined ? { config: values.config } : {});
+  const threads = numberOption(values.threads, 'threads', 1, 256) ?? availableParallelism();
+  const flags = values.config !== undefined ? { config: values.config } : {};
+  const analyzer = buildAnalyzer(io, flags);
   const target = catalogTarget(values.catalog, io);
   const hashKey = resolveScanKey(target, io.env);
   const sources: ScanSource[] = [];
-  for (const spec of positionals) {
-    sources.push(
-      await openScanSource(spec, {
-        cwd: io.cwd,
-        ...(values.include ? { include: values.include } : {}),
-        ...(values.exclude ? { exclude: values.exclude } : {}),
-        ...(values.full ? { full: true } : {}),
-        ...(sampleRows !== undefined ? { sampleRows } : {}),
-      }),
-    );
-  }
+  const openOptions = {
+    cwd: io.cwd,
+    ...(values.include ? { include: values.include } : {}),
+    ...(values.exclude ? { exclude: values.exclude } : {}),
+    ...(values.full ? { full: true } : {}),
+    ...(sampleRows !== undefined ? { sampleRows } : {}),
+  };
+  for (const spec of positionals) sources.push(await openScanSource(spec, openOptions));
+  const runner =
+    threads > 1
+      ? new UnitPool({ analyzer: analyzerSpec(io, flags), open: openOptions, hashKey }, { threads })
+      : undefined;
   const catalog = await Catalog.open(target);
   const progress = createProgress({
     stream: io.stderr,
@@ -116,6 +124,7 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
       analyzer,
       hashKey,
       full: Boolean(values.full),
+      ...(runner ? { runner } : {}),
       ...(values.grading ? { grading } : {}),
       runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
       onProgress: (p) =>
@@ -129,6 +138,7 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
         }),
     });
     progress.done();
+    await runner?.close();
     for (const s of sources) await s.source.close();
     const { summary } = report;
     if (values.report) {
@@ -158,6 +168,7 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
     }
     return summary.unitsFailed > 0 || summary.problems > 0 ? 3 : 0;
   } finally {
+    await runner?.close();
     await catalog.close();
   }
 }

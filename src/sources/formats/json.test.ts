@@ -85,6 +85,12 @@ describe('fieldKeyOf', () => {
     expect(fieldKeyOf('plain')).toBe('plain');
     expect(keySegment("it's")).toBe("['it\\'s']");
   });
+
+  it("fieldKeyOf turns object keys that are data (a phone or an e-mail as key) into ['*']", () => {
+    expect(fieldKeyOf("$.byPhone['13812345678'].name")).toBe("$.byPhone['*'].name");
+    expect(fieldKeyOf("$['li@example.com'][2]")).toBe("$['*'][*]");
+    expect(fieldKeyOf("$['first name']")).toBe("$['first name']");
+  });
 });
 
 describe('probeJson', () => {

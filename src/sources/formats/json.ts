@@ -52,13 +52,19 @@ export function keySegment(key: string): string {
   return `${out}']`;
 }
 
+/** A quoted key that is probably data rather than a name: a run of 4+ digits or an `@` (a phone, an e-mail). */
+const DATA_LIKE_KEY = /\d{4}|@/;
+
 /**
- * The path with array indices replaced by `[*]`, for per-field classification across array elements.
- * Quoted keys are kept as written, even when they contain digits in brackets.
+ * The path with array indices replaced by `[*]`, for per-field classification across array elements. Quoted
+ * keys are kept as written, even when they contain digits in brackets — except keys that look like data (a
+ * phone number or e-mail used as an object key), which become `['*']`: they are values, not field names, and
+ * must not reach the catalog.
  *
  * @example
  * fieldKeyOf('$.users[3].phone'); // '$.users[*].phone'
  * fieldKeyOf("$['a[1]'][0]"); // "$['a[1]'][*]"
+ * fieldKeyOf("$.byPhone['13812345678'].name"); // "$.byPhone['*'].name"
  */
 export function fieldKeyOf(path: string): string {
   if (!path.startsWith('$')) return path;
@@ -69,7 +75,8 @@ export function fieldKeyOf(path: string): string {
     if (c === '[' && path[i + 1] === "'") {
       let j = i + 2;
       while (j < path.length && !(path[j] === "'" && path[j + 1] === ']')) j += path[j] === '\\' ? 2 : 1;
-      out += path.slice(i, j + 2);
+      const segment = path.slice(i, j + 2);
+      out += DATA_LIKE_KEY.test(segment) ? "['*']" : segment;
       i = j + 2;
     } else if (c === '[') {
       const j = path.indexOf(']', i);

@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../detect/analyzer.js';
+import { builtinRecognizers } from '../detect/presets.js';
+import { openScanSource } from './open-source.js';
+import { UnitPool } from './pool.js';
+import { processUnit } from './unit.js';
+
+// The pool runs the compiled worker (dist/scan/scan-worker.js): CI builds before testing.
+const dir = mkdtempSync(join(tmpdir(), 'lg-pool-'));
+mkdirSync(join(dir, 'sub'));
+writeFileSync(join(dir, 'a.csv'), '姓名,手机号\n张伟,13812345678\n李娜,13912345679\n');
+writeFileSync(join(dir, 'sub', 'b.log'), 'user li@example.com from 10.1.2.3\nid 11010519491231002X\n');
+writeFileSync(join(dir, 'c.json'), JSON.stringify([{ tel: '13700001111' }, { tel: '13700002222' }]));
+{
+  // An embedded SQLite database: its tables are units a worker must read without having planned them.
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(dir, 'crm.sqlite'));
+  db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, sjh TEXT)');
+  db.prepare('INSERT INTO people VALUES (1, ?)').run('13812345678');
+  db.close();
+}
+const hashKey = new Uint8Array(32).fill(3);
+const pools: UnitPool[] = [];
+afterAll(async () => {
+  for (const p of pools) await p.close();
+});
+
+describe('UnitPool', () => {
+  it('gives exactly the results of reading in this thread, for every unit', async () => {
+    const s = await openScanSource(dir, { cwd: dir });
+    const units = [];
+    for await (const u of s.source.units()) units.push(u);
+    expect(units.map((u) => u.kind).sort()).toEqual(['file', 'file', 'file', 'table']);
+    const pool = new UnitPool({ analyzer: {}, open: { cwd: dir }, hashKey }, { threads: 2 });
+    pools.push(pool);
+    const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
+    const viaPool = await Promise.all(units.map((u) => pool.run({ spec: s.spec!, sourceId: s.id, unit: u })));
+    for (const [i, u] of units.entries()) {
+      const here = await processUnit(s.source, s.id, u, { analyzer, hashKey });
+      expect(viaPool[i]).toEqual(here);
+    }
+    expect(pool.size).toBeLessThanOrEqual(2);
+    expect(viaPool.find((r) => r.kind === 'table')?.counts).toEqual({ CN_MOBILE: 1 });
+  });
+
+  it('fails only the unit whose worker dies, with LG_WORKER_CRASHED, and keeps serving', async () => {
+    const s = await openScanSource(dir, { cwd: dir });
+    const units = [];
+    for await (const u of s.source.units()) units.push(u);
+    // A heap too small to even load the recognizers: every worker dies on start.
+    const pool = new UnitPool({ analyzer: {}, open: { cwd: dir }, hashKey }, { threads: 1, maxHeapMb: 4 });
+    pools.push(pool);
+    const results = await Promise.all(units.map((u) => pool.run({ spec: s.spec!, sourceId: s.id, unit: u })));
+    for (const r of results) {
+      expect(r.status).toBe('failed');
+      expect(r.problems[0]?.code).toBe('LG_WORKER_CRASHED');
+    }
+  });
+});
