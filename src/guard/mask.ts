@@ -195,11 +195,13 @@ export class ResponseMasker {
         if (this.#refs.size < 10_000) this.#refs.set(k, ref);
       }
     }
-    const before = this.#typesTotal();
+    // Counting types walks the stats: only for values that can be cached.
+    const before = cacheKey !== undefined ? this.#typesTotal() : 0;
     const r = this.#values.value(value, ref, undefined, () => ({ field: last ?? '$' }), kind === 'number') as string;
     if (r === value) {
-      if (cacheKey !== undefined && this.#typesTotal() === before && this.#clean.size < CACHE_MAX_ENTRIES)
+      if (cacheKey !== undefined && this.#clean.size < CACHE_MAX_ENTRIES && this.#typesTotal() === before) {
         this.#clean.add(cacheKey);
+      }
       return undefined;
     }
     if (kind === 'number' && /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(r)) return r;

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../detect/analyzer.js';
+import { builtinRecognizers } from '../detect/presets.js';
+import { parsePolicy } from '../protect/policy.js';
+import { FieldMatcher } from './glob.js';
+import { type MaskerOptions, ResponseMasker } from './mask.js';
+
+const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
+const mask = parsePolicy('rules: []\ndefault: { action: mask }\n', 'mask.yaml');
+const keep = parsePolicy('rules: []\ndefault: { action: keep }\n', 'keep.yaml');
+const body = JSON.stringify({
+  _scroll_id: 'c2Nyb2xs',
+  hits: {
+    hits: [
+      {
+        _index: 'people',
+        _id: 'p0',
+        _source: { name: '张伟', phone: '13812345678', id_card: '11010519491231002X', addr: { city: '上海' } },
+      },
+      { _index: 'people', _id: 'p1', _source: { phone: 13812345679, note: '联系电话 13812345678' } },
+    ],
+  },
+});
+
+function run(o: Partial<MaskerOptions>, input = body, chunk = 7) {
+  const m = new ResponseMasker({
+    policy: mask,
+    analyzer,
+    json: true,
+    records: { kind: 'source' },
+    sourceRoot: false,
+    maxStringChars: 1 << 20,
+    ...o,
+  });
+  const buf = Buffer.from(input);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += chunk) parts.push(m.write(buf.subarray(i, i + chunk)));
+  parts.push(m.end());
+  return { m, out: Buffer.concat(parts).toString('utf8') };
+}
+
+describe('ResponseMasker', () => {
+  it('masks values in sources and free text, numbers included, and counts records and types', () => {
+    const { m, out } = run({});
+    const j = JSON.parse(out);
+    expect(j.hits.hits[0]._source.phone).toBe('138****5678');
+    expect(j.hits.hits[0]._source.id_card).toBe('110***********002X');
+    expect(j.hits.hits[1]._source.note).toBe('联系电话 138****5678');
+    expect(String(j.hits.hits[1]._source.phone)).toBe('138****5679');
+    expect(out).not.toMatch(/1381234567[0-9]/);
+    expect(m.records).toBe(2);
+    expect(m.types.CN_MOBILE).toBe(3);
+    expect(m.masked).toBeGreaterThanOrEqual(4);
+  });
+
+  it('writes denied fields as null (deny list) and keeps only allowed ones (allow list)', () => {
+    const deny = JSON.parse(run({ denyFields: new FieldMatcher(['id_card', 'addr']) }).out);
+    expect(deny.hits.hits[0]._source.id_card).toBeNull();
+    expect(deny.hits.hits[0]._source.addr.city).toBeNull();
+    expect(deny.hits.hits[0]._index).toBe('people');
+    const allow = JSON.parse(run({ allowFields: new FieldMatcher(['phone', 'addr.city']) }).out);
+    expect(allow.hits.hits[0]._source.name).toBeNull();
+    expect(allow.hits.hits[0]._source.phone).toBe('138****5678');
+    expect(allow.hits.hits[0]._source.addr.city).toBe('上海');
+  });
+
+  it('keeps values with the keep policy but still counts the types seen; offers clear values to the canary', () => {
+    const seen: string[] = [];
+    const { m, out } = run({
+      policy: keep,
+      capture: 'scroll',
+      canary: {
+        match: (t) => {
+          seen.push(t);
+          return t === '13812345678' ? [{ label: 'c1' }] : [];
+        },
+      },
+    });
+    expect(out).toBe(body);
+    expect(m.types.CN_MOBILE).toBe(3);
+    expect(m.masked).toBe(0);
+    expect([...m.canaries]).toEqual(['c1']);
+    expect(m.captured).toBe('c2Nyb2xs');
+    expect(seen).toContain('13812345678');
+  });
+
+  it('stops at malformed JSON and returns nothing after the error', () => {
+    const { m, out } = run({}, '{"hits":{"hits":[{"_source":{"phone":"13812345678"}}, oops 13812345679', 5);
+    expect(m.error).toBeDefined();
+    expect(out).not.toContain('13812345679');
+    expect(out).not.toContain('13812345678');
+  });
+
+  it('masks text responses line by line', () => {
+    const { out } = run({ json: false, records: { kind: 'none' } }, 'name phone\n张伟 13812345678\nend', 4);
+    expect(out).toBe('name phone\n张伟 138****5678\nend');
+  });
+});
