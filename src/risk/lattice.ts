@@ -361,7 +361,9 @@ export function searchLattice(gen: Generalizer, options: LatticeOptions): Lattic
       if (t && t.entries < source.entries) source = t;
     }
     const { table, ...r } = evaluateNode(gen, node, options, source);
-    current.set(node.join(','), table);
+    // Only tables much smaller than the base are worth keeping as roll-up sources (memory: bench/risk.mjs at 1M rows
+    // held 1.1 GB when every table of two heights was kept).
+    if (table.entries <= base.entries / 2) current.set(node.join(','), table);
     evaluated++;
     if (!r.anonymous) continue;
     if (r.suppressed === 0) noSuppressionAnonymous.add(node.join(','));
