@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isLeakguardError } from '../core/errors.js';
 import { confirmationNeeded, isLoopback, isPrivateOrLoopback, planTargets } from './targets.js';
@@ -39,6 +40,31 @@ describe('planTargets', () => {
         expect(isLeakguardError(e) && e.code).toBe('LG_USAGE');
       }
     }
+  });
+});
+
+describe('planTargets on arbitrary input', () => {
+  it('throws nothing but LG_USAGE, and every endpoint has a valid port', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.webUrl(),
+          fc.ipV4().map((ip) => `${ip}/${24 + (ip.length % 9)}`),
+        ),
+        (spec) => {
+          try {
+            for (const e of planTargets([spec]).endpoints) {
+              expect(e.port).toBeGreaterThan(0);
+              expect(e.port).toBeLessThan(65536);
+              expect(e.display).not.toMatch(/\/\/[^/]*@/); // never userinfo
+            }
+          } catch (e) {
+            expect(isLeakguardError(e) && e.code).toBe('LG_USAGE');
+          }
+        },
+      ),
+    );
   });
 });
 

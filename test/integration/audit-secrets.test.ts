@@ -128,6 +128,25 @@ describe('leakguard audit secrets', () => {
     for (const s of Object.values(S)) expect(stdout).not.toContain(s);
   });
 
+  it('prints one line per secret, marks deleted ones, and never prints a value', async () => {
+    const r = await runAudit(['secrets', repo, '--history', '--catalog', join(repo, '..', 'text-catalog.db')], { env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^\\.env:2  \\S+  \\*+ \\[\\d+ chars\\]  \\[deleted; in history at ${firstCommit.slice(0, 12)}\\]$`,
+        'm',
+      ),
+    );
+    expect(r.stdout).toMatch(/secret\(s\) \(2 only in history\); \d+ files, 2 commits/);
+    for (const s of Object.values(S)) expect(r.stdout).not.toContain(s);
+    const help = await runAudit(['secrets', '--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toMatch(/leakguard:allow/);
+    const eh = await runAudit(['endpoints', '--help']);
+    expect(eh.stdout).toMatch(/ONLY AUDIT ADDRESSES YOU OWN/);
+    expect((await runAudit(['bogus'])).exitCode).toBe(2);
+  });
+
   it('reports nothing in ordinary code: UUIDs, hashes, public keys, lockfiles, references, marked fixtures', async () => {
     const { findings } = await audit([]);
     const flagged = findings.filter((f) => f.file in ORDINARY);

@@ -142,6 +142,19 @@ export function parseVerifiable(url: string, user?: string, password?: string): 
   }
 }
 
+/** Rules whose value has a kind-naming prefix (`AKIA`, `ghp_`, `eyJh`, `-----`, a URL scheme). */
+const PREFIXED = new Set(['secret-token', 'secret-jwt', 'secret-private-key', 'secret-url']);
+
+/**
+ * The preview shown for a finding. Tokens and URLs keep the 4-character prefix that names their kind
+ * (`maskedPreview`); passwords have no such prefix — four characters of a 12-character password would be a
+ * third of it — so they show only their length.
+ */
+export function previewOf(rule: string, value: string): string {
+  if (PREFIXED.has(rule)) return maskedPreview(value, 'SECRET');
+  return `******** [${value.length} chars]`;
+}
+
 /** A canonical UUID. Example: `3b710889-e2cd-4301-81b4-464d41a7cd92`; not 32 hex digits without hyphens. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -264,7 +277,7 @@ class Collector {
         type: 'SECRET',
         file,
         line: where.lineNo(li),
-        preview: maskedPreview(value, 'SECRET'),
+        preview: previewOf(h.rule, value),
         fingerprint: fp,
         score: h.score,
         inWorkingTree: inTree,
