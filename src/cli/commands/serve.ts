@@ -89,6 +89,8 @@ export async function runServe(
   const logTo = values.log;
   if (logTo && logTo !== '-') logStream = createWriteStream(resolve(io.cwd, logTo), { flags: 'a' });
   try {
+    if ((await store.breaches()).length === 0)
+      await write(io.stderr, 'warning: the store holds no breaches yet: every lookup will answer "nothing found"\n');
     const service = new LeakcheckService({ store, keys, prefixLength, minBucketSize, maxBatch });
     const running = await startLeakcheckServer({
       service,
