@@ -17,6 +17,7 @@ const { openSqlite } = await load('catalog/sql.js');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lg-guard-bench-'));
 const text = `upstream: { url: ${upstream}, maxSockets: 64 }
+catalog: ${path.join(dir, 'catalog.db')}
 listen: { host: 127.0.0.1, port: 0 }
 anomaly: { enabled: false }
 limits: { maxStringChars: 16777216 }
@@ -24,8 +25,9 @@ roles:
   analyst: { indices: ['*'], maxPageSize: 10000, maxFrom: 1000000, quota: { records: { minute: 1000000000 } } }
   admin: { admin: true }
 `;
+// The guard opens its own catalog (as `leakguard guard` does); keys go in through a second connection.
+const guard = await createGuard({ config: parseGuardConfig(text, path.join(dir, 'guard.yaml')), env: process.env });
 const db = await openSqlite(path.join(dir, 'catalog.db'));
-const guard = await createGuard({ config: parseGuardConfig(text, path.join(dir, 'guard.yaml')), db, env: process.env });
 const { key } = await createApiKey(db, { principal: 'bench', role: 'analyst' });
 await guard.reload();
 const url = await guard.listen();

@@ -174,6 +174,12 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   const analyzer = options.analyzer ?? createAnalyzer({ recognizers: builtinRecognizers });
   const ownsDb = options.db === undefined;
   const db = options.db ?? (await openSqlDb(resolveFrom(options.config, options.config.catalog)));
+  if (ownsDb && db.dialect === 'sqlite') {
+    // better-sqlite3 commits on the event loop: with synchronous=FULL every audit batch waits for an fsync
+    // there, which shows up in every concurrent request's latency. WAL + NORMAL syncs at checkpoints: a process
+    // crash loses nothing committed, a power loss can lose the last batches (as the queue itself can).
+    await db.exec('PRAGMA synchronous = NORMAL');
+  }
   await migrate(db, 'guard', GUARD_MIGRATIONS);
   const clearPolicy = parsePolicy(CLEAR_POLICY, 'guard#clear', { env });
   const metrics = new GuardMetrics();
