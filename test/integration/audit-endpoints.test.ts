@@ -5,6 +5,7 @@
  * Kibana, MongoDB and S3. Only 127.0.0.1 is ever probed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,18 @@ describe('real services on loopback', () => {
   });
 });
 
+describe('expanded targets', () => {
+  it('a /32 block is probed on every default port; closed ports are not listed', async () => {
+    const { results, skipped } = await auditEndpoints(planTargets(['127.0.0.1/32']).endpoints, { timeoutMs: 3000 });
+    const byService = new Map(results.map((r) => [r.service, r.verdict]));
+    expect(byService.get('redis')).toBe('open');
+    expect(byService.get('postgresql')).toBe('open');
+    expect(byService.get('mysql')).toBe('weak-credentials');
+    expect(results.every((r) => r.verdict !== 'unreachable')).toBe(true);
+    expect(results.length + skipped).toBe(10);
+  });
+});
+
 describe('protocol-faithful fakes', () => {
   const running: { close(): Promise<void> }[] = [];
   afterAll(async () => {
@@ -146,6 +159,23 @@ describe('protocol-faithful fakes', () => {
     esAuth = await keep(
       startEs({ auth: { username: 'elastic', password: 'a-strong-Pw-91x' }, seed: { citizens: { docs: PEOPLE } } }),
     );
+  });
+
+  it('Redis in protected mode (no password, remote client) is reported as refusing remote clients', async () => {
+    // What redis-server answers a non-loopback client when protected-mode is on and no password is set.
+    const server = createServer((sock) => {
+      sock.on('error', () => {});
+      sock.on('data', () =>
+        sock.write(
+          '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.\r\n',
+        ),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    running.push({ close: () => new Promise<void>((r) => server.close(() => r())) });
+    const [r] = await audit([`redis://127.0.0.1:${(server.address() as AddressInfo).port}`]);
+    expect(r).toMatchObject({ service: 'redis', verdict: 'auth-required' });
+    expect(r!.reason).toMatch(/protected mode/);
   });
 
   it('Elasticsearch without security is open: indices, documents, search', async () => {
