@@ -251,7 +251,9 @@ function requireIndices(role: CompiledRole, expression: string): void {
 }
 
 function requireMethod(role: CompiledRole, method: string): void {
-  if (!role.methods.has(method) && !(role.config.admin && method !== 'OPTIONS')) {
+  // HEAD is GET without a body: allowed wherever GET is.
+  const m = method === 'HEAD' && !role.methods.has('HEAD') ? 'GET' : method;
+  if (!role.methods.has(m) && !(role.config.admin && method !== 'OPTIONS')) {
     throw denied(`method ${method} not allowed for this role`);
   }
 }

@@ -332,6 +332,28 @@ describe('guard over real sockets', () => {
     expect(p4.json().error.code).toBe('LG_GUARD_LIMIT');
   });
 
+  it('refuses an oversized request body (413), an over-long purpose is cut, HEAD works', async () => {
+    const { guard, keys, db } = await startGuard(
+      configText(es.url, 'limits: { maxRequestBytes: 1024, maxPurposeChars: 20 }'),
+    );
+    const big = await call(guard.url, 'POST', '/people/_search', {
+      key: keys.analyst,
+      body: { query: { match_all: {} }, pad: 'x'.repeat(2000) },
+    });
+    expect(big.status).toBe(413);
+    const head = await call(guard.url, 'HEAD', '/people', { key: keys.analyst });
+    expect(head.status).toBe(200);
+    const purpose = 'p'.repeat(50);
+    await call(guard.url, 'POST', '/people/_search', {
+      key: keys.admin,
+      body: { size: 1 },
+      headers: { 'x-leakguard-purpose': purpose },
+    });
+    await guard.flush();
+    const row = await db.get<{ purpose: string }>('SELECT purpose FROM lg_guard_audit WHERE purpose IS NOT NULL');
+    expect(row?.purpose).toBe('p'.repeat(20));
+  });
+
   it('binds a point in time to the principal that opened it', async () => {
     const { guard, keys } = await startGuard(configText(es.url));
     expect((await call(guard.url, 'POST', '/people/_pit?keep_alive=1m', { key: keys.analyst })).status).toBe(403);
