@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretFinding } from '../../src/audit/secrets/types.js';
 import { runAudit } from '../support/audit-cli.js';
@@ -227,6 +227,20 @@ describe('leakguard audit secrets', () => {
     const noHosts = await runAudit(['secrets', repo, '--verify'], { env });
     expect(noHosts.exitCode).toBe(2);
     expect(noHosts.stderr).toMatch(/--verify-host/);
+  });
+
+  it('the library call accepts a relative path to a repository', async () => {
+    const { auditSecrets } = await import('../../src/audit/secrets/scan.js');
+    const { createAnalyzer } = await import('../../src/detect/analyzer.js');
+    const { builtinRecognizers } = await import('../../src/detect/presets.js');
+    const r = await auditSecrets(relative(process.cwd(), repo), {
+      analyzer: createAnalyzer({ recognizers: builtinRecognizers, types: ['SECRET'] }),
+      fingerprintKey: Buffer.alloc(32, 1),
+      history: true,
+    });
+    expect(r.git).toBe(true);
+    expect(r.commits).toBe(2);
+    expect(r.findings.filter((f) => !f.inWorkingTree)).toHaveLength(2);
   });
 
   it('a plain directory (no git) and a missing path', async () => {

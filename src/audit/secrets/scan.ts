@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import picomatch from 'picomatch';
 import { SourceError } from '../../core/errors.js';
@@ -461,7 +461,9 @@ async function scanHistory(
  * @example
  * const r = await auditSecrets('.', { analyzer, fingerprintKey, history: true });
  */
-export async function auditSecrets(root: string, o: AuditSecretsOptions): Promise<AuditSecretsResult> {
+export async function auditSecrets(path: string, o: AuditSecretsOptions): Promise<AuditSecretsResult> {
+  // Absolute: git runs with this directory both as its cwd and as `-C`.
+  const root = resolve(path);
   let st: import('node:fs').Stats;
   try {
     st = await stat(root);
