@@ -22,6 +22,7 @@ import {
   startFakeKibana,
   startFakeS3,
   startGarbage,
+  startSlowDrip,
   startStaticSite,
   startTarpit,
   startTlsServer,
@@ -318,6 +319,17 @@ describe('bad input: a verdict with a reason, never a hang', () => {
     // TLS on a plain-text URL: the port is found to speak TLS and probed over TLS (a 200 "ok" is no cluster).
     expect(results[11]!.reason).toMatch(/speaks TLS/);
     expect(results[13]!.reason).toMatch(/speaks TLS/);
+  });
+
+  it('a server that drips bytes forever is cut at the deadline', async () => {
+    const http = await startSlowDrip();
+    const resp = await startSlowDrip('$100000\r\n');
+    running.push(http, resp);
+    const results = await audit([`es+http://127.0.0.1:${http.port}`, `redis://127.0.0.1:${resp.port}`], {
+      timeoutMs: 700,
+    });
+    expect(results.map((r) => r.verdict)).toEqual(['not-service', 'not-service']);
+    for (const r of results) expect(r.reason).toMatch(/deadline/);
   });
 });
 

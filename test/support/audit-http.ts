@@ -268,6 +268,17 @@ export async function startGarbage(
   );
 }
 
+/** Answers every connection with a valid-looking start, then one byte every 100 ms, forever (slow drip). */
+export async function startSlowDrip(start = 'HTTP/1.1 200 OK\r\n'): Promise<Running> {
+  return listen(
+    createNet((s) => {
+      s.write(start);
+      const t = setInterval(() => s.write('x'), 100);
+      s.on('close', () => clearInterval(t));
+    }),
+  );
+}
+
 /** A TLS server (self-signed, generated with openssl) that speaks HTTP inside TLS. */
 export async function startTlsServer(): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'lg-audit-tls-'));
