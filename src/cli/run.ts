@@ -4,13 +4,20 @@
  * report" with the stack. Exit 0 clean, 1 findings (when asked to fail on them), 2 usage/config/fatal.
  */
 import { formatLocation, isLeakguardError } from '../core/errors.js';
+import { auditCommand } from './commands/audit.js';
+import { canaryCommand } from './commands/canary.js';
 import { detectCommand } from './commands/detect.js';
+import { guardCommand } from './commands/guard.js';
+import { leakcheckCommand } from './commands/leakcheck.js';
 import { policyCommand } from './commands/policy.js';
 import { protectCommand } from './commands/protect.js';
 import { reportCommand } from './commands/report.js';
 import { revealCommand } from './commands/reveal.js';
+import { riskCommand } from './commands/risk.js';
 import { scanCommand } from './commands/scan.js';
+import { serveCommand } from './commands/serve.js';
 import { typesCommand } from './commands/types.js';
+import { workerCommand } from './commands/worker.js';
 import { type CliIO, processIO, write } from './io.js';
 import { version } from './version.js';
 
@@ -24,6 +31,25 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   protect: { run: protectCommand, summary: 'Protect a file with a policy (text, logs, CSV, JSON, Parquet, XLSX)' },
   reveal: { run: revealCommand, summary: 'Reverse fpe, encrypt and tokenize in a protected file (audited)' },
   policy: { run: policyCommand, summary: 'Validate a protection policy: policy check FILE' },
+  canary: { run: canaryCommand, summary: 'Plant canary records and find which system a leaked sample came from' },
+  leakcheck: {
+    run: leakcheckCommand,
+    summary: 'Private leak lookup: ingest breaches as VOPRF outputs; look identifiers up',
+  },
+  guard: {
+    run: guardCommand,
+    summary: 'Access proxy for data APIs: auth, per-role masking, quotas, anomaly alerts, hash-chained audit',
+  },
+  audit: {
+    run: auditCommand,
+    summary: 'Find open data stores and leaked credentials before an attacker does (audit endpoints|secrets)',
+  },
+  risk: {
+    run: riskCommand,
+    summary: 'Measure re-identification risk (k, uniqueness, l-diversity); risk anonymize makes a table k-anonymous',
+  },
+  worker: { run: workerCommand, summary: 'Read scan units from a BullMQ queue (scale a scan across machines)' },
+  serve: { run: serveCommand, summary: 'Run the private "was my data leaked?" service (page and /v1 API)' },
 };
 
 export function mainHelp(): string {

@@ -2,6 +2,7 @@
  * `leakguard scan <source…>` — discover personal information in files and databases, classify and grade it,
  * keep it in the catalog, report it.
  */
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,7 +15,8 @@ import { DEFAULT_GRADING, type GradingConfig, gradeRank, loadGrading } from '../
 import { resolveScanKey } from '../../scan/key.js';
 import { openScanSource } from '../../scan/open-source.js';
 import { UnitPool } from '../../scan/pool.js';
-import { runScan, type ScanSource } from '../../scan/scan.js';
+import { QueueRunner } from '../../scan/queue.js';
+import { runScan, type ScanSource, type UnitRunner } from '../../scan/scan.js';
 import { numberOption, parse } from '../args.js';
 import { analyzerSpec, buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
@@ -45,6 +47,9 @@ Options:
   --report FILE               Also write the HTML report to FILE
   --json                      Print { assets: [{ uri, kind, types, people, sensitive, grade }], summary }
   --fail-on GRADE|TYPE        Exit 1 when an asset has this grade or higher, or this entity type
+  --queue URL                 Distribute units over BullMQ on Redis (redis://host:6379): run
+                              \`leakguard worker --queue URL\` on any number of machines; this process
+                              plans, waits (progress on stderr) and catalogs the results
   --threads N                 Worker threads reading units (default: the number of cores; 1 reads in
                               this thread)
   --quiet                     No progress output
@@ -67,6 +72,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   quiet: { type: 'boolean' },
   threads: { type: 'string' },
+  queue: { type: 'string' },
 } as const;
 
 /** Default catalog location, relative to the working directory. */
@@ -108,8 +114,16 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
     ...(sampleRows !== undefined ? { sampleRows } : {}),
   };
   for (const spec of positionals) sources.push(await openScanSource(spec, openOptions));
-  const runner =
-    threads > 1
+  const queueUrl = values.queue ?? io.env.LEAKGUARD_QUEUE;
+  const runner: (UnitRunner & { close(): Promise<void> }) | undefined = queueUrl
+    ? await QueueRunner.open({
+        queueUrl,
+        run: randomUUID(),
+        analyzer: analyzerSpec(io, flags),
+        open: openOptions,
+        hashKey,
+      })
+    : threads > 1
       ? new UnitPool({ analyzer: analyzerSpec(io, flags), open: openOptions, hashKey }, { threads })
       : undefined;
   const catalog = await Catalog.open(target);

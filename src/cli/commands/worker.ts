@@ -1,0 +1,89 @@
+/**
+ * `leakguard worker --queue redis://…` — read scan units from the BullMQ queue until stopped. Run it on any
+ * number of machines; SIGTERM or SIGINT drains (finishes the units in hand, then exits).
+ */
+import { availableParallelism } from 'node:os';
+import { UsageError } from '../../core/errors.js';
+import { resolveScanKey } from '../../scan/key.js';
+import { startQueueWorker } from '../../scan/queue.js';
+import { redactUrl } from '../../sources/db-url.js';
+import { numberOption, parse } from '../args.js';
+import { type CliIO, write } from '../io.js';
+import { catalogTarget } from './scan.js';
+
+export const workerHelp = `Usage: leakguard worker --queue redis://HOST:PORT [options]
+
+Take scan units from the queue a coordinator filled (\`leakguard scan … --queue …\`), read and analyse them,
+and hand the results back; never touches the catalog. Run one per machine (it uses --concurrency units at a
+time) or several. SIGTERM/SIGINT drains: units in hand finish, then the worker exits. A worker killed outright
+loses nothing: its units go to another worker.
+
+Options:
+  --queue URL          Redis URL of the queue (or LEAKGUARD_QUEUE)
+  --concurrency N      Units read at once (default: the number of cores)
+  --connection URL     A source URL with its credentials (repeatable, or LEAKGUARD_CONNECTIONS, comma-
+                       separated): jobs name sources without passwords; this worker supplies them
+  --catalog PATH|URL   Where the hash key lives: LEAKGUARD_KEY, else the key file beside a SQLite catalog
+                       (every worker must hash with the coordinator's key)
+  --once               Exit when the queue is empty (for tests and batch jobs)
+  --json               Log one JSON line per unit on stderr
+  -h, --help           Show this help
+
+Exit status: 0 drained and stopped, 2 usage/configuration/fatal error.
+`;
+
+const OPTIONS = {
+  queue: { type: 'string' },
+  concurrency: { type: 'string' },
+  connection: { type: 'string', multiple: true },
+  catalog: { type: 'string' },
+  once: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+export async function workerCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, help } = parse(argv, OPTIONS, 'worker');
+  if (help) {
+    await write(io.stdout, workerHelp);
+    return 0;
+  }
+  const queueUrl = values.queue ?? io.env.LEAKGUARD_QUEUE;
+  if (!queueUrl) throw new UsageError('Invalid arguments for "worker": give --queue redis://host:port');
+  const concurrency = numberOption(values.concurrency, 'concurrency', 1, 256) ?? availableParallelism();
+  const hashKey = resolveScanKey(catalogTarget(values.catalog, io), io.env);
+  const connections = [
+    ...(values.connection ?? []),
+    ...(io.env.LEAKGUARD_CONNECTIONS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+  let units = 0;
+  const worker = await startQueueWorker({
+    queueUrl,
+    hashKey,
+    concurrency,
+    connections,
+    onUnit: (e) => {
+      units++;
+      if (values.json) void write(io.stderr, `${JSON.stringify({ event: 'unit', ...e })}\n`);
+    },
+  });
+  await write(io.stderr, `worker: reading units from ${redactUrl(queueUrl)} (${concurrency} at a time)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    if (values.once) {
+      worker.on('drained', stop);
+    }
+  });
+  await write(io.stderr, 'worker: draining…\n');
+  await worker.close();
+  await write(io.stderr, `worker: stopped after ${units} units\n`);
+  return 0;
+}
