@@ -57,7 +57,7 @@ const ROOT = path.join(HERE, '..');
 const PEERS = ['redactpii', 'redact-pii', 'openredaction'];
 const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', 'ripgrep', ...PEERS];
 /** Sections run after the contenders, each a script of its own run as a child process. */
-const SECTIONS = ['scan', 'protect', 'protect-db'];
+const SECTIONS = ['scan', 'protect', 'protect-db', 'guard', 'leak', 'audit', 'risk'];
 /** Hard limit for one contender process (--child-timeout), so a hung peer cannot stall the run. */
 let CHILD_TIMEOUT_MS = 8 * 60 * 1000;
 
@@ -455,6 +455,16 @@ if (sectionWanted('scan')) {
 if (sectionWanted('protect')) sections.protect = await section('protect', 'protect.mjs', []);
 if (sectionWanted('protect-db'))
   sections.protectDb = await section('protect-db', 'protect-db.mjs', ['--rows', String(protectRows)]);
+// The other areas' benchmarks (each also runs alone: node bench/<name>.mjs). Long ones are opt-in with
+// --only: guard (load test through the proxy), leak (1M identifiers ingested), audit, risk (1M rows).
+for (const [name, script] of [
+  ['guard', 'guard.mjs'],
+  ['leak', 'leak.mjs'],
+  ['audit', 'audit.mjs'],
+  ['risk', 'risk.mjs'],
+]) {
+  if (only?.includes(name)) sections[name] = await section(name, script, []);
+}
 
 const peerRates = results.filter((r) => PEERS.includes(r.tool) && r.mbPerSec > 0);
 const fastest = peerRates.reduce((best, r) => (best && best.mbPerSec >= r.mbPerSec ? best : r), null);
