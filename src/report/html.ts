@@ -61,7 +61,7 @@ function typeLabel(t: string): string {
  * @example
  * writeFileSync('report.html', renderHtml(await loadReportModel(catalog, { version })));
  */
-export function renderHtml(model: ReportModel): string {
+export function renderHtml(model: ReportModel, extraSections: readonly string[] = []): string {
   const { totals, run } = model;
   const assets = rankedAssets(model);
   const typeRows = Object.entries(totals.byType)
@@ -165,6 +165,7 @@ ${barChart('chart-changes', 'Changes since the previous run', changeRows)}
 <section><h2>Assets</h2><table id="assets"><thead><tr><th>Grade</th><th>Asset</th><th>Kind</th><th>Types</th><th>People</th><th>Sensitive</th></tr></thead><tbody>${assetTable || '<tr><td colspan="6">No assets</td></tr>'}</tbody></table></section>
 <section><h2>Changes since the previous run</h2><table id="changes"><thead><tr><th>Change</th><th>Asset</th><th>Type</th><th>Before</th><th>After</th></tr></thead><tbody>${changeTable || '<tr><td colspan="5">No changes</td></tr>'}</tbody></table></section>
 <section><h2>Problems</h2><table id="problems"><thead><tr><th>Code</th><th>Asset</th><th>Location</th><th>Message</th></tr></thead><tbody>${problemTable || '<tr><td colspan="4">None</td></tr>'}</tbody></table></section>
+${extraSections.join('\n')}
 <section><h2>Grading rules</h2><ol>${model.grading.rules.map((r) => `<li><b>${esc(r.grade)}</b> when ${esc(JSON.stringify(r.when))} — ${esc(r.reason)}</li>`).join('')}</ol>
 <p>Run summary: <code>${esc(JSON.stringify(summary))}</code></p></section>
 </main></body></html>

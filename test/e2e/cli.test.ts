@@ -173,4 +173,25 @@ describe('bin/leakguard.js', () => {
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).findings[0].type).toBe('CN_MOBILE');
   });
+
+  it.runIf(existsSync('dist/cli/run.js'))('exits by itself after reading a PDF in this thread', () => {
+    // Before: the PDF worker's message port kept the process alive forever after the scan had finished.
+    const dir = mkdtempSync(join(tmpdir(), 'lg-pdf-exit-'));
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/leakguard.js',
+        'scan',
+        'examples/company/letter.pdf',
+        '--threads',
+        '1',
+        '--quiet',
+        '--catalog',
+        join(dir, 'c.db'),
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+  });
 });

@@ -3,6 +3,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { renderAuditHtml } from '../../audit/render.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../core/errors.js';
 import { renderJson, renderMarkdown, renderSarif } from '../../report/formats.js';
@@ -10,6 +11,7 @@ import { renderHtml } from '../../report/html.js';
 import { loadReportModel } from '../../report/model.js';
 import { DEFAULT_GRADING, loadGrading } from '../../scan/grading.js';
 import { numberOption, parse } from '../args.js';
+import { latestAudit, withAuditJson, withAuditSarif } from '../audit-report.js';
 import { type CliIO, write } from '../io.js';
 import { version } from '../version.js';
 import { catalogTarget } from './scan.js';
@@ -52,20 +54,22 @@ export async function reportCommand(argv: readonly string[], io: CliIO): Promise
     throw new UsageError(`Invalid value for --format: "${values.format}"; expected ${FORMATS.join(', ')}`);
   const runId = numberOption(values.run, 'run', 1, Number.MAX_SAFE_INTEGER);
   const grading = values.grading ? loadGrading(resolve(io.cwd, values.grading)) : DEFAULT_GRADING;
-  const catalog = await Catalog.open(catalogTarget(values.catalog, io));
+  const target = catalogTarget(values.catalog, io);
+  const catalog = await Catalog.open(target);
   try {
     const model = await loadReportModel(catalog, {
       version: version(),
       grading,
       ...(runId !== undefined ? { runId } : {}),
     });
+    const audit = await latestAudit(target);
     const text =
       format === 'html'
-        ? renderHtml(model)
+        ? renderHtml(model, audit ? [renderAuditHtml(audit)] : [])
         : format === 'json'
-          ? renderJson(model)
+          ? withAuditJson(renderJson(model), audit)
           : format === 'sarif'
-            ? renderSarif(model)
+            ? withAuditSarif(renderSarif(model), audit)
             : renderMarkdown(model);
     if (values.output) {
       writeFileSync(resolve(io.cwd, values.output), text);

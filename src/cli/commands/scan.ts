@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { renderAuditHtml } from '../../audit/render.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { isEntityType } from '../../core/entity-types.js';
 import { UsageError } from '../../core/errors.js';
@@ -18,6 +19,7 @@ import { UnitPool } from '../../scan/pool.js';
 import { QueueRunner } from '../../scan/queue.js';
 import { runScan, type ScanSource, type UnitRunner } from '../../scan/scan.js';
 import { numberOption, parse } from '../args.js';
+import { latestAudit } from '../audit-report.js';
 import { analyzerSpec, buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -157,7 +159,8 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
     const { summary } = report;
     if (values.report) {
       const model = await loadReportModel(catalog, { runId: report.runId, version: version(), grading });
-      writeFileSync(resolve(io.cwd, values.report), renderHtml(model));
+      const audit = await latestAudit(target);
+      writeFileSync(resolve(io.cwd, values.report), renderHtml(model, audit ? [renderAuditHtml(audit)] : []));
     }
     if (values.json) {
       const assets = report.assets.map((a) => ({

@@ -25,6 +25,8 @@ export type PdfEvent =
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 process.on('unhandledRejection', () => {});
+// pdf.js's console warnings about damaged files may quote document text: never printed.
+for (const m of ['log', 'info', 'warn', 'error', 'debug']) console[m] = () => {};
 let unpdf;
 parentPort.on('message', async ({ id, data }) => {
   const post = (event) => parentPort.postMessage({ id, event });
@@ -93,10 +95,7 @@ function startWorker(): Worker {
     eval: true,
     workerData: { unpdfUrl: unpdfUrl() },
     resourceLimits: { maxOldGenerationSizeMb: 1024 },
-    stdout: true,
-    stderr: true,
   });
-  w.unref();
   w.on('message', ({ id, event }: { id: number; event: PdfEvent }) => pending.get(id)?.push(event));
   const fail = (why: string): void => {
     if (worker === w) worker = undefined;
@@ -105,6 +104,8 @@ function startWorker(): Worker {
   };
   w.on('error', (e) => fail(`the PDF worker failed (${(e as { code?: string }).code ?? e.name})`));
   w.on('exit', () => fail('the PDF worker exited'));
+  // After the listeners: adding a 'message' listener refs the worker's port again.
+  w.unref();
   return w;
 }
 
