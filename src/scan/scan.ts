@@ -155,7 +155,9 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
     progress.phase = 'reading';
     tick();
     for (const { s, units } of planned) {
-      const queue = [...units];
+      // Largest units first when several run at once: a big byte range started last would leave one thread
+      // working alone at the end (longest-processing-time-first scheduling).
+      const queue = options.runner ? [...units].sort((a, b) => (b.size ?? 0) - (a.size ?? 0)) : [...units];
       const worker = async () => {
         for (let u = queue.shift(); u !== undefined; u = queue.shift()) {
           options.signal?.throwIfAborted();
