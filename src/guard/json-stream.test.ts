@@ -31,6 +31,16 @@ describe('JsonStream', () => {
     );
   });
 
+  it('keeps an escape pending across an empty chunk', () => {
+    // Found by the property above: a chunk boundary right after a backslash followed by an empty chunk lost the
+    // pending escape, so the escaped quote closed the string ("invalid string escape").
+    const input = Buffer.from('{"a\\"b":1}');
+    const cut = input.indexOf(0x5c) + 1;
+    const { out, error } = run(input, [cut, cut]);
+    expect(error).toBeUndefined();
+    expect(out.equals(input)).toBe(true);
+  });
+
   it('hands every string and key to the callback decoded, as JSON.parse would', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.array(fc.nat(), { maxLength: 6 }), (value, cuts) => {
@@ -93,7 +103,7 @@ describe('JsonStream', () => {
       '{"a":1} x',
     ]) {
       const { error, out } = run(Buffer.from(bad), [3]);
-      expect(error, bad).toBeDefined();
+      expect(error, bad).toMatch(/\w/);
       expect(out.toString().length).toBeLessThanOrEqual(bad.length);
     }
   });

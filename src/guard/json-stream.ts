@@ -279,7 +279,9 @@ export class JsonStream {
   #findQuote(buf: Buffer, from: number): number {
     let p = from;
     const n = buf.length;
-    if (this.#slashes % 2 === 1 && p < n) {
+    // Nothing to scan (an empty chunk, or a chunk ending right at the opening quote): the escape state carries.
+    if (p >= n) return -1;
+    if (this.#slashes % 2 === 1) {
       // The previous chunk ended inside an escape: this byte is escaped.
       p++;
     }

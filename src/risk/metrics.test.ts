@@ -160,7 +160,7 @@ describe('estimators', () => {
       return v;
     };
     const fit = pitmanUniques(sizes, n, n * 20);
-    expect(fit).toBeDefined();
+    expect(fit).toMatchObject({ theta: expect.any(Number), alpha: expect.any(Number) });
     const best = ll(fit!.theta, fit!.alpha);
     for (let a = 0.01; a < 1; a += 0.02)
       for (let t = 0.5; t < 400; t *= 1.1) expect(ll(t, a)).toBeLessThanOrEqual(best + 1e-6);

@@ -306,7 +306,7 @@ describe('guard over real sockets', () => {
     const open = await call(guard.url, 'POST', '/people/_search?scroll=1m', { key: keys.scroller, body: { size: 10 } });
     expect(open.status).toBe(200);
     const id = open.json()._scroll_id as string;
-    expect(id).toBeTruthy();
+    expect(id).toMatch(/^\S{8,}$/);
     const stolen = await call(guard.url, 'POST', '/_search/scroll', {
       key: keys.other,
       body: { scroll: '1m', scroll_id: id },
