@@ -3,8 +3,8 @@
  * findings — verdicts, reasons, per-type counts, masked previews and salted fingerprints; never a raw value.
  * Also the join the audit exists for: what earlier `leakguard scan` runs found behind an endpoint.
  */
-import { type Migration, migrate } from '../catalog/migrations.js';
-import { openSqlDb, type SqlDb } from '../catalog/sql.js';
+import { type Migration, openMigrated } from '../catalog/migrations.js';
+import type { SqlDb } from '../catalog/sql.js';
 import { humanCount } from './probes/common.js';
 import type { SecretFinding } from './secrets/types.js';
 import type { AuditResult, CatalogKnowledge, Endpoint, ServiceName } from './types.js';
@@ -58,14 +58,7 @@ export class AuditStore {
 
   /** Open the catalog database at `target` and apply the audit migrations. */
   static async open(target: string): Promise<AuditStore> {
-    const db = await openSqlDb(target);
-    try {
-      await migrate(db, 'audit', AUDIT_MIGRATIONS);
-    } catch (e) {
-      await db.close();
-      throw e;
-    }
-    return new AuditStore(db);
+    return new AuditStore(await openMigrated(target, 'audit', AUDIT_MIGRATIONS));
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@
  * Versioned schema migrations for the catalog database (SQLite and PostgreSQL), per module. Each migration runs
  * once, in order, inside a transaction, and is recorded in `lg_migrations`. Never edit a released migration: add one.
  */
-import type { SqlDb } from './sql.js';
+import { openSqlDb, type SqlDb } from './sql.js';
 
 export interface Migration {
   readonly version: number;
@@ -123,3 +123,22 @@ export async function migrate(db: SqlDb, module: string, migrations: readonly Mi
 
 /** Advisory lock key for migrations (arbitrary constant: "lgmigr" in ASCII). */
 const MIGRATION_LOCK = 0x6c676d69;
+
+/**
+ * Open the database at `target` (SQLite path or `postgres://` URL) and apply `module`'s migrations; the
+ * connection is closed again when migrating fails.
+ *
+ * @throws SourceError LG_SOURCE_CONNECT when it cannot be opened; the migration's error when one fails
+ * @example
+ * const db = await openMigrated('.leakguard/catalog.db', 'audit', AUDIT_MIGRATIONS);
+ */
+export async function openMigrated(target: string, module: string, migrations: readonly Migration[]): Promise<SqlDb> {
+  const db = await openSqlDb(target);
+  try {
+    await migrate(db, module, migrations);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}

@@ -3,8 +3,8 @@
  * and the keyed fingerprint of every registered field of every record. No clear value is stored.
  */
 import { randomBytes } from 'node:crypto';
-import { migrate } from '../../catalog/migrations.js';
-import { openSqlDb, type SqlDb } from '../../catalog/sql.js';
+import { openMigrated } from '../../catalog/migrations.js';
+import type { SqlDb } from '../../catalog/sql.js';
 import { LEAK_MIGRATIONS } from '../migrations.js';
 import type { CanaryKey } from './key.js';
 import { CANARY_FIELDS, type CanaryField, type CanaryRecord, FIELD_STRENGTH, generateCanaryRecord } from './record.js';
@@ -52,14 +52,7 @@ export class CanaryRegistry {
    * @throws SourceError LG_SOURCE_CONNECT when it cannot be opened
    */
   static async open(target: string): Promise<CanaryRegistry> {
-    const db = await openSqlDb(target);
-    try {
-      await migrate(db, 'leak', LEAK_MIGRATIONS);
-    } catch (e) {
-      await db.close();
-      throw e;
-    }
-    return new CanaryRegistry(db);
+    return new CanaryRegistry(await openMigrated(target, 'leak', LEAK_MIGRATIONS));
   }
 
   async close(): Promise<void> {

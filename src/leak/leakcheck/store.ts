@@ -3,8 +3,8 @@
  * of the field kinds exposed alongside. SQLite by default, PostgreSQL for a shared service; no raw identifier is
  * ever written. Outputs are lower-case hex, so a prefix query is a range scan on the primary key.
  */
-import { migrate } from '../../catalog/migrations.js';
-import { openSqlDb, type SqlDb } from '../../catalog/sql.js';
+import { openMigrated } from '../../catalog/migrations.js';
+import type { SqlDb } from '../../catalog/sql.js';
 import { LEAK_MIGRATIONS } from '../migrations.js';
 import { type FieldKind, fieldsOfMask } from './fields.js';
 
@@ -39,14 +39,7 @@ export class LeakcheckStore {
    * const store = await LeakcheckStore.open('.leakguard/leakcheck.db');
    */
   static async open(target: string): Promise<LeakcheckStore> {
-    const db = await openSqlDb(target);
-    try {
-      await migrate(db, 'leak', LEAK_MIGRATIONS);
-    } catch (e) {
-      await db.close();
-      throw e;
-    }
-    return new LeakcheckStore(db);
+    return new LeakcheckStore(await openMigrated(target, 'leak', LEAK_MIGRATIONS));
   }
 
   async close(): Promise<void> {
