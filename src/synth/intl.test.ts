@@ -3,6 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import type { EntityType } from '../core/entity-types.js';
 import { createAnalyzer } from '../detect/analyzer.js';
+import { findBin } from '../detect/recognizers/cn/bank-bins.js';
 import { intlRecognizers } from '../detect/recognizers/intl/index.js';
 import { bitcoinBase58Kind } from '../detect/validators/base58check.js';
 import { decodeSegwitAddress } from '../detect/validators/bech32.js';
@@ -117,6 +118,16 @@ describe('intlGenerators', () => {
     for (let i = 0; i < 20; i++) {
       const v = gen('EMAIL_ADDRESS')(rng, { like: 'someone@mail.example.cn', keep: ['domain'] });
       expect(v.endsWith('@mail.example.cn'), v).toBe(true);
+    }
+  });
+
+  it('CREDIT_CARD never draws a co-branded BIN of a Chinese issuer (that value would be CN_BANK_CARD)', () => {
+    // Seed 1957008916 drew a Visa number in a Chinese issuer's co-branded range; the recognizer rightly left it to
+    // CN_BANK_CARD and the embedding property failed (regression).
+    expect(findBin(gen('CREDIT_CARD')(createSeededRng(1957008916)).replace(/\D/g, ''))).toBeUndefined();
+    for (let seed = 0; seed < 20_000; seed++) {
+      const v = gen('CREDIT_CARD')(createSeededRng(seed));
+      expect(findBin(v.replace(/\D/g, '')), `seed ${seed}`).toBeUndefined();
     }
   });
 

@@ -14,6 +14,7 @@
  * - CRYPTO, SECRET: `kind` (the address or credential kind of `like`).
  */
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { findBin } from '../detect/recognizers/cn/bank-bins.js';
 import { githubTokenChecksum } from '../detect/recognizers/intl/secret-token.js';
 import { encodeBase58Check } from '../detect/validators/base58check.js';
 import { encodeSegwitAddress } from '../detect/validators/bech32.js';
@@ -241,10 +242,14 @@ function generateCreditCard(rng: Rng, options?: SynthOptions): string {
     length = likeDigits.length;
     payload = likeDigits.slice(0, 6) + randomDigits(rng, length - 7);
   } else {
-    const brand = rng.pick(CARD_BRANDS);
-    length = brand.length;
-    const prefix = rng.pick(brand.prefixes);
-    payload = prefix + randomDigits(rng, length - 1 - prefix.length);
+    // Visa/Mastercard/JCB ranges hold co-branded BINs of Chinese issuers, which are CN_BANK_CARD: draw again
+    // (about 1 draw in 2,000) so the value keeps its type.
+    do {
+      const brand = rng.pick(CARD_BRANDS);
+      length = brand.length;
+      const prefix = rng.pick(brand.prefixes);
+      payload = prefix + randomDigits(rng, length - 1 - prefix.length);
+    } while (findBin(payload + luhnCheckDigit(payload)) !== undefined);
   }
   return layoutDigits(rng, payload + luhnCheckDigit(payload), options?.like);
 }

@@ -27,6 +27,14 @@ describe('phoneRecognizer', () => {
 
   it('phoneRecognizer finds 00-prefixed international numbers', () => {
     expect(found('Fax 0044 20 7946 0958')).toEqual([['0044 20 7946 0958', 4, 21]]);
+    expect(found('Fax 00 44 20 7946 0958')).toEqual([['00 44 20 7946 0958', 4, 22]]);
+  });
+
+  it('phoneRecognizer does not read a separator inside the calling code as a 00 prefix (SSN `004-70-3111`)', () => {
+    // Regression: US SSNs with area 003-006 were taken for Norwegian/Luxembourg/Austrian numbers.
+    expect(found('x 004-70-3111 y')).toEqual([]);
+    expect(found('x 003-52-9269 y')).toEqual([]);
+    expect(found('x 004-31-3060 y')).toEqual([]);
   });
 
   it('phoneRecognizer finds US national numbers with parentheses, dashes and dots, and spaced ones with context', () => {

@@ -143,6 +143,13 @@ function callingCodeGate(digits: string): boolean {
   return CALLING_CODES[d1] === 1 || CALLING_CODES[d2] === 1 || CALLING_CODES[d3] === 1;
 }
 
+/** Length of the calling code `digits` starts with (calling codes are prefix-free); after `callingCodeGate`. */
+function callingCodeLength(digits: string): number {
+  const d1 = digits.charCodeAt(0) - 48;
+  if (CALLING_CODES[d1] === 1) return 1;
+  return CALLING_CODES[d1 * 10 + (digits.charCodeAt(1) - 48)] === 1 ? 2 : 3;
+}
+
 function lineType(type: string | undefined): string | undefined {
   return type === undefined ? undefined : type.toLowerCase();
 }
@@ -234,6 +241,8 @@ function matchDigits(text: string, pos: number, ctx: MatchContext): void {
     if (!collect(text, i, 15)) return;
     const { end, digits } = span;
     if (digits.length < 7 || glued(text, end) || !callingCodeGate(digits)) return;
+    // `0047 …` or `00 47 …`: a separator inside the calling code (`004-70-3111`, an SSN's shape) is no IDD prefix.
+    if (run > 2 && run < 2 + callingCodeLength(digits)) return;
     emitParsed(pos, end, `+${digits}`, undefined, 0.75, ctx);
     return;
   }
