@@ -252,7 +252,10 @@ export const creditCardRecognizer = defineRecognizer({
     prev !== 'x' &&
     prev !== 'plus' &&
     next !== 'letter' &&
-    (length >= 12 || next === undefined || next === 'space' || next === 'hyphen' || next === 'mask' || next === 'x'),
+    // Short runs: the first group of four of a grouped number, or the clear 4-6 digits before a mask.
+    (length >= 12 ||
+      (length === 4 && (next === 'space' || next === 'hyphen')) ||
+      (length >= 4 && length <= 6 && (next === 'mask' || next === 'x'))),
   match,
   examples: {
     match: [

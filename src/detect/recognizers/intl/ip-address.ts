@@ -287,7 +287,7 @@ export const ipAddressRecognizer = defineRecognizer({
     length <= 4 &&
     prev !== 'letter' &&
     prev !== 'x' &&
-    (next === undefined || next === 'dot' || next === 'colon' || next === 'letter' || prev === 'colon'),
+    ((length <= 3 && next === 'dot') || next === 'colon' || next === 'letter' || prev === 'colon'),
   match,
   examples: {
     match: [

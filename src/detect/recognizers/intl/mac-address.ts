@@ -150,12 +150,14 @@ export const macAddressRecognizer = defineRecognizer({
   triggers: Trigger.DIGIT | Trigger.ALNUM | Trigger.HEX,
   // Letter-led groups: `a0:…`, `ab12.…` (one hex group of at most 4).
   alnumGate: (_first, len) => len <= 4,
-  // The first group: at most four digits, then a separator or a hex letter; never inside a word.
+  // The first group: two digits then `:`/`-`, four digits then `.` (Cisco), or 1-3 digits then a hex letter;
+  // never inside a word. (`2024-01-02` and `123.45` never start an address.)
   digitGate: (_first: number, length: number, prev?: string, next?: string) =>
-    length <= 4 &&
     prev !== 'letter' &&
     prev !== 'x' &&
-    (next === undefined || next === 'colon' || next === 'hyphen' || next === 'dot' || next === 'letter'),
+    ((length === 2 && (next === 'colon' || next === 'hyphen')) ||
+      (length === 4 && next === 'dot') ||
+      (length <= 3 && next === 'letter')),
   match,
   examples: {
     match: [

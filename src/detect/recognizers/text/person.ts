@@ -1688,6 +1688,8 @@ export const personRecognizer = defineRecognizer({
   id: ID,
   entities: ['PERSON'],
   triggers: Trigger.KEYWORD | Trigger.AT | Trigger.DIGIT,
+  // DIGIT: only a number followed by a name in parentheses (`13812345678（张伟）`); most digit runs are not.
+  digitGate: (_d, _len, _prev, next) => next === 'open',
   keywords: KEYWORDS,
   match,
   examples: {
