@@ -16,16 +16,18 @@ import { DEFAULT_GRADING, type GradingConfig, gradeRank, loadGrading } from '../
 import { resolveScanKey } from '../../scan/key.js';
 import { openScanSource } from '../../scan/open-source.js';
 import { UnitPool } from '../../scan/pool.js';
-import { QueueRunner } from '../../scan/queue.js';
-import { runScan, type ScanSource, type UnitRunner } from '../../scan/scan.js';
+import { planQueuedRun, QueuedRuns, queuedRunReport } from '../../scan/queue.js';
+import { runScan, type ScanReport, type ScanSource } from '../../scan/scan.js';
 import { numberOption, parse } from '../args.js';
 import { latestAudit } from '../audit-report.js';
 import { analyzerSpec, buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
 import { createProgress } from '../progress.js';
 import { version } from '../version.js';
+import { queueProgressState, scanStatusCommand } from './scan-status.js';
 
 export const scanHelp = `Usage: leakguard scan <source…> [options]
+       leakguard scan status <run> [--queue URL] [--catalog …] [--wait] [--json]
 
 Discover personal information: read every source, detect, classify columns and fields, grade each asset,
 store the results in the catalog (never raw values) and print a summary. Unchanged files and tables are
@@ -49,16 +51,24 @@ Options:
   --report FILE               Also write the HTML report to FILE
   --json                      Print { assets: [{ uri, kind, types, people, sensitive, grade }], summary }
   --fail-on GRADE|TYPE        Exit 1 when an asset has this grade or higher, or this entity type
-  --queue URL                 Distribute units over BullMQ on Redis (redis://host:6379): run
-                              \`leakguard worker --queue URL\` on any number of machines; this process
-                              plans, waits (progress on stderr) and catalogs the results
+  --queue URL                 Distribute units over BullMQ on Redis (redis://host:6379, or
+                              LEAKGUARD_QUEUE): run \`leakguard worker --queue URL\` on any number of
+                              machines; they store results in the catalog (PostgreSQL for several
+                              machines). This process plans, enqueues and waits (progress on stderr)
+  --detach                    With --queue: plan, enqueue, print the run id and exit 0; follow it with
+                              \`leakguard scan status RUN\` (the run completes without this process)
   --threads N                 Worker threads reading units (default: the number of cores; 1 reads in
                               this thread)
   --quiet                     No progress output
   -h, --help                  Show this help
 
-Exit status: 0 done, 1 --fail-on matched, 2 usage/configuration/fatal error,
+Exit status: 0 done (--detach: enqueued), 1 --fail-on matched, 2 usage/configuration/fatal error,
 3 done but some units could not be read or had problems (listed in the summary and the catalog).
+
+\`scan status RUN\` (RUN: the id --detach printed, or the catalog's run number) shows units done/total,
+failed and parked units with their errors, bytes, MB/s and ETA; --wait follows the run to its end (and, with
+--queue, enqueues units again if Redis lost them, and finalises the run). Exit 0 complete, 1 complete with
+parked units, 3 still running.
 `;
 
 const OPTIONS = {
@@ -75,6 +85,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   threads: { type: 'string' },
   queue: { type: 'string' },
+  detach: { type: 'boolean' },
 } as const;
 
 /** Default catalog location, relative to the working directory. */
@@ -87,6 +98,8 @@ export function catalogTarget(value: string | undefined, io: CliIO): string {
 }
 
 export async function scanCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  // \`scan status RUN\`: a directory named "status" is scanned as ./status.
+  if (argv[0] === 'status') return scanStatusCommand(argv.slice(1), io);
   const { values, positionals, help } = parse(argv, OPTIONS, 'scan');
   if (help) {
     await write(io.stdout, scanHelp);
@@ -117,15 +130,9 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
   };
   for (const spec of positionals) sources.push(await openScanSource(spec, openOptions));
   const queueUrl = values.queue ?? io.env.LEAKGUARD_QUEUE;
-  const runner: (UnitRunner & { close(): Promise<void> }) | undefined = queueUrl
-    ? await QueueRunner.open({
-        queueUrl,
-        run: randomUUID(),
-        analyzer: analyzerSpec(io, flags),
-        open: openOptions,
-        hashKey,
-      })
-    : threads > 1
+  if (values.detach && !queueUrl) throw new UsageError('Invalid arguments for "scan": --detach needs --queue URL');
+  const runner =
+    !queueUrl && threads > 1
       ? new UnitPool({ analyzer: analyzerSpec(io, flags), open: openOptions, hashKey }, { threads })
       : undefined;
   const catalog = await Catalog.open(target);
@@ -135,27 +142,74 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
     quiet: Boolean(values.quiet) || Boolean(values.json && !io.isTTY),
   });
   try {
-    const report = await runScan(sources, {
-      catalog,
-      analyzer,
-      hashKey,
-      full: Boolean(values.full),
-      ...(runner ? { runner } : {}),
-      ...(values.grading ? { grading } : {}),
-      runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
-      onProgress: (p) =>
-        progress.update({
-          done: p.unitsDone,
-          total: p.unitsPlanned,
-          amount: p.bytesDone,
-          amountTotal: p.bytesPlanned,
-          unit: 'B',
-          ...(p.current !== undefined ? { label: p.current } : {}),
-        }),
-    });
+    let report: ScanReport;
+    if (queueUrl) {
+      const planned = await planQueuedRun(sources, {
+        catalog,
+        catalogTarget: target,
+        queueUrl,
+        run: randomUUID(),
+        analyzer: analyzerSpec(io, flags),
+        open: openOptions,
+        hashKey,
+        full: Boolean(values.full),
+        ...(values.grading ? { grading } : {}),
+        runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
+        onPlanned: (p) => progress.update({ done: 0, total: p.units, amount: 0, amountTotal: p.bytes, unit: 'B' }),
+      });
+      for (const s of sources) await s.source.close();
+      if (values.detach) {
+        progress.done();
+        await write(
+          io.stdout,
+          values.json
+            ? `${JSON.stringify({ run: planned.run, runId: planned.runId, units: planned.units, queued: planned.queued })}\n`
+            : `${planned.run}\n`,
+        );
+        if (!values.json && !values.quiet) {
+          await write(
+            io.stderr,
+            `run ${planned.run} (catalog run ${planned.runId}): ${planned.queued} of ${planned.units} units enqueued; follow it with \`leakguard scan status ${planned.run}\`\n`,
+          );
+        }
+        return 0;
+      }
+      const runs = await QueuedRuns.open(catalog, queueUrl);
+      try {
+        await runs.wait(planned.run, {
+          onProgress: (p) => progress.update(queueProgressState(p)),
+          onNotice: (m) => {
+            progress.done();
+            void write(io.stderr, `scan: ${m}\n`);
+          },
+        });
+        report = await queuedRunReport(catalog, planned.run);
+      } finally {
+        await runs.close();
+      }
+    } else {
+      report = await runScan(sources, {
+        catalog,
+        analyzer,
+        hashKey,
+        full: Boolean(values.full),
+        ...(runner ? { runner } : {}),
+        ...(values.grading ? { grading } : {}),
+        runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
+        onProgress: (p) =>
+          progress.update({
+            done: p.unitsDone,
+            total: p.unitsPlanned,
+            amount: p.bytesDone,
+            amountTotal: p.bytesPlanned,
+            unit: 'B',
+            ...(p.current !== undefined ? { label: p.current } : {}),
+          }),
+      });
+    }
     progress.done();
     await runner?.close();
-    for (const s of sources) await s.source.close();
+    if (!queueUrl) for (const s of sources) await s.source.close();
     const { summary } = report;
     if (values.report) {
       const model = await loadReportModel(catalog, { runId: report.runId, version: version(), grading });

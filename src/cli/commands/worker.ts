@@ -14,17 +14,19 @@ import { catalogTarget } from './scan.js';
 export const workerHelp = `Usage: leakguard worker --queue redis://HOST:PORT [options]
 
 Take scan units from the queue a coordinator filled (\`leakguard scan … --queue …\`), read and analyse them,
-and hand the results back; never touches the catalog. Run one per machine (it uses --concurrency units at a
-time) or several. SIGTERM/SIGINT drains: units in hand finish, then the worker exits. A worker killed outright
-loses nothing: its units go to another worker.
+and store each result in the run's catalog (the job names it without password; the worker resolves it with
+--catalog or --connection). The worker that stores a run's last unit finalises the run. Run one per machine
+(it uses --concurrency units at a time) or several. SIGTERM/SIGINT drains: units in hand finish, then the
+worker exits. A worker killed outright loses nothing: its units go to another worker.
 
 Options:
   --queue URL          Redis URL of the queue (or LEAKGUARD_QUEUE)
   --concurrency N      Units read at once (default: the number of cores)
   --connection URL     A source URL with its credentials (repeatable, or LEAKGUARD_CONNECTIONS, comma-
                        separated): jobs name sources without passwords; this worker supplies them
-  --catalog PATH|URL   Where the hash key lives: LEAKGUARD_KEY, else the key file beside a SQLite catalog
-                       (every worker must hash with the coordinator's key)
+  --catalog PATH|URL   The catalog with its credentials, and where the hash key lives: LEAKGUARD_KEY, else
+                       the key file beside a SQLite catalog (every worker must hash with the coordinator's
+                       key: a unit queued under another key is refused, never mis-hashed)
   --once               Exit when the queue is empty (for tests and batch jobs)
   --json               Log one JSON line per unit on stderr
   -h, --help           Show this help
@@ -58,6 +60,7 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
       .map((s) => s.trim())
       .filter(Boolean),
   ];
+  if (values.catalog !== undefined) connections.push(catalogTarget(values.catalog, io));
   let units = 0;
   const worker = await startQueueWorker({
     queueUrl,
@@ -67,6 +70,17 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
     onUnit: (e) => {
       units++;
       if (values.json) void write(io.stderr, `${JSON.stringify({ event: 'unit', ...e })}\n`);
+    },
+    onFailed: (e) => {
+      void write(
+        io.stderr,
+        values.json
+          ? `${JSON.stringify({ event: 'failed', ...e })}\n`
+          : `worker: ${e.kind} job ${e.final ? 'parked' : 'failed, will retry'}: ${e.reason}\n`,
+      );
+    },
+    onFinalized: (run) => {
+      if (values.json) void write(io.stderr, `${JSON.stringify({ event: 'finalized', run })}\n`);
     },
   });
   await write(io.stderr, `worker: reading units from ${redactUrl(queueUrl)} (${concurrency} at a time)\n`);
