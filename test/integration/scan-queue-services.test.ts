@@ -1,0 +1,277 @@
+/**
+ * Queued scans against services this suite controls: a Redis it starts itself (no persistence) is killed and
+ * started again on the same port mid-run, and the run still ends with the single-process catalog; a detached
+ * run is followed with `scan status`, on a PostgreSQL catalog; a worker holding another hash key parks units
+ * (with their error) instead of hashing them wrongly. Runs the compiled CLI (bin/leakguard.js → dist/).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { PG_URL, REDIS_URL, requireService } from '../support/services.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'leakguard.js');
+const KEY = randomBytes(32).toString('hex');
+const children: ChildProcess[] = [];
+const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, LEAKGUARD_KEY: KEY, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function startWorker(queue: string, env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'worker', '--queue', queue, '--concurrency', '1', '--json'], {
+    env: { ...process.env, LEAKGUARD_KEY: KEY, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+
+/** Resolves when `child` has logged `n` finished units. */
+function unitsLogged(child: ChildProcess, n: number): Promise<void> {
+  let seen = 0;
+  return new Promise((resolve) => {
+    child.stderr?.on('data', (c: Buffer) => {
+      seen += (c.toString().match(/"event":"unit"/g) ?? []).length;
+      if (seen >= n) resolve();
+    });
+  });
+}
+
+function corpus(files = 40): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-queue-svc-'));
+  for (let d = 0; d < 4; d++) {
+    mkdirSync(join(dir, `d${d}`));
+    for (let f = 0; f < files / 4; f++) {
+      let csv = '姓名,手机号,邮箱\n';
+      for (let r = 0; r < 300; r++) {
+        const n = d * 100_000 + f * 1000 + r;
+        csv += `李${'伟芳娜敏静'[r % 5]},1${38 + (r % 2)}${String(n).padStart(8, '0')},p${n}@example.org\n`;
+      }
+      writeFileSync(join(dir, `d${d}`, `f${f}.csv`), csv);
+    }
+  }
+  return dir;
+}
+
+const sqliteCatalog = (name: string) => join(mkdtempSync(join(tmpdir(), 'lg-cat-')), `${name}.db`);
+
+const assetsOf = (out: string) =>
+  (JSON.parse(out).assets as { uri: string }[]).sort((a, b) => a.uri.localeCompare(b.uri));
+
+/** The assets of a catalog's latest finished run, as `scan --json` prints them. */
+async function catalogAssets(target: string) {
+  const catalog = await Catalog.open(target);
+  try {
+    const run = await catalog.latestRun();
+    expect(run?.status).toBe('done');
+    return (await catalog.assets(run!.id))
+      .map((a) => ({
+        uri: a.asset,
+        kind: a.kind,
+        types: a.types,
+        people: a.people,
+        sensitive: a.sensitive,
+        grade: a.grade,
+      }))
+      .sort((a, b) => a.uri.localeCompare(b.uri));
+  } finally {
+    await catalog.close();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway Redis without persistence on `port`; resolves once it answers PING. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  children.push(child);
+  for (;;) {
+    const r = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    r.on('error', () => undefined);
+    try {
+      await r.connect();
+      await r.ping();
+      r.disconnect();
+      return child;
+    } catch {
+      r.disconnect();
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+describe.skipIf(!HAS_REDIS_SERVER)('a Redis restarted mid-run (redis-server started by this suite)', () => {
+  it('the run completes with exactly the single-process catalog, units Redis forgot enqueued again', async () => {
+    const dir = corpus();
+    const single = await run(
+      ['scan', '.', '--json', '--quiet', '--threads', '1', '--catalog', sqliteCatalog('s')],
+      dir,
+    );
+    expect(single.code).toBe(0);
+    const port = await freePort();
+    let redis = await startRedis(port);
+    const queue = `redis://127.0.0.1:${port}`;
+    const workers = [startWorker(queue), startWorker(queue)];
+    const someDone = unitsLogged(workers[0]!, 3);
+    const target = sqliteCatalog('q');
+    const queued = run(['scan', '.', '--json', '--quiet', '--queue', queue, '--catalog', target], dir);
+    await someDone;
+    redis.kill('SIGKILL');
+    await exited(redis);
+    redis = await startRedis(port);
+    const out = await queued;
+    expect(out.code).toBe(0);
+    // The coordinator noticed the jobs were gone and enqueued the unfinished units again.
+    expect(out.stderr).toMatch(/had no job in the queue \(Redis lost them\?\): enqueued again/);
+    expect(assetsOf(out.stdout)).toEqual(assetsOf(single.stdout));
+    const s = JSON.parse(out.stdout).summary;
+    expect(s.unitsRead).toBe(40);
+    expect(s.findings).toBe(JSON.parse(single.stdout).summary.findings);
+    expect(await catalogAssets(target)).toEqual(assetsOf(single.stdout));
+    for (const w of workers) w.kill('SIGTERM');
+    redis.kill('SIGKILL');
+  });
+});
+
+describe('scan --queue --detach and scan status', () => {
+  let queue: string;
+  let admin: pg.Client;
+  let pgCatalog: string;
+  const database = `lg_queue_${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    queue = `${REDIS_URL.replace(/\/\d*$/, '')}/10`;
+    const redis = await requireService('Redis', queue, 'LEAKGUARD_TEST_REDIS_URL', async () => {
+      const r = new Redis(queue, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await r.connect();
+      return r;
+    });
+    await redis.flushdb();
+    redis.disconnect();
+    admin = await requireService('PostgreSQL', PG_URL, 'LEAKGUARD_TEST_PG_URL', async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      return c;
+    });
+    await admin.query(`CREATE DATABASE ${database}`);
+    const u = new URL(PG_URL);
+    u.pathname = `/${database}`;
+    pgCatalog = u.toString();
+  });
+  afterAll(async () => {
+    if (!admin) return;
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  });
+
+  it('detach prints the run; status shows it running (exit 3), then --wait completes it (exit 0) with the single-process catalog', async () => {
+    const dir = corpus(20);
+    const single = await run(
+      ['scan', '.', '--json', '--quiet', '--threads', '1', '--catalog', sqliteCatalog('s')],
+      dir,
+    );
+    const detached = await run(['scan', '.', '--queue', queue, '--catalog', pgCatalog, '--detach', '--json'], dir);
+    expect(detached.code).toBe(0);
+    const { run: id, units } = JSON.parse(detached.stdout) as { run: string; units: number };
+    expect(units).toBe(20);
+    // No worker yet: nothing can have moved.
+    const before = await run(['scan', 'status', id, '--catalog', pgCatalog, '--json'], dir);
+    expect(before.code).toBe(3);
+    const p = JSON.parse(before.stdout);
+    expect(p.state).toBe('running');
+    expect(p.units).toMatchObject({ total: 20, queued: 20, done: 0, parked: 0 });
+    const text = await run(['scan', 'status', id, '--catalog', pgCatalog], dir);
+    expect(text.stdout).toMatch(/units {3}0\/20 \(0 read, 0 unchanged, 20 to go\); 0 failed, 0 parked/);
+    const workers = [startWorker(queue, { LEAKGUARD_CONNECTIONS: pgCatalog }), startWorker(queue)];
+    const after = await run(['scan', 'status', id, '--catalog', pgCatalog, '--queue', queue, '--wait', '--json'], dir);
+    expect(after.code).toBe(0);
+    const done = JSON.parse(after.stdout);
+    expect(done.state).toBe('done');
+    expect(done.units).toMatchObject({ total: 20, queued: 0, done: 20, parked: 0, failed: 0 });
+    expect(await catalogAssets(pgCatalog)).toEqual(assetsOf(single.stdout));
+    // Finalised once: asking again changes nothing and still says complete.
+    const again = await run(['scan', 'status', id, '--catalog', pgCatalog], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/: complete\n/);
+    for (const w of workers) w.kill('SIGTERM');
+  });
+
+  it('a worker with another hash key parks the units with the error; status exits 1 and lists them', async () => {
+    const dir = corpus(4);
+    const target = sqliteCatalog('k');
+    const detached = await run(['scan', '.', '--queue', queue, '--catalog', target, '--detach'], dir);
+    expect(detached.code).toBe(0);
+    const id = detached.stdout.trim();
+    const wrong = startWorker(queue, { LEAKGUARD_KEY: randomBytes(32).toString('hex') });
+    const status = await run(['scan', 'status', id, '--catalog', target, '--queue', queue, '--wait'], dir);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/0 failed, 4 parked/);
+    expect(status.stdout).toMatch(
+      /parked {2}file:.*f0\.csv: Cannot read unit: parked after 3 attempts \(LG_KEY_INVALID: Cannot read a unit hashed with another key/,
+    );
+    wrong.kill('SIGTERM');
+    // The run is complete with the units failed: an incremental scan with the right key reads them again.
+    const worker = startWorker(queue);
+    const rescan = await run(['scan', '.', '--json', '--quiet', '--queue', queue, '--catalog', target], dir);
+    expect(rescan.code).toBe(0);
+    expect(JSON.parse(rescan.stdout).summary).toMatchObject({ unitsRead: 4, unitsFailed: 0 });
+    worker.kill('SIGTERM');
+  });
+});
