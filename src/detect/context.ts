@@ -12,6 +12,20 @@ export interface ContextSpec {
   readonly before: number;
   /** Window after the candidate, in UTF-16 units. */
   readonly after: number;
+  /** Prefilter built by {@link defineContext}: skips the regexes on windows that cannot hold a word. */
+  readonly gate?: ContextGate;
+}
+
+/**
+ * Which polarity (bit 1 positive, bit 2 negative) could match at a character: a necessary condition, checked
+ * in one pass over a window before any regex runs. Most windows hold no context word at all, and four regex
+ * searches over two sliced windows cost far more than one table lookup per character.
+ */
+interface ContextGate {
+  /** Whole-word ASCII words, by their first two letters at a word start: (first − a) × 27 + (second − a | 26). */
+  readonly bigram: Uint8Array;
+  /** Words that may start anywhere (non-ASCII-led, or ASCII-led but not whole-word): by first code unit. */
+  readonly anywhere: Uint8Array;
 }
 
 export interface ContextOptions {
@@ -69,6 +83,60 @@ function compile(words: readonly string[] | undefined): RegExp | null {
   return new RegExp(parts.join('|'), 'gi');
 }
 
+function isLetterCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function buildGate(positive: readonly string[] | undefined, negative: readonly string[] | undefined): ContextGate {
+  const bigram = new Uint8Array(26 * 27);
+  const anywhere = new Uint8Array(65536);
+  const mark = (table: Uint8Array, i: number, bit: number) => {
+    table[i] = (table[i] ?? 0) | bit;
+  };
+  const add = (words: readonly string[] | undefined, bit: number) => {
+    for (const w of words ?? []) {
+      if (w.length === 0) continue;
+      const c0 = w.charCodeAt(0);
+      if (ASCII_WORD.test(w) && isLetterCode(c0)) {
+        const l0 = (c0 | 32) - 97;
+        const c1 = w.charCodeAt(1);
+        if (isLetterCode(c1)) {
+          mark(bigram, l0 * 27 + ((c1 | 32) - 97), bit);
+        } else {
+          // One letter, or a separator next (`a b` also matches `ab`): any second character.
+          for (let k = 0; k < 27; k++) mark(bigram, l0 * 27 + k, bit);
+        }
+      } else {
+        // The regex is case-insensitive: an ASCII letter may match in either case.
+        mark(anywhere, c0, bit);
+        if (isLetterCode(c0)) mark(anywhere, c0 ^ 32, bit);
+      }
+    }
+  };
+  add(positive, 1);
+  add(negative, 2);
+  return { bigram, anywhere };
+}
+
+/**
+ * Polarities that could match in `text[from, to)`; `wordStartAtFrom` treats `from` as a word start whatever
+ * precedes it (the after-window regex runs on a slice that begins there).
+ */
+function gateWindow(gate: ContextGate, text: string, from: number, to: number, wordStartAtFrom: boolean): number {
+  const { bigram, anywhere } = gate;
+  let bits = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    bits |= anywhere[c]!;
+    if (isLetterCode(c) && ((wordStartAtFrom && i === from) || !isLetterCode(text.charCodeAt(i - 1)))) {
+      const n = text.charCodeAt(i + 1);
+      bits |= bigram[((c | 32) - 97) * 27 + (isLetterCode(n) ? (n | 32) - 97 : 26)]!;
+    }
+    if (bits === 3) break;
+  }
+  return bits;
+}
+
 /**
  * Compile context words.
  *
@@ -81,6 +149,7 @@ export function defineContext(options: ContextOptions): ContextSpec {
     negative: compile(options.negative),
     before: options.before ?? 32,
     after: options.after ?? 12,
+    gate: buildGate(options.positive, options.negative),
   };
 }
 
@@ -124,10 +193,14 @@ function nearestAfter(re: RegExp | null, text: string, from: number, to: number)
 export function scoreContext(text: string, start: number, end: number, spec: ContextSpec): -1 | 0 | 1 {
   const from = Math.max(start - spec.before, 0);
   const to = Math.min(end + spec.after, text.length);
-  const pb = nearestBefore(spec.positive, text, from, start);
-  const nb = nearestBefore(spec.negative, text, from, start);
-  const pa = nearestAfter(spec.positive, text, end, to) + 4;
-  const na = nearestAfter(spec.negative, text, end, to) + 4;
+  const gate = spec.gate;
+  const before = gate === undefined ? 3 : gateWindow(gate, text, from, start, false);
+  const after = gate === undefined ? 3 : gateWindow(gate, text, end, to, true);
+  if (before === 0 && after === 0) return 0;
+  const pb = before & 1 ? nearestBefore(spec.positive, text, from, start) : Number.POSITIVE_INFINITY;
+  const nb = before & 2 ? nearestBefore(spec.negative, text, from, start) : Number.POSITIVE_INFINITY;
+  const pa = (after & 1 ? nearestAfter(spec.positive, text, end, to) : Number.POSITIVE_INFINITY) + 4;
+  const na = (after & 2 ? nearestAfter(spec.negative, text, end, to) : Number.POSITIVE_INFINITY) + 4;
   const p = Math.min(pb, pa);
   const n = Math.min(nb, na);
   if (p === Number.POSITIVE_INFINITY && n === Number.POSITIVE_INFINITY) return 0;
