@@ -319,8 +319,15 @@ export const CN_BANKS: readonly CnBank[] = [
 const KINDS: Readonly<Record<string, CardKind>> = { D: 'debit', C: 'credit', S: 'semi-credit', P: 'prepaid' };
 
 const ENTRIES: BinEntry[] = [];
-/** Entries by prefix; one prefix can serve several lengths. */
-const BY_PREFIX = new Map<string, BinEntry[]>();
+/** Entries by prefix key (`prefixKey`); one prefix can serve several lengths. */
+const BY_PREFIX = new Map<number, BinEntry[]>();
+/** Whether some BIN starts with these three digits (000-999): most candidates stop at this one array read. */
+const FIRST3 = new Uint8Array(1000);
+
+/** A numeric key for the `length`-digit prefix of value `value` (up to 10 digits: exact in a double). */
+function prefixKey(value: number, length: number): number {
+  return value * 16 + length;
+}
 for (const bank of CN_BANKS) {
   let kind: CardKind = 'debit';
   let length = 16;
@@ -334,9 +341,11 @@ for (const bank of CN_BANKS) {
       }
       const entry: BinEntry = { bin: token, bank: bank.code, length, kind };
       ENTRIES.push(entry);
-      const list = BY_PREFIX.get(token);
-      if (list === undefined) BY_PREFIX.set(token, [entry]);
+      const key = prefixKey(Number(token), token.length);
+      const list = BY_PREFIX.get(key);
+      if (list === undefined) BY_PREFIX.set(key, [entry]);
       else list.push(entry);
+      FIRST3[Number(token.slice(0, 3))] = 1;
     }
   }
 }
@@ -344,18 +353,38 @@ for (const bank of CN_BANKS) {
 /** Shortest and longest prefix in the table. */
 const MIN_PREFIX = 3;
 const MAX_PREFIX = 10;
+/** Scratch for `findBin`: prefix values by length. */
+const PREFIX_VALUES = new Float64Array(MAX_PREFIX + 1);
 
 /**
  * The table entry for a card number (ASCII digits, no separators): the longest BIN prefix whose card length
- * matches `digits.length`; `undefined` when none does. Allocates small prefix strings: call after a cheap gate.
+ * matches `digits.length`; `undefined` when none does (also for anything but ASCII digits). No allocation.
  *
  * @example
  * findBin('6222020000000000000')?.bank // 'ICBC' (19-digit debit BIN 622202)
  */
 export function findBin(digits: string): BinEntry | undefined {
   const n = digits.length;
-  for (let k = Math.min(n, MAX_PREFIX); k >= MIN_PREFIX; k--) {
-    const list = BY_PREFIX.get(digits.slice(0, k));
+  if (n < MIN_PREFIX) return undefined;
+  // Prefix values of lengths 1..10, no allocation.
+  let v = 0;
+  for (let k = 0; k < MIN_PREFIX; k++) {
+    const d = digits.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  if (FIRST3[v] !== 1) return undefined;
+  const top = Math.min(n, MAX_PREFIX);
+  const values = PREFIX_VALUES;
+  values[MIN_PREFIX] = v;
+  for (let k = MIN_PREFIX; k < top; k++) {
+    const d = digits.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+    values[k + 1] = v;
+  }
+  for (let k = top; k >= MIN_PREFIX; k--) {
+    const list = BY_PREFIX.get(prefixKey(values[k]!, k));
     if (list === undefined) continue;
     for (const e of list) if (e.length === n) return e;
   }
