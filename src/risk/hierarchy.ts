@@ -31,6 +31,11 @@ export interface Hierarchy {
    * to a prefix, codes to their first digits, numbers to bands). Used to push GROUP BY down.
    */
   sql?(expr: string, level: number, dialect: SqlFlavour): string | undefined;
+  /**
+   * A SQL condition true for the (trimmed, non-empty) values whose pushed-down levels equal `generalize`'s. A
+   * column with any value failing it is not generalised in the database. Absent: every value is exact.
+   */
+  sqlExact?(expr: string, dialect: SqlFlavour): string;
 }
 
 /** The SQL dialects a pushed-down expression is written for. */
@@ -45,8 +50,36 @@ function sqlTop(expr: string): string {
   return `CASE WHEN ${expr} IS NULL OR ${expr} = '' THEN '' ELSE '*' END`;
 }
 
-function substr(expr: string, n: number, dialect: SqlFlavour): string {
-  return dialect === 'sqlite' ? `substr(${expr}, 1, ${n})` : `substring(${expr}, 1, ${n})`;
+function substr(expr: string, n: number | string, dialect: SqlFlavour, from: number | string = 1): string {
+  return dialect === 'sqlite' ? `substr(${expr}, ${from}, ${n})` : `substring(${expr}, ${from}, ${n})`;
+}
+
+/** Characters in a string (code points on all three). */
+export function sqlLength(expr: string, dialect: SqlFlavour): string {
+  return dialect === 'sqlite' ? `length(${expr})` : `CHAR_LENGTH(${expr})`;
+}
+
+/** String concatenation. */
+export function sqlConcat(parts: readonly string[], dialect: SqlFlavour): string {
+  return dialect === 'mysql' ? `CONCAT(${parts.join(', ')})` : `(${parts.join(' || ')})`;
+}
+
+/** Whether `expr` is `min` to `max` ASCII digits. */
+export function sqlDigits(expr: string, min: number, max: number, dialect: SqlFlavour): string {
+  if (dialect === 'postgres') return `(${expr} ~ '^[0-9]{${min},${max}}$')`;
+  if (dialect === 'mysql') return `(${expr} REGEXP '^[0-9]{${min},${max}}$')`;
+  return `(${sqlLength(expr, dialect)} BETWEEN ${min} AND ${max} AND ${expr} NOT GLOB '*[^0-9]*')`;
+}
+
+/** `n` asterisks (`n` a SQL integer expression ≥ 0). */
+function sqlStars(n: string, dialect: SqlFlavour): string {
+  return dialect === 'sqlite' ? `replace(hex(zeroblob(${n})), '00', '*')` : `REPEAT('*', ${n})`;
+}
+
+/** A SQL string literal of a constant of ours (never a data value): refuses quotes and backslashes. */
+function literal(s: string): string {
+  if (/['\\]/.test(s)) throw new TypeError('a SQL literal without quotes or backslashes');
+  return `'${s}'`;
 }
 
 /** A two-level hierarchy: the value, then `*` (sex, ethnicity, occupation without a custom hierarchy). */
@@ -101,9 +134,25 @@ export function dateHierarchy(
       if (level >= labels.length - 1) return sqlTop(expr);
       // Only ISO `YYYY-MM-DD…` text is cut in SQL; the caller checks the column is ISO before pushing down.
       const to = levels[level - 1]!;
-      if (to === 'month') return substr(expr, 7, dialect);
-      if (to === 'year') return substr(expr, 4, dialect);
-      return undefined;
+      const inner = `CASE WHEN ${expr} = '' THEN '' ELSE %s END`;
+      if (to === 'month') return inner.replace('%s', substr(expr, 7, dialect));
+      if (to === 'year') return inner.replace('%s', substr(expr, 4, dialect));
+      const y3 = substr(expr, 3, dialect);
+      return inner.replace('%s', sqlConcat([y3, "'0-'", y3, "'9'"], dialect));
+    },
+    sqlExact(expr, dialect) {
+      // Exactly `YYYY-MM-DD`, a calendar date, year 1000 or later (`generalize` writes year 990 as `990`).
+      const shape =
+        dialect === 'postgres'
+          ? `${expr} ~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'`
+          : dialect === 'mysql'
+            ? `${expr} REGEXP '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'`
+            : `${sqlLength(expr, dialect)} = 10 AND ${expr} GLOB '[1-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND ${substr(expr, 2, dialect, 6)} BETWEEN '01' AND '12' AND ${substr(expr, 2, dialect, 9)} BETWEEN '01' AND '31'`;
+      const y = `CAST(${substr(expr, 4, dialect)} AS ${dialect === 'mysql' ? 'SIGNED' : 'INTEGER'})`;
+      const leap = `(${y} % 4 = 0 AND (${y} % 100 <> 0 OR ${y} % 400 = 0))`;
+      const m = substr(expr, 2, dialect, 6);
+      const days = `CASE WHEN ${m} = '02' THEN CASE WHEN ${leap} THEN '29' ELSE '28' END WHEN ${m} IN ('04', '06', '09', '11') THEN '30' ELSE '31' END`;
+      return `(CASE WHEN ${shape} THEN CASE WHEN ${substr(expr, 2, dialect, 9)} <= ${days} THEN 1 ELSE 0 END ELSE 0 END = 1)`;
     },
   };
 }
@@ -145,8 +194,18 @@ export function bandHierarchy(widths: readonly number[], kind = 'bands'): Hierar
       const hi = `${lo} + ${w - 1}`;
       const cat =
         dialect === 'mysql' ? `CONCAT(${lo}, '-', ${hi})` : `CAST(${lo} AS TEXT) || '-' || CAST(${hi} AS TEXT)`;
-      // Non-integers are written `[lo,hi)` by the in-memory path; the caller pushes bands down only for integer columns.
-      return cat;
+      // Non-integers are written `[lo,hi)` by `generalize`; `sqlExact` keeps such columns in memory.
+      return `CASE WHEN ${expr} = '' THEN '' ELSE ${cat} END`;
+    },
+    sqlExact(expr, dialect) {
+      // Plain integers of up to 15 digits (exact in a double, as `generalize` computes them).
+      const digits = sqlDigits(
+        `(CASE WHEN ${substr(expr, 1, dialect)} = '-' THEN ${substr(expr, 15, dialect, 2)} ELSE ${expr} END)`,
+        1,
+        15,
+        dialect,
+      );
+      return `(${sqlLength(expr, dialect)} <= 16 AND ${digits})`;
     },
   };
 }
@@ -176,6 +235,15 @@ export function prefixHierarchy(keep: readonly number[], kind = 'prefix'): Hiera
       if (chars.length <= n) return v.length === 0 ? v : `${chars.slice(0, Math.max(0, chars.length - 1)).join('')}*`;
       return chars.slice(0, n).join('') + '*'.repeat(chars.length - n);
     },
+    sql(expr, level, dialect) {
+      if (level === 0) return expr;
+      if (level >= labels.length - 1) return sqlTop(expr);
+      const n = keep[level - 1]!;
+      const len = sqlLength(expr, dialect);
+      const short = sqlConcat([substr(expr, `${len} - 1`, dialect), "'*'"], dialect);
+      const long = sqlConcat([substr(expr, n, dialect), sqlStars(`${len} - ${n}`, dialect)], dialect);
+      return `CASE WHEN ${expr} = '' THEN '' WHEN ${len} <= ${n} THEN ${short} ELSE ${long} END`;
+    },
   };
 }
 
@@ -203,6 +271,15 @@ export function regionCodeHierarchy(): Hierarchy {
       if (province === undefined) return SUPPRESSED;
       if (level === 1 && digits.length >= 4) return digits.slice(0, 4);
       return province;
+    },
+    sql(expr, level, dialect) {
+      if (level === 0) return expr;
+      if (level >= 3) return sqlTop(expr);
+      const p2 = substr(expr, 2, dialect);
+      const name = `CASE ${p2} ${CN_PROVINCES.map((p) => `WHEN ${literal(p.code)} THEN ${literal(p.name)}`).join(' ')} END`;
+      const known = `${sqlDigits(expr, 2, 6, dialect)} AND ${p2} IN (${CN_PROVINCES.map((p) => literal(p.code)).join(', ')})`;
+      const prefecture = level === 1 ? `WHEN ${sqlLength(expr, dialect)} >= 4 THEN ${substr(expr, 4, dialect)} ` : '';
+      return `CASE WHEN ${expr} = '' THEN '' WHEN NOT (${known}) THEN '*' ${prefecture}ELSE ${name} END`;
     },
   };
 }

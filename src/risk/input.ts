@@ -39,8 +39,13 @@ export interface TableInput extends RowInput {
   /** The text expression of a column (dialect-specific casts). */
   expr(column: string): string;
   quote(identifier: string): string;
-  /** Runs `SELECT exprs…, COUNT(*) FROM table GROUP BY …` and streams `[values…, count]` rows. */
-  groups(exprs: readonly string[]): AsyncIterable<{ values: string[]; count: number }[]>;
+  /**
+   * Runs `SELECT exprs…, COUNT(*) FROM table GROUP BY … [ORDER BY orderBy…]` and streams `[values…, count]`
+   * rows. `orderBy` lists positions in `exprs` (0-based).
+   */
+  groups(exprs: readonly string[], orderBy?: readonly number[]): AsyncIterable<{ values: string[]; count: number }[]>;
+  /** How many groups of `exprs` have each size: `SELECT c, COUNT(*) FROM (SELECT COUNT(*) c … GROUP BY exprs)`. */
+  sizeHistogram(exprs: readonly string[]): Promise<Map<number, number>>;
   /** Counts the groups `exprs` would produce, stopping at `limit + 1`. */
   countGroups(exprs: readonly string[], limit: number): Promise<number>;
 }
@@ -336,10 +341,11 @@ async function openTable(
       async *rows() {
         for await (const b of stream(`SELECT ${select} FROM ${from}`)) yield b.map((r) => r.map(text));
       },
-      async *groups(list) {
+      async *groups(list, orderBy) {
         const cols = list.map((e, i) => `${e} AS g${i}`).join(', ');
         const by = list.map((_, i) => String(i + 1)).join(', ');
-        const sql = `SELECT ${cols}${list.length ? ', ' : ''}COUNT(*) FROM ${from}${list.length ? ` GROUP BY ${by}` : ''}`;
+        const order = orderBy?.length ? ` ORDER BY ${orderBy.map((i) => String(i + 1)).join(', ')}` : '';
+        const sql = `SELECT ${cols}${list.length ? ', ' : ''}COUNT(*) FROM ${from}${list.length ? ` GROUP BY ${by}${order}` : ''}`;
         for await (const b of stream(sql)) {
           yield b.map((r) => ({ values: r.slice(0, list.length).map(text), count: Number(r[list.length]) }));
         }
@@ -356,6 +362,21 @@ async function openTable(
         } catch (e) {
           throw wrap(e);
         }
+      },
+      async sizeHistogram(list) {
+        const cols = list.map((e, i) => `${e} AS g${i}`).join(', ');
+        const by = list.map((_, i) => String(i + 1)).join(', ');
+        const inner = list.length
+          ? `SELECT ${cols}, COUNT(*) AS c FROM ${from} GROUP BY ${by}`
+          : `SELECT COUNT(*) AS c FROM ${from}`;
+        const out = new Map<number, number>();
+        for await (const b of stream(`SELECT c, COUNT(*) FROM (${inner}) AS x GROUP BY c`)) {
+          for (const r of b) {
+            const size = Number(r[0]);
+            if (size > 0) out.set(size, (out.get(size) ?? 0) + Number(r[1]));
+          }
+        }
+        return out;
       },
       async close() {
         await conn.close().catch(() => conn.destroy());

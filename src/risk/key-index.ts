@@ -33,6 +33,16 @@ export class KeyIndex {
     return h & this.#mask;
   }
 
+  /** The id of `key`, or -1 when absent. */
+  get(key: number): number {
+    let s = this.#slot(key);
+    for (;;) {
+      const id = this.#ids[s]!;
+      if (id === -1 || this.#keys[s] === key) return id;
+      s = (s + 1) & this.#mask;
+    }
+  }
+
   /** The id of `key`, adding it (with the next id) when absent. */
   id(key: number): number {
     let s = this.#slot(key);

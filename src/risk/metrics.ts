@@ -100,7 +100,8 @@ function makeSensitive(name: string, global: ValueCounts): SensitiveState {
     if (isNumeric && !Number.isFinite(numeric(v))) isNumeric = false;
   }
   const order = [...global.keys()];
-  if (isNumeric) order.sort((a, b) => numeric(a) - numeric(b));
+  // Ties (`1`, `01`) by text, so the order does not depend on the order values were first seen in.
+  if (isNumeric) order.sort((a, b) => numeric(a) - numeric(b) || (a < b ? -1 : a > b ? 1 : 0));
   const index = new Map(order.map((v, i) => [v, i]));
   return {
     name,
@@ -218,8 +219,10 @@ export class RiskAccumulator {
     }
     const share = (x: number) => (n > 0 ? x / n : 0);
     const c1 = this.#sizes.get(1) ?? 0;
-    const zayatz = n > 0 ? zayatzUniques(this.#sizes, pi) : 0;
-    const fit = pi < 1 ? pitmanUniques(this.#sizes, n, N) : undefined;
+    // Ascending sizes: the estimators' sums do not depend on the order classes arrived in.
+    const bySize = new Map(sizes);
+    const zayatz = n > 0 ? zayatzUniques(bySize, pi) : 0;
+    const fit = pi < 1 ? pitmanUniques(bySize, n, N) : undefined;
     let estimator: RiskMetrics['population']['estimator'] = 'none (the data is the population)';
     let uniques = c1;
     if (pi < 1) {

@@ -16,10 +16,12 @@ import type { Analyzer } from '../detect/analyzer.js';
 import { RiskError } from './errors.js';
 import type { Hierarchy } from './hierarchy.js';
 import type { RowInput, TableInput } from './input.js';
-import { evaluateNode, type LatticeOptions, searchLattice } from './lattice.js';
+import { KeyIndex } from './key-index.js';
+import { type LatticeOptions, searchLattice } from './lattice.js';
 import type { RiskMetrics } from './metrics.js';
-import { type OutputFormat, openRowWriter } from './output.js';
-import { type ColumnRoles, proposeRoles, type QuasiIdentifier, quasiValue, residentIdParts } from './quasi.js';
+import { formatOf, type OutputFormat, openRowWriter } from './output.js';
+import { buildAtBase, chooseBase, measureInDatabase } from './pushdown.js';
+import { type ColumnRoles, proposeRoles, type QuasiIdentifier, quasiValue } from './quasi.js';
 import { classesAt, FrequencyTable, Generalizer, measureClasses } from './table.js';
 
 /** Options shared by measurement and anonymisation. */
@@ -88,16 +90,14 @@ export interface AnonymizeReport extends RiskReport {
     after: { entropyLoss: number; discernibility: number };
   };
   lattice: { nodes: number; evaluated: number; pruned: number; algorithm: string };
+  /**
+   * The levels the database grouped at when the exact combinations exceeded `maxGroups` (generalised-expression
+   * pushdown): the search covered the lattice above them. `null`: the exact values were grouped.
+   */
+  groupedInDatabaseAt: Record<string, string> | null;
   after: RiskMetrics;
   rowsWritten: number;
   droppedColumns: string[];
-}
-
-interface Prepared {
-  roles: ColumnRoles;
-  table: FrequencyTable;
-  gen: Generalizer;
-  pushdown: boolean;
 }
 
 function quasiReport(q: QuasiIdentifier): QuasiReport {
@@ -119,63 +119,25 @@ function tooLarge(groups: number, max: number): RiskError {
   );
 }
 
-/** SQL for the substrings a resident ID's parts come from: length, region, birth, sequence-and-sex. */
-function idExprs(input: TableInput, column: string): string[] {
-  const e = input.expr(column);
-  const n = `REPLACE(REPLACE(${e}, ' ', ''), '-', '')`;
-  const len = input.dialect === 'sqlite' ? `length(${n})` : `CHAR_LENGTH(${n})`;
-  return [len, `SUBSTR(${n}, 1, 6)`, `SUBSTR(${n}, 7, 8)`, `SUBSTR(${n}, 15, 3)`];
-}
-
-/** Rebuilds an ID-shaped string from the pushed-down substrings (the check character is irrelevant). */
-function pseudoId(len: string, region: string, birth: string, seq: string): string {
-  if (len === '18') return `${region}${birth}${seq}*`;
-  if (len === '15') return `${region}${birth}${seq.slice(0, 1)}`;
-  return '';
-}
-
-async function buildFromTable(input: TableInput, roles: ColumnRoles, max: number, progress?: (n: number) => void) {
-  const table = new FrequencyTable(
-    roles.quasi.map((q) => q.name),
-    roles.sensitive,
-  );
-  const exprs: string[] = [];
-  // Per quasi-identifier: how to compute its value from a group row.
-  const readers: ((g: readonly string[]) => string)[] = [];
-  const idStart = new Map<string, number>();
-  for (const q of roles.quasi) {
-    if (q.part) {
-      let at = idStart.get(q.column);
-      if (at === undefined) {
-        at = exprs.length;
-        idStart.set(q.column, at);
-        exprs.push(...idExprs(input, q.column));
-      }
-      const a = at;
-      const part = q.part;
-      readers.push((g) => residentIdParts(pseudoId(g[a]!, g[a + 1]!, g[a + 2]!, g[a + 3]!))[part]);
-    } else {
-      const a = exprs.length;
-      exprs.push(input.expr(q.column));
-      readers.push((g) => g[a]!.trim());
+/**
+ * Reads quasi-identifier values from cells, remembering resident-ID parts per cell (a bounded memo: parsing an ID
+ * per row and part was 2 % of a 200,000-row run, and the same masked IDs recur).
+ */
+function createQuasiReader(quasi: readonly QuasiIdentifier[]): (q: number, cell: string | undefined) => string {
+  const memo = quasi.map(() => new Map<string, string>());
+  return (q, cell) => {
+    const qi = quasi[q]!;
+    if (qi.part === undefined) return (cell ?? '').trim();
+    const m = memo[q]!;
+    const key = cell ?? '';
+    let v = m.get(key);
+    if (v === undefined) {
+      v = quasiValue(qi, cell);
+      if (m.size >= 1 << 16) m.clear();
+      m.set(key, v);
     }
-  }
-  for (const s of roles.sensitive) {
-    const a = exprs.length;
-    exprs.push(input.expr(s));
-    readers.push((g) => g[a]!.trim());
-  }
-  const values: string[] = new Array(readers.length);
-  let groups = 0;
-  for await (const batch of input.groups(exprs)) {
-    for (const g of batch) {
-      for (let i = 0; i < readers.length; i++) values[i] = readers[i]!(g.values);
-      table.add(values, g.count);
-      if (++groups > max) throw tooLarge(groups, max);
-    }
-    progress?.(table.records);
-  }
-  return table;
+    return v;
+  };
 }
 
 async function buildFromRows(input: RowInput, roles: ColumnRoles, max: number, progress?: (n: number) => void) {
@@ -186,9 +148,10 @@ async function buildFromRows(input: RowInput, roles: ColumnRoles, max: number, p
   const qIdx = roles.quasi.map((q) => input.columns.indexOf(q.column));
   const sIdx = roles.sensitive.map((s) => input.columns.indexOf(s));
   const values: string[] = new Array(qIdx.length + sIdx.length);
+  const read = createQuasiReader(roles.quasi);
   for await (const batch of input.rows()) {
     for (const row of batch) {
-      for (let i = 0; i < qIdx.length; i++) values[i] = quasiValue(roles.quasi[i]!, row[qIdx[i]!]);
+      for (let i = 0; i < qIdx.length; i++) values[i] = read(i, row[qIdx[i]!]);
       for (let i = 0; i < sIdx.length; i++) values[qIdx.length + i] = (row[sIdx[i]!] ?? '').trim();
       table.add(values);
       if (table.entries > max) throw tooLarge(table.entries, max);
@@ -198,7 +161,10 @@ async function buildFromRows(input: RowInput, roles: ColumnRoles, max: number, p
   return table;
 }
 
-async function prepare(input: RowInput, options: RiskRunOptions): Promise<Prepared> {
+async function proposeFor(
+  input: RowInput,
+  options: RiskRunOptions,
+): Promise<{ roles: ColumnRoles; sample: string[][] }> {
   const sample = await input.sample(options.sampleRows ?? 1000);
   let roles: ColumnRoles;
   try {
@@ -218,51 +184,63 @@ async function prepare(input: RowInput, options: RiskRunOptions): Promise<Prepar
       `No quasi-identifier found in "${input.display}": name them with --quasi (columns: ${input.columns.join(', ')})`,
     );
   }
-  const max = options.maxGroups ?? 5_000_000;
-  const pushdown = input.kind === 'table' && options.pushdown !== false;
-  const table = pushdown
-    ? await buildFromTable(input as TableInput, roles, max, options.onProgress)
-    : await buildFromRows(input, roles, max, options.onProgress);
-  return {
-    roles,
-    table,
-    gen: new Generalizer(
-      table,
-      roles.quasi.map((q) => q.hierarchy),
-    ),
-    pushdown,
-  };
+  return { roles, sample };
 }
 
-function baseReport(input: RowInput, p: Prepared, metrics: RiskMetrics): RiskReport {
+function inDatabase(input: RowInput, options: RiskRunOptions): input is TableInput {
+  return input.kind === 'table' && options.pushdown !== false;
+}
+
+function baseReport(
+  input: RowInput,
+  roles: ColumnRoles,
+  pushdown: boolean,
+  groups: number,
+  metrics: RiskMetrics,
+): RiskReport {
   return {
     input: input.display,
     kind: input.kind,
-    records: p.table.records,
+    records: metrics.records,
     skippedRecords: input.skipped,
-    pushdown: p.pushdown,
-    groups: p.table.entries,
-    quasiIdentifiers: p.roles.quasi.map(quasiReport),
-    sensitive: p.roles.sensitive,
-    directIdentifiers: p.roles.direct,
-    unlistedQuasiIdentifiers: p.roles.unused,
-    classification: p.roles.classified,
+    pushdown,
+    groups,
+    quasiIdentifiers: roles.quasi.map(quasiReport),
+    sensitive: roles.sensitive,
+    directIdentifiers: roles.direct,
+    unlistedQuasiIdentifiers: roles.unused,
+    classification: roles.classified,
     metrics,
   };
 }
 
 /**
- * Measures the re-identification risk of an input.
+ * Measures the re-identification risk of an input. A table is measured in the database (classes streamed in
+ * order, memory bounded by the largest run of equal plain quasi-identifiers); a file in one streaming pass.
  *
  * @throws UsageError when no quasi-identifier is found or named; RiskError `LG_RISK_TOO_LARGE`; source errors
  * @example
  * const report = await measureRisk(await openRowInput('people.csv'), { analyzer });
  */
 export async function measureRisk(input: RowInput, options: RiskRunOptions): Promise<RiskReport> {
-  const p = await prepare(input, options);
-  const zero = p.roles.quasi.map(() => 0);
-  const metrics = measureClasses(classesAt(p.gen, zero), p.roles.sensitive, { population: options.population });
-  return baseReport(input, p, metrics);
+  const { roles } = await proposeFor(input, options);
+  const max = options.maxGroups ?? 5_000_000;
+  if (inDatabase(input, options)) {
+    const m = await measureInDatabase(input, roles, {
+      population: options.population,
+      maxGroups: max,
+      onProgress: options.onProgress,
+    });
+    return baseReport(input, roles, true, m.groups, m.metrics);
+  }
+  const table = await buildFromRows(input, roles, max, options.onProgress);
+  const gen = new Generalizer(
+    table,
+    roles.quasi.map((q) => q.hierarchy),
+  );
+  const zero = roles.quasi.map(() => 0);
+  const metrics = measureClasses(classesAt(gen, zero), roles.sensitive, { population: options.population });
+  return baseReport(input, roles, false, table.entries, metrics);
 }
 
 /** Options of {@link anonymizeInput}. */
@@ -290,13 +268,31 @@ export interface AnonymizeOptions extends RiskRunOptions {
  * await anonymizeInput(await openRowInput('people.csv'), { analyzer, k: 5, output: 'people.k5.csv' });
  */
 export async function anonymizeInput(input: RowInput, options: AnonymizeOptions): Promise<AnonymizeReport> {
-  const p = await prepare(input, options);
-  const { roles, table, gen } = p;
+  const { roles, sample } = await proposeFor(input, options);
+  const max = options.maxGroups ?? 5_000_000;
   const Q = roles.quasi.length;
   const l = options.l ?? 1;
   if (l > 1 && roles.sensitive.length === 0) {
     throw new UsageError('--l needs a sensitive attribute: name it with --sensitive');
   }
+  const hierarchies = roles.quasi.map((q) => q.hierarchy);
+  const zero = roles.quasi.map(() => 0);
+  const pushdown = inDatabase(input, options);
+  let gen: Generalizer;
+  let base = zero;
+  if (pushdown) {
+    base = await chooseBase(input, roles, sample, max);
+    const built = await buildAtBase(input, roles, base, max, options.onProgress);
+    gen = new Generalizer(built.table, hierarchies, {
+      baseLevels: base,
+      above: built.above,
+      originalFrequencies: built.originalFrequencies,
+    });
+  } else {
+    gen = new Generalizer(await buildFromRows(input, roles, max, options.onProgress), hierarchies);
+  }
+  const table = gen.table;
+  const raised = base.some((b) => b > 0);
   const lattice: LatticeOptions = {
     k: options.k,
     l,
@@ -317,15 +313,25 @@ export async function anonymizeInput(input: RowInput, options: AnonymizeOptions)
   if (!best) {
     throw new RiskError(
       'LG_RISK_UNSATISFIABLE',
-      `Cannot make "${input.display}" ${options.k}-anonymous${l > 1 ? ` and ${l}-diverse` : ''} by suppressing at most ${Math.round(lattice.maxSuppression * 1000) / 10}% of ${table.records} records`,
+      `Cannot make "${input.display}" ${options.k}-anonymous${l > 1 ? ` and ${l}-diverse` : ''} by suppressing at most ${Math.round(lattice.maxSuppression * 1000) / 10}% of ${table.records} records${raised ? ' (at or above the levels grouped in the database)' : ''}`,
     );
   }
-  const zero = roles.quasi.map(() => 0);
-  const before = measureClasses(classesAt(gen, zero), roles.sensitive, { population: options.population });
-  const beforeNode = evaluateNode(gen, zero, { ...lattice, k: 1, l: 1 });
+  // Risk before: the original classes (from the database when the table was generalised there).
+  const before = raised
+    ? (await measureInDatabase(input as TableInput, roles, { population: options.population, maxGroups: max })).metrics
+    : measureClasses(classesAt(gen, zero), roles.sensitive, { population: options.population });
+  let dmBefore = 0;
+  for (const [size, count] of before.classSizes) dmBefore += size * size * count;
   // Classes at the chosen node, and which of them are kept.
   const classes = classesAt(gen, best.levels);
-  const keep = new Set<string>();
+  const levelCodes = roles.quasi.map((_, q) => gen.level(q, best.levels[q]!));
+  const valueCode = levelCodes.map((lv) => new Map(lv.values.map((v, i) => [v, i] as const)));
+  let radix = 1;
+  for (const lv of levelCodes) radix *= Math.max(1, lv.values.length);
+  // Kept classes by mixed-radix key of their level codes (a string key only beyond a double's integers).
+  const numericKeys = radix < 2 ** 52;
+  const keepNumeric = new KeyIndex(16);
+  const keepString = new Set<string>();
   const kept: typeof classes = [];
   for (const c of classes) {
     let ok = c.size >= options.k;
@@ -338,10 +344,14 @@ export async function anonymizeInput(input: RowInput, options: AnonymizeOptions)
         } else if (h.size < l) ok = false;
       }
     }
-    if (ok) {
-      keep.add(c.values.join('\u0001'));
-      kept.push(c);
-    }
+    if (!ok) continue;
+    kept.push(c);
+    if (numericKeys) {
+      let key = 0;
+      for (let q = 0; q < Q; q++)
+        key = key * Math.max(1, levelCodes[q]!.values.length) + valueCode[q]!.get(c.values[q]!)!;
+      keepNumeric.id(key);
+    } else keepString.add(c.values.join('\u0001'));
   }
   const after = measureClasses(kept, roles.sensitive, { population: options.population });
 
@@ -351,28 +361,55 @@ export async function anonymizeInput(input: RowInput, options: AnonymizeOptions)
   const outColumns = input.columns.filter((c) => !dropped.includes(c));
   const outIdx = outColumns.map((c) => input.columns.indexOf(c));
   const qIdx = roles.quasi.map((q) => input.columns.indexOf(q.column));
-  const levelCodes = roles.quasi.map((_, q) => gen.level(q, best.levels[q]!));
   // Per output column: the quasi-identifiers that write it.
   const writers = outColumns.map((c) => roles.quasi.map((q, i) => (q.column === c ? i : -1)).filter((i) => i >= 0));
+  const read = createQuasiReader(roles.quasi);
+  // Per quasi-identifier: cell → code at the chosen level (-1: a value the table did not hold), bounded.
+  const memo = roles.quasi.map(() => new Map<string, number>());
+  const codeOf = (q: number, cell: string | undefined): number => {
+    const m = memo[q]!;
+    const key = cell ?? '';
+    let code = m.get(key);
+    if (code !== undefined) return code;
+    const v = read(q, cell);
+    const lv = levelCodes[q]!;
+    const baseCode = base[q] === 0 ? table.dicts[q]!.codes.get(v) : undefined;
+    if (baseCode !== undefined) code = lv.map[baseCode]!;
+    else code = valueCode[q]!.get(roles.quasi[q]!.hierarchy.generalize(v, best.levels[q]!)) ?? -1;
+    if (m.size >= 1 << 16) m.clear();
+    m.set(key, code);
+    return code;
+  };
   const writer = await openRowWriter(options.output, outColumns, {
     format: options.format,
     overwrite: options.overwrite,
   });
   let written = 0;
   let suppressedRows = 0;
-  const g: string[] = new Array(Q);
+  const codes = new Int32Array(Math.max(1, Q));
   try {
     for await (const batch of input.rows()) {
       const out: string[][] = [];
       for (const row of batch) {
+        let known = true;
+        let key = 0;
         for (let q = 0; q < Q; q++) {
-          const v = quasiValue(roles.quasi[q]!, row[qIdx[q]!]);
-          const code = table.dicts[q]!.codes.get(v);
-          const lv = levelCodes[q]!;
-          g[q] =
-            code === undefined ? roles.quasi[q]!.hierarchy.generalize(v, best.levels[q]!) : lv.values[lv.map[code]!]!;
+          const c = codeOf(q, row[qIdx[q]!]);
+          codes[q] = c;
+          if (c < 0) known = false;
+          else key = key * Math.max(1, levelCodes[q]!.values.length) + c;
         }
-        if (!keep.has(g.join('\u0001'))) {
+        // A row whose class was not in the table measured (the table changed between the reads) is left out.
+        let keep = known;
+        if (keep) {
+          if (numericKeys) keep = keepNumeric.get(key) >= 0;
+          else {
+            let k = '';
+            for (let q = 0; q < Q; q++) k += (q > 0 ? '\u0001' : '') + levelCodes[q]!.values[codes[q]!]!;
+            keep = keepString.has(k);
+          }
+        }
+        if (!keep) {
           suppressedRows++;
           continue;
         }
@@ -380,8 +417,9 @@ export async function anonymizeInput(input: RowInput, options: AnonymizeOptions)
         for (let c = 0; c < outColumns.length; c++) {
           const w = writers[c]!;
           if (w.length === 0) r[c] = row[outIdx[c]!] ?? '';
-          else if (w.length === 1 && roles.quasi[w[0]!]!.part === undefined) r[c] = g[w[0]!]!;
-          else r[c] = w.map((i) => g[i]!).join('|');
+          else if (w.length === 1 && roles.quasi[w[0]!]!.part === undefined)
+            r[c] = levelCodes[w[0]!]!.values[codes[w[0]!]!]!;
+          else r[c] = w.map((i) => levelCodes[i]!.values[codes[i]!]!).join('|');
         }
         out.push(r);
       }
@@ -393,11 +431,12 @@ export async function anonymizeInput(input: RowInput, options: AnonymizeOptions)
     await writer.abort();
     throw e;
   }
-  const cap = Math.floor(lattice.maxSuppression * table.records + 1e-9);
+  const n = table.records;
+  const cap = Math.floor(lattice.maxSuppression * n + 1e-9);
   return {
-    ...baseReport(input, p, before),
+    ...baseReport(input, roles, pushdown, table.entries, before),
     output: options.output,
-    format: options.format ?? (/\.(parquet|pq)$/i.test(options.output) ? 'parquet' : 'csv'),
+    format: options.format ?? formatOf(options.output),
     k: options.k,
     l,
     lKind: lattice.lKind ?? 'distinct',
@@ -406,10 +445,13 @@ export async function anonymizeInput(input: RowInput, options: AnonymizeOptions)
     transformation: Object.fromEntries(
       roles.quasi.map((q, i) => [q.name, q.hierarchy.labels[best.levels[i]!]!] as const),
     ),
-    suppressed: { records: suppressedRows, share: table.records > 0 ? suppressedRows / table.records : 0, cap },
+    groupedInDatabaseAt: raised
+      ? Object.fromEntries(roles.quasi.map((q, i) => [q.name, q.hierarchy.labels[base[i]!]!] as const))
+      : null,
+    suppressed: { records: suppressedRows, share: n > 0 ? suppressedRows / n : 0, cap },
     utility: {
       metric: lattice.metric,
-      before: { entropyLoss: 0, discernibility: beforeNode.discernibility },
+      before: { entropyLoss: 0, discernibility: n > 0 ? dmBefore / (n * n) : 0 },
       after: { entropyLoss: best.entropyLoss, discernibility: best.discernibility },
     },
     lattice: {
