@@ -17,20 +17,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(process.env.LEAKGUARD_DIST ?? path.join(HERE, '..', 'dist'));
-const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
+import { load, numArg } from './args.mjs';
 
 const args = process.argv.slice(2);
-const num = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const n = Number(args[i + 1]);
-  if (!(n > 0)) throw new Error(`${name} expects a positive number`);
-  return n;
-};
+const num = (name, dflt) => numArg(args, name, dflt);
 const ids = num('--ids', 1_000_000);
 const lookups = num('--lookups', 500);
 const asJson = args.includes('--json');

@@ -10,23 +10,12 @@
 // else postgres://postgres@127.0.0.1:5432/test. The generated tables are dropped at the end. Values are
 // synthetic (generated in SQL from the row number). Nothing asserts a time: it is a benchmark, not a test.
 
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(process.env.LEAKGUARD_DIST ?? path.join(HERE, '..', 'dist'));
-const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
+import { load, numArg } from './args.mjs';
 
 const args = process.argv.slice(2);
-const num = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a positive integer`);
-  return n;
-};
+const num = (name, dflt) => numArg(args, name, dflt, { integer: true });
 const ROWS = num('--rows', 1_000_000);
 const BATCH = num('--batch', 5000);
 const JSON_OUT = args.includes('--json');
