@@ -861,6 +861,55 @@ export class QueuedRuns {
   }
 }
 
+/**
+ * Jobs of other kinds (protect ranges) from a coordinator's side: add them, ask where each one is.
+ *
+ * @example
+ * const jobs = await QueueJobs.open('redis://127.0.0.1:6379');
+ * await jobs.add([{ id: 'protect-…-0', data }]);
+ * const { state } = await jobs.state('protect-…-0');
+ */
+export class QueueJobs {
+  private constructor(private readonly queue: Queue<QueueJobData>) {}
+
+  static async open(queueUrl: string): Promise<QueueJobs> {
+    const queue = new Queue<QueueJobData>(SCAN_QUEUE, { connection: redisConnection(queueUrl) });
+    queue.on('error', () => undefined);
+    await queue.waitUntilReady();
+    return new QueueJobs(queue);
+  }
+
+  /** Enqueue (an id already in the queue is left as it is). */
+  async add(jobs: readonly { id: string; data: { kind: string } }[], attempts = DEFAULT_ATTEMPTS): Promise<void> {
+    for (let i = 0; i < jobs.length; i += 500) {
+      await this.queue.addBulk(
+        jobs.slice(i, i + 500).map((j) => ({
+          name: j.data.kind,
+          data: j.data as QueueJobData,
+          opts: jobOptions(j.id, attempts),
+        })),
+      );
+    }
+  }
+
+  /**
+   * Where a job is: `missing` (finished and removed, or forgotten by a Redis restart — the caller tells them
+   * apart by its own record), `failed` (every attempt failed; `reason` is safe to show) or `pending`.
+   */
+  async state(id: string): Promise<{ state: 'missing' | 'failed' | 'pending'; reason?: string }> {
+    const job = await this.queue.getJob(id);
+    if (!job) return { state: 'missing' };
+    const state = await job.getState();
+    if (state === 'failed') return { state: 'failed', reason: job.failedReason };
+    if (state === 'completed') return { state: 'missing' };
+    return { state: 'pending' };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
 /** A handler for jobs of one `kind` (protect ranges, say); what it returns is the job's return value. */
 export type QueueJobHandler = (job: Job<QueueJobData>) => Promise<unknown>;
 

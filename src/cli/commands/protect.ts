@@ -5,12 +5,15 @@
  *
  * Shared with `reveal` (same flags, the other direction, plus the audit record).
  */
+
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { SourceError, UsageError } from '../../core/errors.js';
 import type { Analyzer } from '../../detect/analyzer.js';
+import type { ProtectRangeJobData } from '../../protect/db/distributed.js';
 import {
   BAD_RECORD_ACTIONS,
   type BadRecordAction,
@@ -23,10 +26,12 @@ import {
   revealFile,
 } from '../../protect/files/index.js';
 import type { CompiledPolicy } from '../../protect/policy.js';
+import { QueueJobs } from '../../scan/queue.js';
 import { isDbUrl, redactUrl } from '../../sources/db-url.js';
 import { numberOption, parse } from '../args.js';
-import { buildAnalyzer } from '../common.js';
+import { analyzerSpec, buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
+import { createProgress } from '../progress.js';
 import { catalogTarget } from './scan.js';
 
 export const protectHelp = `Usage: leakguard protect <input> -o <output> --policy FILE [options]
@@ -70,6 +75,12 @@ Database tables (postgres://, mysql://, mariadb://, sqlite:PATH):
   --restart                In place: run a finished job again from the first row
   --job NAME               In place: the job name in the progress table (default protect)
   --batch-rows N           Rows per batch and transaction (default 1000)
+  --queue URL              In place: split the primary key into ranges and queue them on BullMQ
+                           (redis://host:6379) for \`leakguard worker --queue URL --policy FILE\` processes
+                           on any machine (they resolve the database with --connection); this process
+                           waits and prints the result. Each range resumes after its last committed batch,
+                           so a retried range protects no row twice; run the same command again to resume
+  --range-rows N           With --queue: rows per range (default 100000)
   --force                  Copy: replace an existing target table
 
 Exit status: 0 done, 2 usage, policy, key or input error (a bad record under --on-error fail included).
@@ -99,6 +110,8 @@ export const PROTECT_OPTIONS = {
   restart: { type: 'boolean' },
   job: { type: 'string' },
   'batch-rows': { type: 'string' },
+  queue: { type: 'string' },
+  'range-rows': { type: 'string' },
   config: { type: 'string' },
   threshold: { type: 'string' },
   json: { type: 'boolean' },
@@ -304,7 +317,17 @@ export async function runProtectCommand(
   const options = fileOptions(values, analyzer, actor);
 
   if (isDbUrl(input)) return runTable(mode, input, values, io, analyzer, options, actor);
-  for (const flag of ['table', 'to', 'in-place', 'yes', 'restart', 'job', 'batch-rows'] as const) {
+  for (const flag of [
+    'table',
+    'to',
+    'in-place',
+    'yes',
+    'restart',
+    'job',
+    'batch-rows',
+    'queue',
+    'range-rows',
+  ] as const) {
     if (values[flag] !== undefined) {
       throw new UsageError(`Invalid arguments for "${mode}": --${flag} needs a database URL as input`);
     }
@@ -406,6 +429,9 @@ async function runTable(
   const policy = loadCliPolicy(values, io, analyzer, mode);
   try {
     const batchRows = numberOption(values['batch-rows'], 'batch-rows', 1, 1_000_000);
+    if (values.queue !== undefined) {
+      return await runDistributed(url, values, io, policy, actor, batchRows);
+    }
     const result = await mod.protectTable({
       url,
       tables: values.table,
@@ -433,6 +459,141 @@ async function runTable(
   } finally {
     await policy.close();
   }
+}
+
+/** `protect <db-url> --in-place --queue URL`: ranges as queue jobs, this process waits for them. */
+async function runDistributed(
+  url: string,
+  values: Values,
+  io: CliIO,
+  policy: CompiledPolicy,
+  actor: string,
+  batchRows: number | undefined,
+): Promise<number> {
+  if (!values['in-place'] || !values.yes) {
+    throw new UsageError(
+      'Invalid arguments for "protect": --queue distributes in-place protection (add --in-place --yes; a copy runs in one process)',
+    );
+  }
+  if (values.restart || values.to !== undefined) {
+    throw new UsageError('Invalid arguments for "protect": --queue cannot be combined with --restart or --to');
+  }
+  const db = (await import(/* @vite-ignore */ DB_MODULE)) as typeof import('../../protect/db/index.js');
+  const job = values.job ?? 'protect';
+  const rangeRows = numberOption(values['range-rows'], 'range-rows', 1, 1_000_000_000);
+  const threshold = numberOption(values.threshold, 'threshold', 0, 1);
+  const spec = analyzerSpec(io, {
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+  });
+  const hash = db.policyHash(policy);
+  const queueUrl = values.queue as string;
+  const jobs = await QueueJobs.open(queueUrl);
+  const token = randomUUID();
+  const progress = createProgress({ stream: io.stderr, isTTY: io.isTTY, quiet: Boolean(values.quiet || values.json) });
+  const tables: { table: string; ranges: number; rows: number; alreadyDone: boolean; resumed: boolean }[] = [];
+  const common = { url, env: io.env, cwd: io.cwd };
+  try {
+    for (const [t, name] of (values.table ?? []).entries()) {
+      const plan = await db.planTableRanges({ ...common, table: name, job, policy, rangeRows });
+      if (plan.alreadyDone) {
+        tables.push({ table: plan.table, ranges: 0, rows: 0, alreadyDone: true, resumed: false });
+        continue;
+      }
+      const n = plan.ranges.length;
+      const idOf = (i: number) => `protect-${token}-${t}-${i}`;
+      const dataOf = (i: number): ProtectRangeJobData => {
+        const r = plan.ranges[i] as (typeof plan.ranges)[number];
+        return {
+          kind: 'protect',
+          url: redactUrl(url),
+          table: plan.table,
+          job,
+          range: r.index,
+          from: r.from,
+          to: r.to,
+          ...(batchRows !== undefined ? { batchRows } : {}),
+          policyHash: hash,
+          analyzer: spec,
+          ...(values['subject-column'] !== undefined ? { subjectColumn: values['subject-column'] } : {}),
+          actor,
+        };
+      };
+      const finish = () => db.finishDistributedJob({ ...common, table: plan.table, job, policy, ranges: n });
+      let state = await finish();
+      const before = state.rows;
+      await jobs.add(state.unfinished.map((i) => ({ id: idOf(i), data: dataOf(i) })));
+      let down = false;
+      for (;;) {
+        progress.update({
+          done: state.finishedRanges,
+          total: n,
+          amount: state.rows - before,
+          amountTotal: 0,
+          unit: 'rows',
+        });
+        if (state.finished) break;
+        const parked: { range: number; reason: string }[] = [];
+        try {
+          const missing: number[] = [];
+          for (const i of state.unfinished) {
+            const s = await jobs.state(idOf(i));
+            if (s.state === 'failed') parked.push({ range: i, reason: s.reason ?? 'failed' });
+            else if (s.state === 'missing') missing.push(i);
+          }
+          if (down) await write(io.stderr, 'protect: the queue is reachable again\n');
+          down = false;
+          // A job gone while its range is unfinished was forgotten (Redis restarted without its data): again.
+          const again = (await finish()).unfinished.filter((i) => missing.includes(i));
+          if (again.length > 0) {
+            await jobs.add(again.map((i) => ({ id: idOf(i), data: dataOf(i) })));
+            await write(io.stderr, `protect: ${again.length} ranges had no job in the queue: enqueued again\n`);
+          }
+        } catch {
+          if (!down) {
+            await write(
+              io.stderr,
+              'protect: the queue is unreachable; waiting for it (committed batches are safe; stop and run the same command again to resume)\n',
+            );
+          }
+          down = true;
+        }
+        if (parked.length > 0 && parked.length === state.unfinished.length) {
+          progress.done();
+          const reasons = [...new Set(parked.map((p) => p.reason))].slice(0, 3).join('; ');
+          throw new SourceError(
+            'LG_SOURCE_FAILED',
+            `Cannot protect table "${plan.table}" in place: ${parked.length} of ${n} ranges failed on every attempt (${reasons}); the other ranges are done and every committed batch is kept: run the same command again to resume them`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+        state = await finish();
+      }
+      tables.push({
+        table: plan.table,
+        ranges: n,
+        rows: state.rows - before,
+        alreadyDone: false,
+        resumed: plan.resumed,
+      });
+    }
+  } finally {
+    progress.done();
+    await jobs.close();
+  }
+  if (values.json) {
+    await write(io.stdout, `${JSON.stringify({ source: redactUrl(url), job, tables }, null, 2)}\n`);
+  } else if (!values.quiet) {
+    for (const t of tables) {
+      await write(
+        io.stderr,
+        t.alreadyDone
+          ? `"${t.table}": already protected by this job (nothing done; --restart without --queue runs it again)\n`
+          : `"${t.table}" (in place, distributed): ${t.rows.toLocaleString('en-US')} rows in ${t.ranges} ranges${t.resumed ? ' (resumed)' : ''}\n`,
+      );
+    }
+  }
+  return 0;
 }
 
 export async function protectCommand(argv: readonly string[], io: CliIO): Promise<number> {

@@ -4,11 +4,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../../core/errors.js';
+import { createProtectRangeHandler, type ProtectRangeJobData } from '../../protect/db/distributed.js';
 import { resolveScanKey } from '../../scan/key.js';
 import { startQueueWorker } from '../../scan/queue.js';
 import { redactUrl } from '../../sources/db-url.js';
 import { numberOption, parse } from '../args.js';
+import { buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
+import { loadCliPolicy } from './protect.js';
 import { catalogTarget } from './scan.js';
 
 export const workerHelp = `Usage: leakguard worker --queue redis://HOST:PORT [options]
@@ -27,6 +30,11 @@ Options:
   --catalog PATH|URL   The catalog with its credentials, and where the hash key lives: LEAKGUARD_KEY, else
                        the key file beside a SQLite catalog (every worker must hash with the coordinator's
                        key: a unit queued under another key is refused, never mis-hashed)
+  --policy FILE        Protection policy for distributed in-place protect jobs (\`leakguard protect DB
+                       --in-place --queue URL\`; or LEAKGUARD_POLICY): the worker loads it and its keys
+                       itself and refuses ranges queued with another policy
+  --vault FILE         Token vault for tokenize when the policy names none (one shared vault for all
+                       workers of a job: a per-machine vault would give one value several tokens)
   --once               Exit when the queue is empty (for tests and batch jobs)
   --json               Log one JSON line per unit on stderr
   -h, --help           Show this help
@@ -40,6 +48,8 @@ const OPTIONS = {
   connection: { type: 'string', multiple: true },
   catalog: { type: 'string' },
   once: { type: 'boolean' },
+  policy: { type: 'string' },
+  vault: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -61,6 +71,14 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
       .filter(Boolean),
   ];
   if (values.catalog !== undefined) connections.push(catalogTarget(values.catalog, io));
+  // Protect jobs: the policy and its keys are this worker's own (loaded before any job is taken).
+  const policy =
+    values.policy !== undefined || io.env.LEAKGUARD_POLICY
+      ? loadCliPolicy(values, io, buildAnalyzer(io, {}), 'worker')
+      : undefined;
+  const protectRange = policy
+    ? createProtectRangeHandler({ policy, connections, env: io.env, cwd: io.cwd })
+    : undefined;
   let units = 0;
   const worker = await startQueueWorker({
     queueUrl,
@@ -78,6 +96,23 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
           ? `${JSON.stringify({ event: 'failed', ...e })}\n`
           : `worker: ${e.kind} job ${e.final ? 'parked' : 'failed, will retry'}: ${e.reason}\n`,
       );
+    },
+    handlers: {
+      protect: async (job) => {
+        if (!protectRange) {
+          throw new UsageError('Cannot run a protect job: this worker has no --policy (or LEAKGUARD_POLICY)');
+        }
+        const t0 = Date.now();
+        const r = await protectRange(job.data as unknown as ProtectRangeJobData);
+        units++;
+        if (values.json) {
+          void write(
+            io.stderr,
+            `${JSON.stringify({ event: 'range', job: job.id, rows: r.rows, alreadyDone: r.alreadyDone, ms: Date.now() - t0 })}\n`,
+          );
+        }
+        return r;
+      },
     },
     onFinalized: (run) => {
       if (values.json) void write(io.stderr, `${JSON.stringify({ event: 'finalized', run })}\n`);
@@ -99,5 +134,6 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   await write(io.stderr, 'worker: draining…\n');
   await worker.close();
   await write(io.stderr, `worker: stopped after ${units} units\n`);
+  await policy?.close();
   return 0;
 }

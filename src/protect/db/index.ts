@@ -73,6 +73,12 @@ export interface ProtectTableRequest {
   readonly job?: string | undefined;
   /** Rows per batch (and per transaction; default 1000). */
   readonly batchRows?: number | undefined;
+  /**
+   * In place, one table: protect only the primary-key range `(from, to]` (`encodeKey` JSON; null for an open
+   * end) under `job` — one range of a distributed job (see {@link planTableRanges}). The range's progress record
+   * starts at `from`, so a retried range resumes after its last committed batch like any in-place job.
+   */
+  readonly range?: { readonly from: string | null; readonly to: string | null } | undefined;
   /** Stops between batches. */
   readonly signal?: AbortSignal | undefined;
   /** Called after each committed batch. */
@@ -175,6 +181,9 @@ export async function protectTable(request: ProtectTableRequest): Promise<Protec
       `Cannot protect ${request.tables.map((t) => `"${t}"`).join(', ')} in place without confirmation: in-place protection overwrites the data (add --yes, or copy with --to)`,
     );
   }
+  if (request.range && (!request.inPlace || request.tables.length !== 1)) {
+    throw new UsageError('Cannot protect a key range: a range is one table protected in place');
+  }
   if (request.to !== undefined && request.tables.length > 1) {
     throw new UsageError('Cannot protect several tables into one target: --to needs exactly one --table');
   }
@@ -224,6 +233,191 @@ export function describeTableReport(report: ProtectTableReport): string {
     }
   }
   return out;
+}
+
+/** The progress record holding a distributed job's range bounds: `<job>.plan`. */
+export const PLAN_SUFFIX = '.plan';
+
+/** The progress job name of range `index` of a distributed job. */
+export function rangeJobName(job: string, index: number): string {
+  return `${job}.r${index}`;
+}
+
+/** What {@link planTableRanges} is asked. */
+export interface PlanTableRangesRequest {
+  readonly url: string;
+  readonly table: string;
+  readonly job: string;
+  readonly policy: CompiledPolicy;
+  /** Rows per range (default 100,000). */
+  readonly rangeRows?: number | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  readonly cwd?: string | undefined;
+}
+
+/** The ranges of a distributed in-place job (bounds as `encodeKey` JSON, `(from, to]`). */
+export interface TableRangePlan {
+  /** `schema.table` (SQLite: the table name). */
+  readonly table: string;
+  readonly ranges: readonly { readonly index: number; readonly from: string | null; readonly to: string | null }[];
+  /** The job already finished this table: nothing to do. */
+  readonly alreadyDone: boolean;
+  /** The plan was read back from an earlier, unfinished run of the job (its ranges resume). */
+  readonly resumed: boolean;
+}
+
+/**
+ * Plan a distributed in-place job: split the table's primary key into ranges of about `rangeRows` rows, each
+ * protected as its own in-place job (`<job>.r<i>`, resumable). The bounds are recorded once (`<job>.plan`, in the
+ * progress table): running the job again reuses them, whatever rows were inserted meanwhile, so no range ever
+ * overlaps a range an earlier run protected. Resuming with another policy is refused.
+ *
+ * @throws UsageError LG_USAGE for a table without primary key, a job name too long, another policy, or a
+ *   single-process job of the same name in progress; SourceError for database errors
+ * @example
+ * const plan = await planTableRanges({ url: 'postgres://app@db/shop', table: 'users', job: 'protect', policy });
+ */
+export async function planTableRanges(request: PlanTableRangesRequest): Promise<TableRangePlan> {
+  if (!JOB_NAME.test(request.job) || request.job.length > 140) {
+    throw new UsageError('Invalid job name: use 1-140 of A-Z, a-z, 0-9, "_", ".", ":", "-" for a distributed job');
+  }
+  const rangeRows = request.rangeRows ?? 100_000;
+  if (!Number.isInteger(rangeRows) || rangeRows < 1) throw new RangeError('planTableRanges: rangeRows must be ≥ 1');
+  const conn = await openWriteConnection(request.url, {
+    ...(request.env ? { env: request.env } : {}),
+    ...(request.cwd ? { cwd: request.cwd } : {}),
+  });
+  try {
+    const target = await resolveTable(conn, request.table);
+    const { info } = target;
+    if (info.keySource !== 'primary' || info.key.length === 0) {
+      throw new UsageError(
+        `Cannot protect table "${target.label}" in place: it has no primary key, so a crashed run could not resume without protecting values twice (add a primary key, or protect a copy with --to)`,
+      );
+    }
+    const hash = policyHash(request.policy);
+    const store = new ProgressStore(conn);
+    const planJob = `${request.job}${PLAN_SUFFIX}`;
+    return await run(conn, target, 'plan', async () => {
+      await store.ensure();
+      const parent = await store.get(request.job, target.label);
+      const plan = await store.get(planJob, target.label);
+      if (parent?.finishedAt) return { table: target.label, ranges: [], alreadyDone: true, resumed: false };
+      if (parent && !plan) {
+        throw new UsageError(
+          `Cannot distribute job "${request.job}" on table "${target.label}": it is a single-process in-place job in progress (${parent.rows} rows protected); resume it without --queue`,
+        );
+      }
+      if (plan && plan.policyHash !== hash) {
+        throw new UsageError(
+          `Cannot resume job "${request.job}" on table "${target.label}": it was started with another policy; finish it with that policy`,
+        );
+      }
+      let bounds: string[];
+      if (plan?.lastKey) {
+        bounds = JSON.parse(plan.lastKey) as string[];
+      } else {
+        bounds = [];
+        const nKey = info.key.length;
+        const refs = info.key.map((k) => k.ref);
+        const pg = conn.dialect.name === 'postgres';
+        const list = info.key.map((k, i) => `${pg ? `${k.ref}::text` : k.ref} AS lg_${i}`).join(', ');
+        let after: unknown[] | null = null;
+        // One index walk: the key `rangeRows` rows after the previous bound, until the table ends.
+        for (;;) {
+          const params = new SqlParams(conn.dialect);
+          const where = after ? ` WHERE ${keyCompare(conn.dialect, refs, '>', after, params)}` : '';
+          const rows = await conn.query(
+            `SELECT ${list} FROM ${target.sql}${where} ORDER BY ${refs.join(', ')} LIMIT 1 OFFSET ${rangeRows - 1}`,
+            params.values,
+          );
+          const row = rows[0];
+          if (!row) break;
+          after = row.slice(0, nKey);
+          bounds.push(encodeKey(after));
+        }
+        await conn.begin();
+        try {
+          await store.start(planJob, target.label, hash);
+          await store.advance(planJob, target.label, JSON.stringify(bounds), bounds.length + 1);
+          await store.finish(planJob, target.label);
+          await conn.commit();
+        } catch (e) {
+          await conn.rollback().catch(() => undefined);
+          throw e;
+        }
+      }
+      const ranges = [];
+      for (let i = 0; i <= bounds.length; i++) {
+        ranges.push({ index: i, from: i === 0 ? null : (bounds[i - 1] as string), to: bounds[i] ?? null });
+      }
+      return { table: target.label, ranges, alreadyDone: false, resumed: plan !== undefined };
+    });
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Where a distributed job stands: ranges finished, rows protected. */
+export interface DistributedJobState {
+  readonly finishedRanges: number;
+  readonly ranges: number;
+  readonly rows: number;
+  /** Indexes of the ranges not finished yet. */
+  readonly unfinished: readonly number[];
+  /** The job is recorded as finished on the table. */
+  readonly finished: boolean;
+}
+
+/**
+ * Read a distributed job's state and, when every range has finished, record the job itself as finished (so
+ * running it again, distributed or not, does nothing unless `--restart`). Idempotent.
+ *
+ * @example
+ * const state = await finishDistributedJob({ url, table: 'public.users', job: 'protect', policy, ranges: 4 });
+ */
+export async function finishDistributedJob(request: {
+  readonly url: string;
+  readonly table: string;
+  readonly job: string;
+  readonly policy: CompiledPolicy;
+  readonly ranges: number;
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  readonly cwd?: string | undefined;
+}): Promise<DistributedJobState> {
+  const conn = await openWriteConnection(request.url, {
+    ...(request.env ? { env: request.env } : {}),
+    ...(request.cwd ? { cwd: request.cwd } : {}),
+  });
+  try {
+    const store = new ProgressStore(conn);
+    const parent = await store.get(request.job, request.table);
+    let rows = 0;
+    let finishedRanges = 0;
+    const unfinished: number[] = [];
+    for (let i = 0; i < request.ranges; i++) {
+      const r = await store.get(rangeJobName(request.job, i), request.table);
+      if (r?.finishedAt) finishedRanges++;
+      else unfinished.push(i);
+      rows += r?.rows ?? 0;
+    }
+    const state = { finishedRanges, ranges: request.ranges, rows, unfinished };
+    if (parent?.finishedAt) return { ...state, finished: true };
+    if (unfinished.length > 0) return { ...state, finished: false };
+    await conn.begin();
+    try {
+      await store.start(request.job, request.table, policyHash(request.policy));
+      await store.advance(request.job, request.table, '[]', rows);
+      await store.finish(request.job, request.table);
+      await conn.commit();
+    } catch (e) {
+      await conn.rollback().catch(() => undefined);
+      throw e;
+    }
+    return { ...state, finished: true };
+  } finally {
+    await conn.close();
+  }
 }
 
 /** Splits `schema.table` (the last dot separates; a bare name uses the connection's schema). */
@@ -345,10 +539,14 @@ function batchSelect(
   after: readonly unknown[] | null,
   batchRows: number,
   lock: boolean,
+  until: readonly unknown[] | null = null,
 ): { sql: string; params: unknown[] } {
   const params = new SqlParams(conn.dialect);
   const refs = target.info.key.map((k) => k.ref);
-  const where = after ? ` WHERE ${keyCompare(conn.dialect, refs, '>', after, params)}` : '';
+  const conds: string[] = [];
+  if (after) conds.push(keyCompare(conn.dialect, refs, '>', after, params));
+  if (until) conds.push(keyCompare(conn.dialect, refs, '<=', until, params));
+  const where = conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';
   const forUpdate = lock && conn.dialect.name !== 'sqlite' ? ' FOR UPDATE' : '';
   return {
     sql: `SELECT ${selectList(conn, target.info)} FROM ${target.sql}${where} ORDER BY ${refs.join(', ')} LIMIT ${batchRows}${forUpdate}`,
@@ -510,8 +708,20 @@ async function inPlace(
 
   let after: unknown[] | null = null;
   let done = 0;
+  const range = request.range;
+  const until = range?.to ? decodeKey(range.to, nKey) : null;
   await run(conn, target, 'progress', async () => {
     await store.ensure();
+    if (!range) {
+      // A distributed job's ranges have their own records: running it here would protect rows twice.
+      const plan = await store.get(`${job}${PLAN_SUFFIX}`, target.label);
+      const parent = await store.get(job, target.label);
+      if (plan && !parent?.finishedAt) {
+        throw new UsageError(
+          `Cannot protect table "${target.label}" in place with job "${job}": it is a distributed job in progress (resume it with --queue URL, or choose another --job)`,
+        );
+      }
+    }
     const rec = await store.get(job, target.label);
     if (rec?.finishedAt && !request.restart) return;
     if (rec && !rec.finishedAt) {
@@ -532,6 +742,8 @@ async function inPlace(
     await conn.begin();
     try {
       await store.start(job, target.label, hash);
+      // A range of a distributed job starts after its lower bound (recorded, so a retry resumes from there).
+      if (range?.from) await store.advance(job, target.label, range.from, 0);
       await conn.commit();
     } catch (e) {
       await conn.rollback().catch(() => undefined);
@@ -540,6 +752,7 @@ async function inPlace(
   });
   const first = await run(conn, target, 'progress', () => store.get(job, target.label));
   if (first?.finishedAt && !request.restart) return report(0, 0, first.rows, true);
+  if (after === null && first?.lastKey) after = decodeKey(first.lastKey, nKey);
   const resumedAfterRows = done;
 
   const q = conn.dialect.quote;
@@ -559,7 +772,7 @@ async function inPlace(
             `Cannot protect table "${target.label}": another run of job "${job}" is processing it (its progress moved)`,
           );
         }
-        const sel = batchSelect(conn, target, after, batchRows, true);
+        const sel = batchSelect(conn, target, after, batchRows, true, until);
         const batch = await conn.query(sel.sql, sel.params);
         for (let r = 0; r < batch.length; r++) {
           const row = batch[r] as Row;
