@@ -1,6 +1,7 @@
 // The guard for bench/guard.mjs, in its own process: built from dist (LEAKGUARD_DIST overrides), SQLite
 // catalog in a temporary folder, one analyst key (every detected value masked, the default policy) and an
-// admin key. Prints {"url", "key", "adminKey"} when listening; on SIGTERM prints its CPU seconds and peak RSS.
+// admin key. Prints {"url", "key"} when listening; answers each `usage` line on stdin with its CPU seconds and
+// peak RSS so far, and prints them once more on SIGTERM before exiting.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,13 +33,30 @@ const { key } = await createApiKey(db, { principal: 'bench', role: 'analyst' });
 await guard.reload();
 const url = await guard.listen();
 process.stdout.write(`${JSON.stringify({ url, key })}\n`);
+const usage = () => {
+  const ru = process.resourceUsage();
+  return {
+    cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
+    userS: ru.userCPUTime / 1e6,
+    sysS: ru.systemCPUTime / 1e6,
+    maxRssMb: ru.maxRSS / 1024,
+  };
+};
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => {
+  pending += d;
+  let nl = pending.indexOf('\n');
+  while (nl >= 0) {
+    if (pending.slice(0, nl).trim() === 'usage') process.stdout.write(`${JSON.stringify(usage())}\n`);
+    pending = pending.slice(nl + 1);
+    nl = pending.indexOf('\n');
+  }
+});
 process.on('SIGTERM', async () => {
   await guard.close();
   await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  const ru = process.resourceUsage();
-  process.stdout.write(
-    `${JSON.stringify({ cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6, maxRssMb: ru.maxRSS / 1024 })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify(usage())}\n`);
   process.exit(0);
 });

@@ -33,9 +33,19 @@ const log = (s) => {
   if (!asJson) console.log(s);
 };
 
-function child(script, argv = []) {
-  const p = spawn(process.execPath, [path.join(HERE, script), ...argv], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+const profDir = (() => {
+  const i = args.indexOf('--cpu-prof');
+  return i < 0 ? undefined : path.resolve(args[i + 1] ?? '.');
+})();
+const only = (() => {
+  const i = args.indexOf('--only');
+  return i < 0 ? undefined : String(args[i + 1]).split(',');
+})();
+const want = (kind) => !only || only.includes(kind);
+
+function child(script, argv = [], nodeArgs = []) {
+  const p = spawn(process.execPath, [...nodeArgs, path.join(HERE, script), ...argv], {
+    stdio: ['pipe', 'pipe', 'inherit'],
     env: process.env,
   });
   let buf = '';
@@ -63,7 +73,12 @@ function child(script, argv = []) {
         });
       }
     });
-  return { p, next };
+  /** CPU seconds and peak RSS of the child so far (children that answer `usage` lines on stdin). */
+  const usage = () => {
+    p.stdin.write('usage\n');
+    return next();
+  };
+  return { p, next, usage };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -146,7 +161,11 @@ async function sequential(url, key, runs) {
 
 const up = child('guard-upstream.mjs');
 const upInfo = await up.next();
-const gd = child('guard-server.mjs', [upInfo.url]);
+const gd = child(
+  'guard-server.mjs',
+  [upInfo.url],
+  profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '200'] : [],
+);
 const gInfo = await gd.next();
 const fmt = (x, d = 1) => x.toFixed(d);
 const result = {
@@ -158,38 +177,68 @@ const result = {
   },
   settings: { seconds, connections, bigRuns },
 };
+const cpuOf = async (fn) => {
+  const before = await gd.usage();
+  const r = await fn();
+  const after = await gd.usage();
+  return { r, cpuS: after.cpuS - before.cpuS, sysS: after.sysS - before.sysS };
+};
 try {
-  // Warm up both paths (JIT, connection pools).
-  await load(`${upInfo.url}/small/_search`, undefined, 1, connections);
-  await load(`${gInfo.url}/small/_search`, gInfo.key, 1, connections);
-  const direct = await load(`${upInfo.url}/small/_search`, undefined, seconds, connections);
-  const guarded = await load(`${gInfo.url}/small/_search`, gInfo.key, seconds, connections);
-  result.small = {
-    bytes: upInfo.sizes['/small/_search'],
-    direct,
-    guarded,
-    addedP50: guarded.p50 - direct.p50,
-    addedP99: guarded.p99 - direct.p99,
-  };
-  log(`small (${upInfo.sizes['/small/_search']} B, ${connections} connections, ${seconds} s each):`);
-  log(
-    `  direct   ${fmt(direct.rps, 0)} req/s  p50 ${fmt(direct.p50, 2)} ms  p99 ${fmt(direct.p99, 2)} ms  errors ${direct.errors}`,
-  );
-  log(
-    `  guarded  ${fmt(guarded.rps, 0)} req/s  p50 ${fmt(guarded.p50, 2)} ms  p99 ${fmt(guarded.p99, 2)} ms  errors ${guarded.errors}`,
-  );
-  log(`  added    p50 ${fmt(result.small.addedP50, 2)} ms  p99 ${fmt(result.small.addedP99, 2)} ms`);
+  if (want('small')) {
+    const url = `${upInfo.url}/small/_search`;
+    const gurl = `${gInfo.url}/small/_search`;
+    // Warm up both paths (JIT, connection pools).
+    await load(url, undefined, 1, connections);
+    await load(gurl, gInfo.key, 1, connections);
+    result.small = { bytes: upInfo.sizes['/small/_search'] };
+    log(`small (${upInfo.sizes['/small/_search']} B, ${seconds} s per run):`);
+    // One connection: the latency the guard adds to a request; then `connections` at once: throughput, and
+    // latency with requests queueing behind each other in the guard's one thread.
+    for (const conns of connections === 1 ? [1] : [1, connections]) {
+      const direct = await load(url, undefined, seconds, conns);
+      const { r: guarded, cpuS, sysS } = await cpuOf(() => load(gurl, gInfo.key, seconds, conns));
+      const row = {
+        direct,
+        guarded,
+        addedP50: guarded.p50 - direct.p50,
+        addedP99: guarded.p99 - direct.p99,
+        guardCpuMsPerRequest: (cpuS * 1000) / Math.max(1, guarded.requests),
+        guardSysMsPerRequest: (sysS * 1000) / Math.max(1, guarded.requests),
+      };
+      result.small[`c${conns}`] = row;
+      log(`  ${conns} connection${conns === 1 ? '' : 's'}:`);
+      log(
+        `    direct   ${fmt(direct.rps, 0)} req/s  p50 ${fmt(direct.p50, 2)} ms  p99 ${fmt(direct.p99, 2)} ms  errors ${direct.errors}`,
+      );
+      log(
+        `    guarded  ${fmt(guarded.rps, 0)} req/s  p50 ${fmt(guarded.p50, 2)} ms  p99 ${fmt(guarded.p99, 2)} ms  errors ${guarded.errors}`,
+      );
+      log(
+        `    added    p50 ${fmt(row.addedP50, 2)} ms  p99 ${fmt(row.addedP99, 2)} ms; guard CPU ${fmt(row.guardCpuMsPerRequest, 3)} ms per request (system ${fmt(row.guardSysMsPerRequest, 3)})`,
+      );
+    }
+  }
   for (const kind of ['dense', 'mixed']) {
+    if (!want(kind)) continue;
     const p = `/${kind}/_search`;
     await once(`${gInfo.url}${p}`, gInfo.key); // warm
     const d = await sequential(`${upInfo.url}${p}`, undefined, bigRuns);
-    const g = await sequential(`${gInfo.url}${p}`, gInfo.key, bigRuns);
+    const { r: g, cpuS } = await cpuOf(() => sequential(`${gInfo.url}${p}`, gInfo.key, bigRuns));
     const inBytes = upInfo.sizes[p];
-    result[kind] = { inBytes, direct: d, guarded: g, maskedMBps: inBytes / 1e6 / (g.medianMs / 1000) };
+    const cpuPer = cpuS / bigRuns;
+    result[kind] = {
+      inBytes,
+      direct: d,
+      guarded: g,
+      maskedMBps: inBytes / 1e6 / (g.medianMs / 1000),
+      guardCpuSPerResponse: cpuPer,
+      maskedMBPerCpuS: inBytes / 1e6 / cpuPer,
+    };
     log(`${kind} 10 MB masked (${(inBytes / 1e6).toFixed(1)} MB in, median of ${bigRuns}):`);
     log(
-      `  direct   ${fmt(d.medianMs, 0)} ms   guarded ${fmt(g.medianMs, 0)} ms   masked throughput ${fmt(result[kind].maskedMBps)} MB/s`,
+      `  direct   ${fmt(d.medianMs, 0)} ms   guarded ${fmt(g.medianMs, 0)} ms   masked throughput ${fmt(result[kind].maskedMBps)} MB/s (wall)`,
     );
+    log(`  guard CPU ${fmt(cpuPer * 1000, 0)} ms per response: ${fmt(result[kind].maskedMBPerCpuS)} MB per CPU second`);
   }
 } finally {
   gd.p.kill('SIGTERM');

@@ -41,7 +41,7 @@ import {
 import { type GuardConfig, loadGuardConfig, resolveFrom } from './config.js';
 import { GuardError, isGuardError } from './errors.js';
 import { KeyTable } from './keys.js';
-import { type CanaryMatcher, ResponseMasker } from './mask.js';
+import { type CanaryMatcher, CleanCache, ResponseMasker } from './mask.js';
 import { GuardMetrics } from './metrics.js';
 import { GUARD_MIGRATIONS } from './migrations.js';
 import { createMemoryQuotaStore, createRedisQuotaStore, exceeded, type QuotaStore } from './quota.js';
@@ -87,6 +87,8 @@ export interface Guard {
 interface RoleState {
   readonly role: CompiledRole;
   readonly policy: CompiledPolicy;
+  /** Clean values of this role's policy, shared by its responses (rebuilt with the policy on reload). */
+  readonly cache: CleanCache;
 }
 
 interface State {
@@ -107,6 +109,8 @@ interface Owned {
 
 const DEFAULT_POLICY = 'rules: []\ndefault: { action: mask }\n';
 const CLEAR_POLICY = 'rules: []\ndefault: { action: keep }\n';
+/** Responses declared up to this size are masked whole before the first byte is sent. */
+const BUFFER_MAX_BYTES = 64 * 1024;
 const FORWARD_HEADERS = ['content-type', 'accept', 'x-opaque-id', 'x-elastic-client-meta'];
 const RETURN_HEADERS = ['content-type', 'x-elastic-product', 'retry-after'];
 /** Printable text without control characters. Example match: `fraud case 42`. */
@@ -136,7 +140,7 @@ function compilePolicies(cfg: GuardConfig, env: Readonly<Record<string, string |
         },
       );
     }
-    roles.set(name, { role: compileRole(name, rc), policy });
+    roles.set(name, { role: compileRole(name, rc), policy, cache: new CleanCache() });
   }
   return roles;
 }
@@ -182,6 +186,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   }
   await migrate(db, 'guard', GUARD_MIGRATIONS);
   const clearPolicy = parsePolicy(CLEAR_POLICY, 'guard#clear', { env });
+  const clearCache = new CleanCache();
   const metrics = new GuardMetrics();
 
   const build = async (cfg: GuardConfig, old?: State): Promise<State> => {
@@ -486,6 +491,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       const clear = role.config.clearWithPurpose && purpose !== null;
       const result = await forward(st, req, res, method, url, reqBody, plan, {
         policy: clear ? clearPolicy : rs.policy,
+        cache: clear ? clearCache : rs.cache,
         role,
         requestId,
       });
@@ -613,7 +619,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     url: URL,
     body: Buffer,
     plan: RequestPlan,
-    ctx: { policy: CompiledPolicy; role: CompiledRole; requestId: string },
+    ctx: { policy: CompiledPolicy; cache: CleanCache; role: CompiledRole; requestId: string },
   ): Promise<ForwardResult> {
     const cfg = st.cfg;
     const base = st.upstream.pathname.replace(/\/$/, '');
@@ -683,6 +689,8 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           canary: options.canary,
           capture: plan.capture,
           maxStringChars: cfg.limits.maxStringChars,
+          cache: ctx.cache,
+          now: now(),
         });
         const out: OutgoingHttpHeaders = { 'x-request-id': ctx.requestId, 'cache-control': 'no-store' };
         for (const h of RETURN_HEADERS) {
@@ -700,11 +708,34 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           captured: masker.captured,
           error,
         });
+        // A small response (declared length up to BUFFER_MAX_BYTES) is masked whole and sent in one write with
+        // its length: one syscall instead of a chunked head, body and terminator, and a masking failure can
+        // still answer 502 since nothing has been sent.
+        const declared = Number(ures.headers['content-length']);
+        const held: Buffer[] | undefined =
+          ures.headers['content-length'] !== undefined && declared >= 0 && declared <= BUFFER_MAX_BYTES
+            ? []
+            : undefined;
         const send = (b: Buffer): boolean => {
+          if (held) {
+            if (b.length > 0) held.push(b);
+            return true;
+          }
           if (!res.headersSent) res.writeHead(status, out);
           if (b.length === 0) return true;
           bytes += b.length;
           return res.write(b);
+        };
+        const finishBody = () => {
+          if (!held) {
+            res.end();
+            return;
+          }
+          const body = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
+          bytes = body.length;
+          out['content-length'] = body.length;
+          res.writeHead(status, out);
+          res.end(body);
         };
         const broken = () => {
           // Upstream JSON is malformed: nothing after the error is sent.
@@ -767,7 +798,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           }
           send(text);
           settled = true;
-          res.end();
+          finishBody();
           resolve(result(null));
         });
         ures.on('error', () => {

@@ -1,24 +1,28 @@
 /**
- * A byte-level streaming JSON rewriter for the guard's hot path. It validates the JSON grammar as it goes and
- * hands every string value, number and object key to a callback that may replace it; everything else is copied
- * through as slices of the input buffers (no decode/encode of untouched bytes). Memory is bounded by the
- * nesting depth and the longest single token (`maxTokenBytes`).
+ * A streaming JSON rewriter for the guard's hot path. It validates the JSON grammar as it goes and hands every
+ * string value, number and object key to a callback that may replace it; everything else is copied through as
+ * slices of the decoded chunk. Memory is bounded by the nesting depth and the longest single token
+ * (`maxTokenChars`).
  *
- * Why not the protect module's `JsonRewriter`: that one works on decoded text one character at a time and
- * builds the raw text of every string as it goes; it ran at ~13 MB/s on search responses, the guard needs more
- * than 50 MB/s (BENCHMARKS.md). Here closing quotes are found with `Buffer.indexOf` (native memchr), strings
- * without escapes are decoded with one `toString('utf8')` call, and strings with escapes with `JSON.parse`.
+ * Why text and not bytes: the byte-level version decoded every string with its own `Buffer#toString` call and
+ * checked escapes and control characters byte by byte; on a 12 MB search response that tokenizer alone ran at
+ * about 43 MB/s (one native call per token, ~250 ns each). Here each chunk is decoded once (`StringDecoder`,
+ * which never splits a character), string bodies are scanned with `charCodeAt` and cut out with `slice`, and
+ * the output of a chunk is encoded once. The tokenizer alone runs at several hundred MB/s (BENCHMARKS.md).
  *
- * JSON's structural characters are ASCII and UTF-8 never uses bytes below 0x80 inside multi-byte sequences, so
- * scanning bytes is exact. The first grammar error stops the stream; nothing after it is emitted.
+ * Output is the input re-encoded: for valid UTF-8 it is byte-identical where nothing was replaced; invalid
+ * UTF-8 comes out as U+FFFD, so the output is always valid UTF-8. The first grammar error stops the stream;
+ * nothing after it is emitted.
  */
+import { StringDecoder } from 'node:string_decoder';
 
 /** What kind of token a leaf is. */
 export type LeafKind = 'key' | 'string' | 'number';
 
 /**
- * Replaces a leaf: return `undefined` to keep its raw bytes, or the JSON text to write instead.
- * `value` is the decoded string (keys, strings) or the number's text.
+ * Replaces a leaf: return `undefined` to keep its raw text, or the JSON text to write instead.
+ * `value` is the decoded string (keys, strings) or the number's text. It may be a slice of a larger string:
+ * copy it before keeping it beyond the call (see `detach`).
  */
 export type LeafCallback = (kind: LeafKind, value: string, stream: JsonStream) => string | undefined;
 
@@ -36,7 +40,7 @@ const Q = 0x22;
 const BS = 0x5c;
 
 /** One open container. */
-interface Frame {
+export interface Frame {
   obj: boolean;
   /** The current key (objects) or undefined (arrays). */
   key: string | undefined;
@@ -44,32 +48,44 @@ interface Frame {
   index: number;
 }
 
-/** Byte pattern of a JSON number (RFC 8259 §6): `-12`, `3.5e-7`. Not `01`, `+1`, `.5`. */
+/** A JSON number (RFC 8259 §6): `-12`, `3.5e-7`. Not `01`, `+1`, `.5`. */
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
-/** Streaming JSON rewriter over bytes. */
+/**
+ * A copy of `s` that does not keep alive the (large) string it may be a slice of. V8 represents a slice of 13
+ * or more characters as a view into its parent, and a Set or Map holding it holds the whole decoded chunk.
+ *
+ * @example
+ * cache.add(detach(value));
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
+/** Streaming JSON rewriter over decoded text. */
 export class JsonStream {
   /** Open containers, outermost first. */
   readonly stack: Frame[] = [];
   /** Why the input is not JSON. */
   error: string | undefined;
   #expect = Expect.Value;
+  readonly #decoder = new StringDecoder('utf8');
   /** Parts of a token cut by a chunk boundary. */
-  #carry: Buffer[] = [];
+  #carry: string[] = [];
   #carryLen = 0;
   /** Inside a string: kind being read. */
   #inString: 'key' | 'string' | undefined;
-  /** Trailing backslashes of the carried string part (escape parity across chunks). */
-  #slashes = 0;
+  /** The previous chunk ended right after a backslash inside the string being read. */
+  #pendingEscape = false;
   #hasEscape = false;
   /** Inside a number or literal. */
   #inBare = false;
   readonly #cb: LeafCallback;
   readonly #maxToken: number;
 
-  constructor(cb: LeafCallback, maxTokenBytes = 16 * 1024 * 1024) {
+  constructor(cb: LeafCallback, maxTokenChars = 16 * 1024 * 1024) {
     this.#cb = cb;
-    this.#maxToken = maxTokenBytes;
+    this.#maxToken = maxTokenChars;
   }
 
   /** Whether a whole value has been read. */
@@ -90,43 +106,61 @@ export class JsonStream {
     this.#expect = this.stack.length === 0 ? Expect.Done : Expect.After;
   }
 
+  /** Feeds a chunk of UTF-8; returns the output for it (maybe empty), encoded. */
+  write(chunk: Buffer): Buffer[] {
+    if (this.error) return [];
+    const out = this.writeText(this.#decoder.write(chunk));
+    return out.length === 0 ? [] : [Buffer.from(out, 'utf8')];
+  }
+
+  /** End of input: flushes a trailing number; reports truncation. */
+  end(): Buffer[] {
+    if (this.error) return [];
+    let out = '';
+    const rest = this.#decoder.end();
+    if (rest.length > 0) out = this.writeText(rest);
+    out += this.endText();
+    return out.length === 0 || this.error ? [] : [Buffer.from(out, 'utf8')];
+  }
+
   /**
-   * Feeds a chunk; returns the output parts for it. Unchanged bytes are passed as slices of `buf`, cut only
-   * where a leaf is replaced (most leaves are not, so most chunks come out as one slice).
+   * Feeds decoded text; returns the output text for it. Unchanged text is passed as slices of `t`, cut only
+   * where a leaf is replaced (most leaves are not).
    */
-  write(buf: Buffer): Buffer[] {
-    const out: Buffer[] = [];
-    if (this.error) return out;
-    const n = buf.length;
+  writeText(t: string): string {
+    if (this.error) return '';
+    const n = t.length;
+    let out = '';
     let i = 0;
-    let copy = 0; // start of bytes not yet emitted
+    let copy = 0; // start of text not yet emitted
     if (this.#inString) {
-      const end = this.#findQuote(buf, 0);
+      const end = this.#scanString(t, 0);
       if (end < 0) {
-        this.#hold(buf, 0, n);
-        return out;
+        this.#hold(t, 0, n);
+        return '';
       }
-      this.#hold(buf, 0, end + 1);
+      if (this.error) return '';
+      this.#hold(t, 0, end + 1);
       const raw = this.#take();
       const r = this.#string(this.#inString, raw, 0, raw.length);
-      if (this.error) return out;
-      out.push(r === undefined ? raw : Buffer.from(r, 'utf8'));
+      if (this.error) return '';
+      out = r === undefined ? raw : r;
       i = end + 1;
       copy = i;
     } else if (this.#inBare) {
       let j = 0;
-      while (j < n && isBare(buf[j] as number)) j++;
-      this.#hold(buf, 0, j);
-      if (j === n) return out;
+      while (j < n && isBare(t.charCodeAt(j))) j++;
+      this.#hold(t, 0, j);
+      if (j === n) return '';
       const raw = this.#take();
       const r = this.#bare(raw, 0, raw.length);
-      if (this.error) return out;
-      out.push(r === undefined ? raw : Buffer.from(r, 'utf8'));
+      if (this.error) return '';
+      out = r === undefined ? raw : r;
       i = j;
       copy = i;
     }
     while (i < n) {
-      const c = buf[i] as number;
+      const c = t.charCodeAt(i);
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         i++;
         continue;
@@ -148,33 +182,34 @@ export class JsonStream {
             this.#expect = Expect.ValueOrEnd;
             i++;
           } else if (c === Q) {
-            const end = this.#findQuote(buf, i + 1);
+            const end = this.#scanString(t, i + 1);
+            if (this.error) return out;
             if (end < 0) {
-              if (i > copy) out.push(buf.subarray(copy, i));
+              if (i > copy) out += t.slice(copy, i);
               this.#inString = 'string';
-              this.#hold(buf, i, n);
+              this.#hold(t, i, n);
               return out;
             }
-            const r = this.#string('string', buf, i, end + 1);
+            const r = this.#string('string', t, i, end + 1);
             if (r !== undefined) {
-              if (i > copy) out.push(buf.subarray(copy, i));
-              out.push(Buffer.from(r, 'utf8'));
+              if (i > copy) out += t.slice(copy, i);
+              out += r;
               copy = end + 1;
             }
             i = end + 1;
           } else if (c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e) {
             let j = i + 1;
-            while (j < n && isBare(buf[j] as number)) j++;
+            while (j < n && isBare(t.charCodeAt(j))) j++;
             if (j === n) {
-              if (i > copy) out.push(buf.subarray(copy, i));
+              if (i > copy) out += t.slice(copy, i);
               this.#inBare = true;
-              this.#hold(buf, i, j);
+              this.#hold(t, i, j);
               return out;
             }
-            const r = this.#bare(buf, i, j);
+            const r = this.#bare(t, i, j);
             if (r !== undefined) {
-              if (i > copy) out.push(buf.subarray(copy, i));
-              out.push(Buffer.from(r, 'utf8'));
+              if (i > copy) out += t.slice(copy, i);
+              out += r;
               copy = j;
             }
             i = j;
@@ -187,17 +222,18 @@ export class JsonStream {
             this.#close(true);
             i++;
           } else if (c === Q) {
-            const end = this.#findQuote(buf, i + 1);
+            const end = this.#scanString(t, i + 1);
+            if (this.error) return out;
             if (end < 0) {
-              if (i > copy) out.push(buf.subarray(copy, i));
+              if (i > copy) out += t.slice(copy, i);
               this.#inString = 'key';
-              this.#hold(buf, i, n);
+              this.#hold(t, i, n);
               return out;
             }
-            const r = this.#string('key', buf, i, end + 1);
+            const r = this.#string('key', t, i, end + 1);
             if (r !== undefined) {
-              if (i > copy) out.push(buf.subarray(copy, i));
-              out.push(Buffer.from(r, 'utf8'));
+              if (i > copy) out += t.slice(copy, i);
+              out += r;
               copy = end + 1;
             }
             i = end + 1;
@@ -232,21 +268,21 @@ export class JsonStream {
         return out;
       }
     }
-    if (copy < n) out.push(copy === 0 ? buf : buf.subarray(copy, n));
+    if (copy < n) out += copy === 0 ? t : t.slice(copy, n);
     return out;
   }
 
-  /** End of input: flushes a trailing number; reports truncation. */
-  end(): Buffer[] {
-    const out: Buffer[] = [];
-    if (this.error) return out;
+  /** End of decoded input: flushes a trailing number; reports truncation. */
+  endText(): string {
+    if (this.error) return '';
+    let out = '';
     if (this.#inBare) {
       const raw = this.#take();
       const r = this.#bare(raw, 0, raw.length);
-      if (!this.error) out.push(r === undefined ? raw : Buffer.from(r, 'utf8'));
+      if (!this.error) out = r === undefined ? raw : r;
     }
     if (!this.error && this.#expect !== Expect.Done) this.#fail('unexpected end of input');
-    return out;
+    return this.error ? '' : out;
   }
 
   #close(obj: boolean): void {
@@ -258,77 +294,63 @@ export class JsonStream {
     this.#valueDone();
   }
 
-  #hold(buf: Buffer, from: number, to: number): void {
+  #hold(t: string, from: number, to: number): void {
     if (to <= from) return;
-    this.#carry.push(buf.subarray(from, to));
+    this.#carry.push(from === 0 && to === t.length ? t : t.slice(from, to));
     this.#carryLen += to - from;
-    if (this.#carryLen > this.#maxToken) this.#fail(`token longer than ${this.#maxToken} bytes`);
+    if (this.#carryLen > this.#maxToken) this.#fail(`token longer than ${this.#maxToken} characters`);
   }
 
-  #take(): Buffer {
-    const b = this.#carry.length === 1 ? (this.#carry[0] as Buffer) : Buffer.concat(this.#carry, this.#carryLen);
+  #take(): string {
+    const s = this.#carry.length === 1 ? (this.#carry[0] as string) : this.#carry.join('');
     this.#carry = [];
     this.#carryLen = 0;
-    return b;
+    return s;
   }
 
   /**
-   * Index of the closing quote of a string whose body starts at `from`, or −1 (then the escape state is kept
-   * for the next chunk). Also notes whether the string has escapes.
+   * Index of the closing quote of a string whose body continues at `from`, or −1 at the end of the text (the
+   * escape state is kept for the next chunk). Notes whether the string has escapes; fails on a raw control
+   * character (not allowed inside JSON strings).
    */
-  #findQuote(buf: Buffer, from: number): number {
+  #scanString(t: string, from: number): number {
+    const n = t.length;
     let p = from;
-    const n = buf.length;
-    // Nothing to scan (an empty chunk, or a chunk ending right at the opening quote): the escape state carries.
-    if (p >= n) return -1;
-    if (this.#slashes % 2 === 1) {
-      // The previous chunk ended inside an escape: this byte is escaped.
+    if (this.#pendingEscape) {
+      // The previous chunk ended right after a backslash: this character is escaped.
+      if (p >= n) return -1;
+      this.#pendingEscape = false;
       p++;
     }
-    for (;;) {
-      const q = buf.indexOf(Q, p);
-      const stop = q < 0 ? n : q;
-      // A backslash before the quote escapes something (maybe this quote): look only up to the quote.
-      let bs = -1;
-      for (let k = p; k < stop; k++) {
-        if (buf[k] === BS) {
-          bs = k;
-          break;
-        }
-      }
-      if (bs >= 0) {
+    for (; p < n; p++) {
+      const c = t.charCodeAt(p);
+      if (c === Q) return p;
+      if (c === BS) {
         this.#hasEscape = true;
-        if (bs + 1 >= n) {
-          this.#slashes = 1;
+        if (p + 1 >= n) {
+          this.#pendingEscape = true;
           return -1;
         }
-        p = bs + 2;
-        continue;
+        p++;
+      } else if (c < 0x20) {
+        this.#fail('control character in string');
+        return -1;
       }
-      this.#slashes = 0;
-      return q;
     }
+    return -1;
   }
 
-  /** Decodes a string token `buf[start, end)` (quotes included) and asks the callback. */
-  #string(kind: 'key' | 'string', buf: Buffer, start: number, end: number): string | undefined {
+  /** Decodes a string token `t[start, end)` (quotes included) and asks the callback. */
+  #string(kind: 'key' | 'string', t: string, start: number, end: number): string | undefined {
     this.#inString = undefined;
     const esc = this.#hasEscape;
     this.#hasEscape = false;
-    this.#slashes = 0;
+    this.#pendingEscape = false;
     let value: string;
-    if (!esc) {
-      // Control characters are not allowed raw inside JSON strings.
-      for (let k = start + 1; k < end - 1; k++) {
-        if ((buf[k] as number) < 0x20) {
-          this.#fail('control character in string');
-          return undefined;
-        }
-      }
-      value = buf.toString('utf8', start + 1, end - 1);
-    } else {
+    if (!esc) value = t.slice(start + 1, end - 1);
+    else {
       try {
-        value = JSON.parse(buf.toString('utf8', start, end)) as string;
+        value = JSON.parse(t.slice(start, end)) as string;
       } catch {
         this.#fail('invalid string escape');
         return undefined;
@@ -346,10 +368,10 @@ export class JsonStream {
     return r;
   }
 
-  /** A number or literal token `buf[start, end)`. */
-  #bare(buf: Buffer, start: number, end: number): string | undefined {
+  /** A number or literal token `t[start, end)`. */
+  #bare(t: string, start: number, end: number): string | undefined {
     this.#inBare = false;
-    const text = buf.toString('latin1', start, end);
+    const text = start === 0 && end === t.length ? t : t.slice(start, end);
     if (text === 'true' || text === 'false' || text === 'null') {
       this.#valueDone();
       return undefined;
@@ -364,7 +386,7 @@ export class JsonStream {
   }
 }
 
-/** Bytes that can continue a number or a literal (`true`, `false`, `null`). */
+/** Characters that can continue a number or a literal (`true`, `false`, `null`). */
 function isBare(c: number): boolean {
   return (
     (c >= 0x30 && c <= 0x39) ||

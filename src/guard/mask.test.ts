@@ -95,4 +95,16 @@ describe('ResponseMasker', () => {
     const { out } = run({ json: false, records: { kind: 'none' } }, 'name phone\n张伟 13812345678\nend', 4);
     expect(out).toBe('name phone\n张伟 138****5678\nend');
   });
+
+  it('masks a value under a path that masks after the same value was kept under a path that keeps it', () => {
+    // A clean-value cache keyed by the last key only served the kept value from the cache at the other path:
+    // `$.b.phone` came out clear.
+    const policy = parsePolicy(
+      "rules:\n  - { column: '$.a.phone', action: keep }\ndefault: { action: mask }\n",
+      'paths.yaml',
+    );
+    const input = JSON.stringify({ a: { phone: '13812345678' }, b: { phone: '13812345678' } });
+    const { out } = run({ policy, records: { kind: 'none' } }, input);
+    expect(JSON.parse(out)).toEqual({ a: { phone: '13812345678' }, b: { phone: '138****5678' } });
+  });
 });

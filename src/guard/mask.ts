@@ -1,5 +1,5 @@
 /**
- * Dynamic masking of responses as they stream. JSON is rewritten leaf by leaf (`JsonStream`, byte level) with
+ * Dynamic masking of responses as they stream. JSON is rewritten leaf by leaf (`JsonStream`, over decoded text) with
  * the role's protect policy through the protect module's `ValueTransformer` — column rules by field name,
  * detection inside every string value with the field name as context — so memory is bounded by nesting depth
  * and the longest string, never by the response size. Field rules (allow/deny) apply to document sources: a
@@ -16,7 +16,7 @@ import { type ColumnRef, columnRef, ValueTransformer } from '../protect/files/va
 import type { CompiledPolicy } from '../protect/policy.js';
 import type { RecordCount } from './authorize.js';
 import type { FieldMatcher } from './glob.js';
-import { JsonStream, type LeafKind } from './json-stream.js';
+import { detach, JsonStream, type LeafKind } from './json-stream.js';
 
 /**
  * A canary matcher (provided by the leak-detection module): labels of the canary records found in a text.
@@ -41,11 +41,104 @@ export interface MaskerOptions {
   readonly maxStringChars: number;
   /** Longest text line held (non-JSON); a longer one is masked in pieces of this size. */
   readonly maxLineChars?: number;
+  /**
+   * Clean values of this policy, shared across responses (default: one for this response). Must belong to the
+   * same policy and analyzer.
+   */
+  readonly cache?: CleanCache | undefined;
+  /** Now, for the cache's expiry. */
+  readonly now?: number | undefined;
 }
 
 /** Values up to this length are cached when they hold nothing to mask (index names, cities, enum values). */
-const CACHE_MAX_CHARS = 48;
-const CACHE_MAX_ENTRIES = 20_000;
+const CACHE_MAX_CHARS = 64;
+/** The field name clean object keys are cached under (no JSON key can be this: a lone NUL). */
+const KEYS_FIELD = '\u0000';
+
+/** Options of {@link CleanCache}. */
+export interface CleanCacheOptions {
+  /** Values remembered per field. Default 4096. */
+  readonly maxPerField?: number;
+  /** Fields remembered. Default 2048. */
+  readonly maxFields?: number;
+  /**
+   * A field stops taking new values after this many insertions when fewer than one lookup in four hit (ids,
+   * timestamps, free text: values that never repeat). Default 512.
+   */
+  readonly probation?: number;
+  /** Everything is dropped after this long: validators depend on today's date (a birth date not in the future). */
+  readonly ttlMs?: number;
+}
+
+interface FieldCache {
+  readonly values: Set<string>;
+  inserted: number;
+  hits: number;
+  closed: boolean;
+}
+
+/**
+ * Values known to hold nothing to mask, per field, for one policy: detection is skipped for them. A value is
+ * clean when masking returned it unchanged and counted no type, so serving it from the cache gives exactly the
+ * slow path's output and counts. Share one per policy across responses (the guard keeps one per role); the
+ * field is the last key, or the exact JSON path when the policy has path rules (a path decides the rule).
+ * Holds only values detection found nothing in, bounded by `maxFields × maxPerField` of up to 64 characters.
+ *
+ * @example
+ * const cache = new CleanCache();
+ * new ResponseMasker({ ...options, cache });
+ */
+export class CleanCache {
+  readonly #fields = new Map<string, FieldCache>();
+  readonly #maxPerField: number;
+  readonly #maxFields: number;
+  readonly #probation: number;
+  readonly #ttlMs: number;
+  #since = 0;
+
+  constructor(options: CleanCacheOptions = {}) {
+    this.#maxPerField = options.maxPerField ?? 4096;
+    this.#maxFields = options.maxFields ?? 2048;
+    this.#probation = options.probation ?? 512;
+    this.#ttlMs = options.ttlMs ?? 10 * 60_000;
+  }
+
+  /** Drops everything when older than `ttlMs` (called once per response). */
+  refresh(now: number): void {
+    if (now - this.#since < this.#ttlMs && now >= this.#since) return;
+    this.#fields.clear();
+    this.#since = now;
+  }
+
+  /** Values remembered in all fields. */
+  get size(): number {
+    let n = 0;
+    for (const f of this.#fields.values()) n += f.values.size;
+    return n;
+  }
+
+  /** Whether `value` of `field` is known clean. */
+  has(field: string, value: string): boolean {
+    const f = this.#fields.get(field);
+    if (f === undefined || !f.values.has(value)) return false;
+    f.hits++;
+    return true;
+  }
+
+  /** Remembers `value` of `field` as clean (when there is room and the field's values repeat). */
+  add(field: string, value: string): void {
+    let f = this.#fields.get(field);
+    if (f === undefined) {
+      if (this.#fields.size >= this.#maxFields) return;
+      f = { values: new Set(), inserted: 0, hits: 0, closed: false };
+      this.#fields.set(detach(field), f);
+    }
+    if (f.closed || f.values.size >= this.#maxPerField) return;
+    f.values.add(detach(value));
+    f.inserted++;
+    if (f.inserted >= this.#probation && f.hits * 4 < f.inserted) f.closed = true;
+  }
+}
 
 /** Streams one response through masking. Not reusable. */
 export class ResponseMasker {
@@ -54,8 +147,9 @@ export class ResponseMasker {
   readonly #json: JsonStream | undefined;
   readonly #decoder = new StringDecoder('utf8');
   readonly #refs = new Map<string, ColumnRef>();
-  /** Clean short values per field: `field \0 value`. */
-  readonly #clean = new Set<string>();
+  readonly #clean: CleanCache;
+  /** Field rule decisions (true: removed) by dotted source path. */
+  readonly #fieldOut = new Map<string, boolean>();
   readonly #pathRules: boolean;
   readonly #prefixSegs: string[] = [];
   #lastRecordKey = '';
@@ -75,6 +169,8 @@ export class ResponseMasker {
     this.#o = options;
     this.#values = new ValueTransformer(options.policy, options.analyzer, 'protect', { rememberValues: false });
     this.#pathRules = options.policy.rules.some((r) => r.columns?.some((c) => c.startsWith('$')) ?? false);
+    this.#clean = options.cache ?? new CleanCache();
+    this.#clean.refresh(options.now ?? Date.now());
     if (options.json)
       this.#json = new JsonStream((kind, value, s) => this.#leaf(kind, value, s), options.maxStringChars);
     if (options.records.kind === 'path') {
@@ -146,11 +242,12 @@ export class ResponseMasker {
       if (value === '_source' && o.records.kind === 'source' && this.#sourcePath(s) === undefined) this.records++;
       if (value.length < 6) return undefined;
       if (o.canary) this.#canary(value);
-      if (this.#clean.has(value)) return undefined;
-      const before = this.#typesTotal();
+      const cacheable = value.length <= CACHE_MAX_CHARS;
+      if (cacheable && this.#clean.has(KEYS_FIELD, value)) return undefined;
+      const before = cacheable ? this.#typesTotal() : 0;
       const r = this.#values.value(value, undefined, undefined, () => ({ field: 'key' })) as string;
       if (r === value) {
-        if (this.#typesTotal() === before && this.#clean.size < CACHE_MAX_ENTRIES) this.#clean.add(value);
+        if (cacheable && this.#typesTotal() === before) this.#clean.add(KEYS_FIELD, value);
         return undefined;
       }
       return JSON.stringify(r);
@@ -159,34 +256,31 @@ export class ResponseMasker {
     if (o.capture && kind === 'string' && s.depth === 1) {
       const k = (s.stack[0] as { key: string | undefined }).key;
       if ((o.capture === 'scroll' && k === '_scroll_id') || (o.capture === 'pit' && (k === 'id' || k === 'pit_id'))) {
-        this.captured = value;
+        this.captured = detach(value);
         return undefined;
       }
     }
-    if (o.allowFields || o.denyFields) {
-      const field = this.#sourcePath(s);
-      if (field !== undefined && field !== '') {
-        const out = o.denyFields
-          ? o.denyFields.matches(field)
-          : !(o.allowFields as FieldMatcher).matches(field) && !(o.allowFields as FieldMatcher).isAncestor(field);
-        if (out) {
-          this.removed++;
-          return 'null';
-        }
-      }
+    if ((o.allowFields || o.denyFields) && this.#removed(s)) {
+      this.removed++;
+      return 'null';
     }
     if (kind === 'number' && value.length < 6) return undefined;
     if (o.canary && kind === 'string') this.#canary(value);
     const last = this.#lastKey(s);
-    let cacheKey: string | undefined;
+    // The field a clean value is remembered under: what decides its rule and its detection label. Without path
+    // rules that is the last key; with them the exact path (`$.a.phone` may keep what `$.b.phone` masks).
+    let field: string | undefined;
+    let exact: string | undefined;
     if (value.length <= CACHE_MAX_CHARS) {
-      cacheKey = `${last ?? ''}\u0000${value}`;
-      if (this.#clean.has(cacheKey)) return undefined;
+      if (this.#pathRules) field = exact = this.#path(s, true);
+      else field = last ?? '';
+      if (kind === 'number') field = `${field}\u0000#`;
+      if (this.#clean.has(field, value)) return undefined;
     }
     let ref: ColumnRef | undefined;
     if (this.#pathRules) {
       const wild = this.#path(s, false);
-      ref = columnRef(this.#path(s, true), last !== undefined ? [wild, last] : [wild], last);
+      ref = columnRef(exact ?? this.#path(s, true), last !== undefined ? [wild, last] : [wild], last);
     } else {
       const k = last ?? '';
       ref = this.#refs.get(k);
@@ -196,16 +290,29 @@ export class ResponseMasker {
       }
     }
     // Counting types walks the stats: only for values that can be cached.
-    const before = cacheKey !== undefined ? this.#typesTotal() : 0;
+    const before = field !== undefined ? this.#typesTotal() : 0;
     const r = this.#values.value(value, ref, undefined, () => ({ field: last ?? '$' }), kind === 'number') as string;
     if (r === value) {
-      if (cacheKey !== undefined && this.#clean.size < CACHE_MAX_ENTRIES && this.#typesTotal() === before) {
-        this.#clean.add(cacheKey);
-      }
+      if (field !== undefined && this.#typesTotal() === before) this.#clean.add(field, value);
       return undefined;
     }
     if (kind === 'number' && /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(r)) return r;
     return JSON.stringify(r);
+  }
+
+  /** Whether the field rules (allow/deny lists) remove the value at the current position. */
+  #removed(s: JsonStream): boolean {
+    const o = this.#o;
+    const field = this.#sourcePath(s);
+    if (field === undefined || field === '') return false;
+    let out = this.#fieldOut.get(field);
+    if (out === undefined) {
+      out = o.denyFields
+        ? o.denyFields.matches(field)
+        : !(o.allowFields as FieldMatcher).matches(field) && !(o.allowFields as FieldMatcher).isAncestor(field);
+      if (this.#fieldOut.size < 10_000) this.#fieldOut.set(detach(field), out);
+    }
+    return out;
   }
 
   #countPath(s: JsonStream): void {
