@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonStream } from './json-stream.js';
+import { detach, JsonStream } from './json-stream.js';
 
 function run(input: Buffer, cuts: number[], cb: ConstructorParameters<typeof JsonStream>[0] = () => undefined) {
   const s = new JsonStream(cb);
@@ -127,5 +127,63 @@ describe('JsonStream', () => {
     s.write(Buffer.from(`["${'x'.repeat(60)}`));
     s.write(Buffer.from(`${'x'.repeat(60)}"]`));
     expect(s.error).toContain('longer than 100');
+  });
+
+  it('decodes multi-byte characters cut anywhere by chunk boundaries', () => {
+    const input = Buffer.from(JSON.stringify({ 姓名: '张伟', note: '联系电话 13812345678 😀', e: 'é' }));
+    for (let cut = 1; cut < input.length; cut++) {
+      const seen: string[] = [];
+      const { out, error } = run(input, [cut, cut + 1, cut + 2], (kind, v) => {
+        if (kind !== 'number') seen.push(v);
+        return undefined;
+      });
+      expect(error).toBeUndefined();
+      expect(out.equals(input)).toBe(true);
+      expect(seen).toEqual(['姓名', '张伟', 'note', '联系电话 13812345678 😀', 'e', 'é']);
+    }
+  });
+
+  it('writes invalid UTF-8 as U+FFFD, so the output is always valid UTF-8', () => {
+    const input = Buffer.concat([Buffer.from('{"a":"x'), Buffer.from([0xff, 0xc3]), Buffer.from('y"}')]);
+    const seen: string[] = [];
+    const { out, error } = run(input, [8], (kind, v) => {
+      if (kind === 'string') seen.push(v);
+      return undefined;
+    });
+    expect(error).toBeUndefined();
+    expect(out.toString('utf8')).toBe('{"a":"x\ufffd\ufffdy"}');
+    expect(seen).toEqual(['x\ufffd\ufffdy']);
+  });
+
+  it('refuses a raw control character in a string cut across chunks', () => {
+    const input = Buffer.from('{"a":"abc\u0001def","b":"13812345678"}');
+    for (const cut of [7, 9, 10]) {
+      const { out, error } = run(input, [cut]);
+      expect(error).toBe('control character in string');
+      expect(out.toString()).not.toContain('13812345678');
+    }
+  });
+
+  it('keeps the escape state of a string cut right after a backslash', () => {
+    const input = Buffer.from('{"a":"x\\\\","b":"y\\"z"}');
+    for (let cut = 1; cut < input.length; cut++) {
+      const seen: string[] = [];
+      const { out, error } = run(input, [cut], (kind, v) => {
+        if (kind === 'string') seen.push(v);
+        return undefined;
+      });
+      expect(error).toBeUndefined();
+      expect(out.equals(input)).toBe(true);
+      expect(seen).toEqual(['x\\', 'y"z']);
+    }
+  });
+});
+
+describe('detach', () => {
+  it('returns an equal string', () => {
+    const big = `${'x'.repeat(100_000)}13812345678 and more text`;
+    const v = big.slice(100_000, 100_020);
+    expect(detach(v)).toBe(v);
+    expect(detach('short')).toBe('short');
   });
 });

@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../detect/analyzer.js';
 import { builtinRecognizers } from '../detect/presets.js';
 import { parsePolicy } from '../protect/policy.js';
 import { FieldMatcher } from './glob.js';
-import { type MaskerOptions, ResponseMasker } from './mask.js';
+import { CleanCache, type MaskerOptions, ResponseMasker } from './mask.js';
 
 const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
 const mask = parsePolicy('rules: []\ndefault: { action: mask }\n', 'mask.yaml');
@@ -106,5 +107,80 @@ describe('ResponseMasker', () => {
     const input = JSON.stringify({ a: { phone: '13812345678' }, b: { phone: '13812345678' } });
     const { out } = run({ policy, records: { kind: 'none' } }, input);
     expect(JSON.parse(out)).toEqual({ a: { phone: '13812345678' }, b: { phone: '138****5678' } });
+  });
+
+  it('serves clean values from a shared cache across responses and still masks every personal value', () => {
+    const cache = new CleanCache();
+    const first = run({ cache });
+    expect(cache.size).toBeGreaterThan(0);
+    const second = run({ cache });
+    expect(second.out).toBe(first.out);
+    expect(second.m.types).toEqual(first.m.types);
+    expect(second.m.masked).toBe(first.m.masked);
+    expect(second.out).not.toMatch(/1381234567[0-9]/);
+  });
+});
+
+describe('CleanCache', () => {
+  it('stops taking values of a field whose values do not repeat, and keeps serving the others', () => {
+    const cache = new CleanCache({ probation: 8 });
+    for (let i = 0; i < 20; i++) cache.add('_id', `d${i}`);
+    expect(cache.has('_id', 'd3')).toBe(true);
+    expect(cache.has('_id', 'd12')).toBe(false);
+    for (let i = 0; i < 20; i++) {
+      if (!cache.has('city', `c${i % 3}`)) cache.add('city', `c${i % 3}`);
+    }
+    expect(cache.has('city', 'c2')).toBe(true);
+  });
+
+  it('is bounded per field and in fields, and forgets everything after its time to live', () => {
+    const cache = new CleanCache({ maxPerField: 3, maxFields: 2, probation: 1_000, ttlMs: 1000 });
+    cache.refresh(10_000);
+    for (const v of ['a', 'b', 'c', 'd']) cache.add('f', v);
+    cache.add('g', 'x');
+    cache.add('h', 'y');
+    expect(cache.size).toBe(4);
+    expect(cache.has('f', 'd')).toBe(false);
+    expect(cache.has('h', 'y')).toBe(false);
+    cache.refresh(10_500);
+    expect(cache.has('f', 'a')).toBe(true);
+    cache.refresh(11_000);
+    expect(cache.size).toBe(0);
+  });
+
+  it('masks exactly what a masker without a cache masks, response after response (property)', () => {
+    const values = [
+      '13812345678',
+      '11010519491231002X',
+      '张伟',
+      '上海',
+      'people',
+      'ok',
+      '联系电话 13912345678',
+      'order 100234 shipped',
+      '2026-01-03T10:00:27Z',
+      'zhang.wei@example.com',
+    ];
+    const keys = ['name', 'phone', 'note', 'city', '_id', 'ts', '手机号'];
+    const doc = fc.dictionary(
+      fc.constantFrom(...keys),
+      fc.oneof(fc.constantFrom(...values), fc.integer({ min: 0, max: 20_000_000_000 })),
+      { maxKeys: 5 },
+    );
+    const responses = fc.array(fc.array(doc, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(responses, fc.integer({ min: 1, max: 40 }), (list, chunk) => {
+        const cache = new CleanCache({ probation: 4 });
+        for (const docs of list) {
+          const input = JSON.stringify({ hits: { hits: docs.map((d, i) => ({ _id: `d${i}`, _source: d })) } });
+          const fast = run({ cache }, input, chunk);
+          const slow = run({ cache: new CleanCache({ maxFields: 0 }) }, input, chunk);
+          expect(fast.out).toBe(slow.out);
+          expect(fast.m.types).toEqual(slow.m.types);
+          expect(fast.m.masked).toBe(slow.m.masked);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

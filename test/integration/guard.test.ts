@@ -673,4 +673,38 @@ describe('guard over real sockets', () => {
     expect(m.text).toContain('leakguard_guard_records_total{role="analyst"} 2');
     expect(m.text).toContain('leakguard_guard_request_duration_seconds_count{role="analyst"} 1');
   });
+
+  it('keeps clean-value caches per role: a phone one role keeps is still masked for the next role', async () => {
+    // Clean values are cached per policy across responses; a cache shared by roles would serve the kept phone
+    // to the analyst in clear.
+    writeFileSync(
+      join(dir, 'keep-phone.yaml'),
+      'rules:\n  - { column: phone, action: keep }\ndefault: { action: mask }\n',
+    );
+    const { guard, keys, db } = await startGuard(
+      configText(es.url, '', '  keeper:\n    indices: [people*]\n    policy: keep-phone.yaml'),
+    );
+    const keeper = (await createApiKey(db, { principal: 'keeper-user', role: 'keeper' })).key;
+    await guard.reload();
+    const q = { query: { ids: { values: ['p0'] } } };
+    for (let round = 0; round < 2; round++) {
+      const kept = await call(guard.url, 'POST', '/people/_search', { key: keeper, body: q });
+      expect(kept.json().hits.hits[0]._source.phone).toBe('13812345678');
+      const masked = await call(guard.url, 'POST', '/people/_search', { key: keys.analyst, body: q });
+      expect(masked.json().hits.hits[0]._source.phone).toBe('138****5678');
+      expect(masked.text).not.toContain('13812345678');
+    }
+  });
+
+  it('sends a small masked response whole, with its length instead of chunks', async () => {
+    const { guard, keys } = await startGuard(configText(es.url));
+    const r = await call(guard.url, 'POST', '/people/_search', {
+      key: keys.analyst,
+      body: { query: { ids: { values: ['p0', 'p1'] } } },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers['transfer-encoding']).toBeUndefined();
+    expect(r.headers['content-length']).toBe(String(Buffer.byteLength(r.text)));
+    expect(r.json().hits.hits[0]._source.phone).toBe('138****5678');
+  });
 });
