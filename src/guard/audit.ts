@@ -45,6 +45,10 @@ export interface AuditRow extends AuditEntry {
 }
 
 const GENESIS = '0'.repeat(64);
+const INSERT_ROWS = 40;
+const INSERT_HEAD = `INSERT INTO lg_guard_audit (seq, at, request_id, principal, role, client, method, path, query, status,
+  decision, reason, records, bytes, types, masked, purpose, duration_ms, prev_hash, hash) VALUES `;
+const ROW_PLACEHOLDERS = `(${new Array(20).fill('?').join(', ')})`;
 
 /** The hash of one row: SHA-256 over the previous hash and the row's fields in a fixed order. */
 export function auditHash(seq: number, prevHash: string, e: AuditEntry): string {
@@ -187,38 +191,46 @@ export class AuditLog {
       );
       let seq = Number(head?.seq ?? 0);
       let prev = head?.hash ?? GENESIS;
+      // Rows go in as multi-row INSERTs of up to INSERT_ROWS rows: one statement to prepare per group instead
+      // of per row (20 parameters a row stays under SQLite's old 999-parameter limit).
+      let params: (string | number | null)[] = [];
+      let rows = 0;
+      const put = async () => {
+        if (rows === 0) return;
+        await t.run(`${INSERT_HEAD}${new Array(rows).fill(ROW_PLACEHOLDERS).join(', ')}`, params);
+        params = [];
+        rows = 0;
+      };
       for (const e of batch) {
         seq++;
         const hash = auditHash(seq, prev, e);
-        await t.run(
-          `INSERT INTO lg_guard_audit (seq, at, request_id, principal, role, client, method, path, query, status,
-             decision, reason, records, bytes, types, masked, purpose, duration_ms, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            seq,
-            e.at,
-            e.requestId,
-            e.principal,
-            e.role,
-            e.client,
-            e.method,
-            e.path,
-            e.query,
-            e.status,
-            e.decision,
-            e.reason,
-            e.records,
-            e.bytes,
-            JSON.stringify(e.types),
-            e.masked,
-            e.purpose,
-            e.durationMs,
-            prev,
-            hash,
-          ],
+        params.push(
+          seq,
+          e.at,
+          e.requestId,
+          e.principal,
+          e.role,
+          e.client,
+          e.method,
+          e.path,
+          e.query,
+          e.status,
+          e.decision,
+          e.reason,
+          e.records,
+          e.bytes,
+          JSON.stringify(e.types),
+          e.masked,
+          e.purpose,
+          e.durationMs,
+          prev,
+          hash,
         );
+        rows++;
         prev = hash;
+        if (rows === INSERT_ROWS) await put();
       }
+      await put();
       await t.run('UPDATE lg_guard_head SET seq = ?, hash = ? WHERE id = 1', [seq, prev]);
     });
   }
