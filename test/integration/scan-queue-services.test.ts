@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { finalizeQueuedRun, openQueueCatalog } from '../../src/scan/queue.js';
 import { PG_URL, REDIS_URL, requireService } from '../support/services.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -186,6 +187,8 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis restarted mid-run (redis-server star
     expect(s.findings).toBe(JSON.parse(single.stdout).summary.findings);
     expect(await catalogAssets(target)).toEqual(assetsOf(single.stdout));
     for (const w of workers) w.kill('SIGTERM');
+    // Drained and gone before the next test queues anything.
+    await Promise.all(workers.map(exited));
     redis.kill('SIGKILL');
   });
 });
@@ -251,6 +254,33 @@ describe('scan --queue --detach and scan status', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/: complete\n/);
     for (const w of workers) w.kill('SIGTERM');
+    // Drained and gone before the next test queues anything.
+    await Promise.all(workers.map(exited));
+  });
+
+  it('finalizeQueuedRun: of three observers racing on separate connections exactly one finalises', async () => {
+    const dir = corpus(4);
+    const detached = await run(['scan', '.', '--queue', queue, '--catalog', pgCatalog, '--detach'], dir);
+    const id = detached.stdout.trim();
+    const catalogs = await Promise.all([0, 1, 2].map(() => openQueueCatalog(pgCatalog)));
+    try {
+      const [first] = catalogs as [Catalog, Catalog, Catalog];
+      // Units still out: nobody may finalise.
+      expect(await finalizeQueuedRun(first, id)).toBe(false);
+      // Every unit in (here: marked done by hand; no worker ran, so the run has no assets).
+      await first.db.run("UPDATE lg_queue_units SET state = 'done' WHERE token = ?", [id]);
+      const won = await Promise.all(catalogs.map((c) => finalizeQueuedRun(c, id)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(await finalizeQueuedRun(first, id)).toBe(false);
+      const rec = await first.db.get<{ state: string }>('SELECT state FROM lg_queue_runs WHERE token = ?', [id]);
+      expect(rec?.state).toBe('done');
+    } finally {
+      for (const c of catalogs) await c.close();
+      // Its jobs never ran: leave the queue empty for the next test.
+      const r = new Redis(queue);
+      await r.flushdb();
+      r.disconnect();
+    }
   });
 
   it('a worker with another hash key parks the units with the error; status exits 1 and lists them', async () => {
@@ -267,6 +297,7 @@ describe('scan --queue --detach and scan status', () => {
       /parked {2}file:.*f0\.csv: Cannot read unit: parked after 3 attempts \(LG_KEY_INVALID: Cannot read a unit hashed with another key/,
     );
     wrong.kill('SIGTERM');
+    await exited(wrong);
     // The run is complete with the units failed: an incremental scan with the right key reads them again.
     const worker = startWorker(queue);
     const rescan = await run(['scan', '.', '--json', '--quiet', '--queue', queue, '--catalog', target], dir);

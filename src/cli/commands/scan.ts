@@ -131,6 +131,11 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
   for (const spec of positionals) sources.push(await openScanSource(spec, openOptions));
   const queueUrl = values.queue ?? io.env.LEAKGUARD_QUEUE;
   if (values.detach && !queueUrl) throw new UsageError('Invalid arguments for "scan": --detach needs --queue URL');
+  if (values.detach && (values.report !== undefined || failOn !== undefined)) {
+    throw new UsageError(
+      'Invalid arguments for "scan": --report and --fail-on need the finished run; with --detach follow it with `leakguard scan status RUN --wait`, then `leakguard report`',
+    );
+  }
   const runner =
     !queueUrl && threads > 1
       ? new UnitPool({ analyzer: analyzerSpec(io, flags), open: openOptions, hashKey }, { threads })
