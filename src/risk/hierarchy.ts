@@ -71,6 +71,12 @@ export function sqlDigits(expr: string, min: number, max: number, dialect: SqlFl
   return `(${sqlLength(expr, dialect)} BETWEEN ${min} AND ${max} AND ${expr} NOT GLOB '*[^0-9]*')`;
 }
 
+/** Whether `expr` is a plain integer of up to 15 digits (exact in a double, as `generalize` computes bands). */
+function integerSql(expr: string, dialect: SqlFlavour): string {
+  const unsigned = `(CASE WHEN ${substr(expr, 1, dialect)} = '-' THEN ${substr(expr, 15, dialect, 2)} ELSE ${expr} END)`;
+  return `(${sqlLength(expr, dialect)} <= 16 AND ${sqlDigits(unsigned, 1, 15, dialect)})`;
+}
+
 /** `n` asterisks (`n` a SQL integer expression ≥ 0). */
 function sqlStars(n: string, dialect: SqlFlavour): string {
   return dialect === 'sqlite' ? `replace(hex(zeroblob(${n})), '00', '*')` : `REPEAT('*', ${n})`;
@@ -134,11 +140,11 @@ export function dateHierarchy(
       if (level >= labels.length - 1) return sqlTop(expr);
       // Only ISO `YYYY-MM-DD…` text is cut in SQL; the caller checks the column is ISO before pushing down.
       const to = levels[level - 1]!;
-      const inner = `CASE WHEN ${expr} = '' THEN '' ELSE %s END`;
-      if (to === 'month') return inner.replace('%s', substr(expr, 7, dialect));
-      if (to === 'year') return inner.replace('%s', substr(expr, 4, dialect));
+      const inner = (cut: string) => `CASE WHEN ${expr} = '' THEN '' ELSE ${cut} END`;
+      if (to === 'month') return inner(substr(expr, 7, dialect));
+      if (to === 'year') return inner(substr(expr, 4, dialect));
       const y3 = substr(expr, 3, dialect);
-      return inner.replace('%s', sqlConcat([y3, "'0-'", y3, "'9'"], dialect));
+      return inner(sqlConcat([y3, "'0-'", y3, "'9'"], dialect));
     },
     sqlExact(expr, dialect) {
       // Exactly `YYYY-MM-DD`, a calendar date, year 1000 or later (`generalize` writes year 990 as `990`).
@@ -194,19 +200,11 @@ export function bandHierarchy(widths: readonly number[], kind = 'bands'): Hierar
       const hi = `${lo} + ${w - 1}`;
       const cat =
         dialect === 'mysql' ? `CONCAT(${lo}, '-', ${hi})` : `CAST(${lo} AS TEXT) || '-' || CAST(${hi} AS TEXT)`;
-      // Non-integers are written `[lo,hi)` by `generalize`; `sqlExact` keeps such columns in memory.
-      return `CASE WHEN ${expr} = '' THEN '' ELSE ${cat} END`;
+      // Non-integers are written `[lo,hi)` by `generalize`; `sqlExact` keeps such columns in memory, and guards
+      // the cast here (a value that changed since the guard query becomes `*` rather than a cast error).
+      return `CASE WHEN ${expr} = '' THEN '' WHEN ${integerSql(expr, dialect)} THEN ${cat} ELSE '*' END`;
     },
-    sqlExact(expr, dialect) {
-      // Plain integers of up to 15 digits (exact in a double, as `generalize` computes them).
-      const digits = sqlDigits(
-        `(CASE WHEN ${substr(expr, 1, dialect)} = '-' THEN ${substr(expr, 15, dialect, 2)} ELSE ${expr} END)`,
-        1,
-        15,
-        dialect,
-      );
-      return `(${sqlLength(expr, dialect)} <= 16 AND ${digits})`;
-    },
+    sqlExact: (expr, dialect) => integerSql(expr, dialect),
   };
 }
 

@@ -96,3 +96,38 @@ export class StringKeyIndex {
     return id;
   }
 }
+
+/**
+ * Dense ids for keys below a small bound, by direct addressing (no hashing): node classes once dates are cut to
+ * months fit in a few hundred thousand slots. Same interface as {@link KeyIndex}.
+ */
+export class DirectKeyIndex {
+  readonly #ids: Int32Array;
+  #size = 0;
+
+  constructor(bound: number) {
+    this.#ids = new Int32Array(Math.max(1, bound)).fill(-1);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get(key: number): number {
+    return this.#ids[key]!;
+  }
+
+  id(key: number): number {
+    const id = this.#ids[key]!;
+    if (id !== -1) return id;
+    this.#ids[key] = this.#size;
+    return this.#size++;
+  }
+}
+
+/** The cheaper index for keys below `bound` when about `expected` keys arrive. */
+export function createKeyIndex(bound: number, expected: number): KeyIndex | DirectKeyIndex {
+  return bound <= 1 << 24 && bound <= 8 * Math.max(expected, 1 << 16)
+    ? new DirectKeyIndex(bound)
+    : new KeyIndex(expected);
+}

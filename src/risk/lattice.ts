@@ -23,7 +23,7 @@
  * as fully generalised — normalised by its maximum; and discernibility DM* (Bayardo & Agrawal 2005) —
  * Σ |class|² over kept classes plus n per suppressed record — normalised by n².
  */
-import { KeyIndex, StringKeyIndex } from './key-index.js';
+import { createKeyIndex, KeyIndex, StringKeyIndex } from './key-index.js';
 import type { Generalizer } from './table.js';
 
 /** Constraints and choices of a search. */
@@ -171,8 +171,8 @@ function group(
   let n = 0;
   let classes = 0;
   if (radix < 2 ** 52 && E * sRadix < 2 ** 52) {
-    const classIndex = new KeyIndex(E);
-    const entryIndex = new KeyIndex(E);
+    const classIndex = createKeyIndex(radix, E);
+    const entryIndex = createKeyIndex(Math.min(radix, E) * sRadix, E);
     for (let e = 0; e < E; e++) {
       const o = e * w;
       let ck = 0;
@@ -192,7 +192,7 @@ function group(
       }
       const id = entryIndex.id(fk);
       if (id === n) {
-        codes.set(row, n * w);
+        for (let a = 0; a < w; a++) codes[n * w + a] = row[a]!;
         counts[n] = src.counts[e]!;
         classOf[n] = cid;
         n++;

@@ -48,6 +48,7 @@ function sub(expr: string, from: number, n: number, d: SqlFlavour): string {
 
 /** Characters of a resident-ID substring kept for a part at a base level (what the levels above still need). */
 function idWidth(part: IdPart, base: number): number {
+  // At the top (`*`) a part only needs to tell empty from not: its first digit.
   if (part === 'region') return base === 0 ? 6 : base === 1 ? 4 : 2;
   if (part === 'birth') return base === 0 ? 8 : base === 1 ? 6 : base === 2 ? 4 : 3;
   return 1;
@@ -55,11 +56,12 @@ function idWidth(part: IdPart, base: number): number {
 
 /**
  * Whether a resident-ID part's levels above `base` are a function of its shortened substring: true for the built-in
- * hierarchies (region code: prefecture needs 4 digits, province 2; birth: month needs 6, year 4, decade 3).
+ * hierarchies (region code: prefecture needs 4 digits, province 2; birth: month needs 6, year 4, decade 3; `*`
+ * only whether a first digit is there).
  */
 function idRaiseLimit(q: QuasiIdentifier): number {
-  if (q.part === 'region' && q.hierarchy.kind === 'region-code') return 2;
-  if (q.part === 'birth' && q.hierarchy.kind === 'id-birth') return 3;
+  if (q.part === 'region' && q.hierarchy.kind === 'region-code') return 3;
+  if (q.part === 'birth' && q.hierarchy.kind === 'id-birth') return 4;
   return 0;
 }
 
@@ -281,8 +283,8 @@ export async function raiseLimits(input: TableInput, roles: ColumnRoles): Promis
   const limits = roles.quasi.map((q) => {
     if (q.part) return idRaiseLimit(q);
     const top = q.hierarchy.labels.length - 1;
-    for (let l = 1; l < top; l++) if (q.hierarchy.sql?.('x', l, d) === undefined) return 0;
-    return Math.max(0, top - 1);
+    for (let l = 1; l <= top; l++) if (q.hierarchy.sql?.('x', l, d) === undefined) return 0;
+    return top;
   });
   const guarded: [number, string][] = [];
   for (let q = 0; q < roles.quasi.length; q++) {
@@ -323,16 +325,35 @@ export async function chooseBase(
   if (groups <= maxGroups) return base;
   const limits = await raiseLimits(input, roles);
   const idx = roles.quasi.map((q) => input.columns.indexOf(q.column));
+  const values = sample.map((row) => roles.quasi.map((q, i) => quasiValue(q, row[idx[i]!])));
+  const at = (q: number, level: number) => {
+    const seen = new Set<string>();
+    for (const v of values) seen.add(roles.quasi[q]!.hierarchy.generalize(v[q]!, level));
+    return seen.size;
+  };
+  const combinations = (levels: readonly number[]) => {
+    const seen = new Set<string>();
+    for (const v of values) {
+      let key = '';
+      for (let q = 0; q < levels.length; q++) key += `${roles.quasi[q]!.hierarchy.generalize(v[q]!, levels[q]!)}\u0001`;
+      seen.add(key);
+    }
+    return seen.size;
+  };
   for (;;) {
+    // The raise that leaves the fewest combinations in the sample; ties: the most varied quasi-identifier.
     let pick = -1;
+    let fewest = Number.POSITIVE_INFINITY;
     let most = 0;
     for (let q = 0; q < roles.quasi.length; q++) {
       if (base[q]! >= limits[q]!) continue;
-      const qi = roles.quasi[q]!;
-      const seen = new Set<string>();
-      for (const row of sample) seen.add(qi.hierarchy.generalize(quasiValue(qi, row[idx[q]!]), base[q]!));
-      if (seen.size > most) {
-        most = seen.size;
+      base[q]!++;
+      const c = combinations(base);
+      base[q]!--;
+      const d = at(q, base[q]!);
+      if (c < fewest || (c === fewest && d > most)) {
+        fewest = c;
+        most = d;
         pick = q;
       }
     }

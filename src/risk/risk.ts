@@ -257,6 +257,8 @@ export interface AnonymizeOptions extends RiskRunOptions {
   /** Keep direct-identifier columns in the output (default: dropped). */
   keepDirect?: boolean | undefined;
   maxNodes?: number | undefined;
+  /** Lowest level per quasi-identifier the search considers (in `quasi` order); default 0. */
+  minLevels?: readonly number[] | undefined;
 }
 
 /**
@@ -300,6 +302,7 @@ export async function anonymizeInput(input: RowInput, options: AnonymizeOptions)
     maxSuppression: options.maxSuppression ?? 0.05,
     metric: options.metric ?? 'entropy',
     maxNodes: options.maxNodes,
+    minLevels: options.minLevels,
   };
   let search: ReturnType<typeof searchLattice>;
   try {

@@ -163,7 +163,10 @@ export function sumFLogF(frequencies: Iterable<number> | ReadonlyMap<number, num
 export interface GeneralizerOptions {
   /** Level each quasi-identifier's table values are at (default 0: the original values). */
   baseLevels?: readonly number[] | undefined;
-  /** Per quasi-identifier: for each value at its base level, its values at levels base + 1 … top − 1. */
+  /**
+   * Per quasi-identifier: for each value at its base level, its values at levels base + 1 … top − 1. A quasi-identifier
+   * raised without this map holds values its hierarchy generalises (to the base level and above) itself.
+   */
   above?: readonly (ReadonlyMap<string, readonly string[]> | undefined)[] | undefined;
   /**
    * Per quasi-identifier raised above level 0: how many original values occur f times (`f → count`), for the
@@ -224,7 +227,9 @@ export class Generalizer {
     for (let i = 0; i < base.length; i++) {
       const v = base[i]!;
       let g: string;
-      if (lvl === b) g = v;
+      // Values SQL generalised are at their level already; shortened resident-ID parts are not (their levels
+      // above the base are computed from them).
+      if (lvl === b && (b === 0 || above !== undefined)) g = v;
       else if (lvl >= top && b > 0) g = v === '' ? '' : SUPPRESSED;
       else {
         const known = above?.get(v)?.[lvl - b - 1];

@@ -3,7 +3,7 @@
  * table (GROUP BY pushed down to the database, and row by row) equal those of the same rows in memory, and an
  * anonymised copy written from a table is k-anonymous and l-diverse.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -11,7 +11,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/detect/analyzer.js';
 import { builtinRecognizers } from '../../src/detect/presets.js';
-import { memoryInput, openRowInput } from '../../src/risk/input.js';
+import {
+  ageHierarchy,
+  categoricalHierarchy,
+  dateHierarchy,
+  type Hierarchy,
+  postcodeHierarchy,
+  regionCodeHierarchy,
+} from '../../src/risk/hierarchy.js';
+import { memoryInput, openRowInput, type TableInput } from '../../src/risk/input.js';
+import { textExpr } from '../../src/risk/pushdown.js';
 import { anonymizeInput, measureRisk } from '../../src/risk/risk.js';
 import { generateResidentId } from '../../src/synth/cn.js';
 import { createSeededRng } from '../../src/synth/rng.js';
@@ -35,10 +44,69 @@ function people(): string[][] {
   });
 }
 
+/** Tricky values for the hierarchies' SQL: dates (valid, invalid, pre-1000), integers, codes, spaces. */
+function sampleValues(): string[] {
+  const fixed = [
+    '1990-05-17',
+    '2000-02-29',
+    '1900-02-29',
+    '0990-05-17',
+    '1990/05/17',
+    '1990-13-01',
+    ' 1985-12-31\t',
+    '',
+    '37',
+    '-3',
+    '-0',
+    '007',
+    '+5',
+    '3.5',
+    '1,234',
+    '99999999999999999',
+    '110105',
+    '1101',
+    '110',
+    '11',
+    '1',
+    '990000',
+    '810000',
+    '4403',
+    'abc',
+    '100080',
+    '10008',
+    ' 518000 ',
+    '\u3000100080\u3000',
+    '12345678',
+    '北京市海淀区',
+    '男',
+    '*',
+    'X',
+  ];
+  const rng = createSeededRng(9);
+  const more = Array.from({ length: 120 }, (_, i) => {
+    const y = 1900 + rng.int(130);
+    const m = 1 + rng.int(12);
+    const d = 1 + rng.int(31);
+    const date = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    return [date, String(rng.int(120) - 10), `${rng.int(90) + 10}${rng.int(10000)}`][i % 3]!;
+  });
+  return [...fixed, ...more];
+}
+
+const VALUES = `${TABLE}_v`;
+const HIERARCHIES: [string, Hierarchy][] = [
+  ['date', dateHierarchy()],
+  ['age', ageHierarchy()],
+  ['postcode', postcodeHierarchy()],
+  ['region code', regionCodeHierarchy()],
+  ['sex', categoricalHierarchy('sex')],
+];
+
 interface Db {
   url: string;
   exec(sql: string): Promise<void>;
   insert(rows: string[][]): Promise<void>;
+  insertValues(values: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +122,10 @@ async function openPg(): Promise<Db> {
     insert: async (rows) => {
       for (const r of rows) await c.query(`INSERT INTO "${TABLE}" VALUES ($1, $2, $3, $4, $5, $6)`, r);
     },
+    insertValues: async (values) => {
+      for (let i = 0; i < values.length; i++)
+        await c.query(`INSERT INTO "${VALUES}" VALUES ($1, $2)`, [i + 1, values[i]]);
+    },
     close: () => c.end(),
   };
 }
@@ -65,6 +137,9 @@ async function openMysql(): Promise<Db> {
     exec: async (sql) => void (await c.query(sql)),
     insert: async (rows) => {
       await c.query(`INSERT INTO \`${TABLE}\` VALUES ?`, [rows]);
+    },
+    insertValues: async (values) => {
+      await c.query(`INSERT INTO \`${VALUES}\` VALUES ?`, [values.map((v, i) => [i + 1, v])]);
     },
     close: () => c.end(),
   };
@@ -81,6 +156,12 @@ async function openSqlite(): Promise<Db> {
       const st = c.prepare(`INSERT INTO "${TABLE}" VALUES (?, ?, ?, ?, ?, ?)`);
       c.transaction(() => {
         for (const r of rows) st.run(...r);
+      })();
+    },
+    insertValues: async (values) => {
+      const st = c.prepare(`INSERT INTO "${VALUES}" VALUES (?, ?)`);
+      c.transaction(() => {
+        for (let i = 0; i < values.length; i++) st.run(i + 1, values[i]);
       })();
     },
     close: async () => void c.close(),
@@ -176,6 +257,82 @@ describe.each(DATABASES)('risk on %s', (_name, open, q, dateType) => {
       for (const n of classes.values()) expect(n).toBeGreaterThanOrEqual(5);
     } finally {
       await input.close();
+    }
+  });
+
+  it.each([
+    // Resident-ID substrings shortened (region to province digits, birth to its first digit) and a date column at `*`.
+    [['sfzh', 'birth', 'postcode'], 300],
+    // A date column grouped by decade in SQL.
+    [['birth', 'sex', 'postcode'], 300],
+  ])(
+    'groups %j by generalised expressions in the database beyond --max-groups %i, with the figures of memory',
+    async (quasi, maxGroups) => {
+      const common = { analyzer, quasi, sensitive: ['diagnosis'], k: 3, l: 2, maxSuppression: 0.05 };
+      const input = await openRowInput(db.url, { table: TABLE });
+      const tag = `${_name}-${quasi.length}`;
+      const pushedOut = join(dir, `${tag}-pushed.csv`);
+      let pushed: Awaited<ReturnType<typeof anonymizeInput>>;
+      try {
+        pushed = await anonymizeInput(input, { ...common, maxGroups, output: pushedOut, overwrite: true });
+      } finally {
+        await input.close();
+      }
+      expect(pushed.pushdown).toBe(true);
+      expect(pushed.groups).toBeLessThanOrEqual(maxGroups);
+      const at = pushed.groupedInDatabaseAt!;
+      expect(at).not.toBeNull();
+      expect(Object.values(at).some((label) => label !== 'value')).toBe(true);
+      // The same search in memory, over the same part of the lattice.
+      const minLevels = pushed.quasiIdentifiers.map((q) => q.levels.indexOf(at[q.name]!));
+      const memoryOut = join(dir, `${tag}-memory.csv`);
+      const memory = await anonymizeInput(memoryInput(COLUMNS, rows), {
+        ...common,
+        minLevels,
+        output: memoryOut,
+        overwrite: true,
+      });
+      expect(memory.groupedInDatabaseAt).toBeNull();
+      expect(pushed.transformation).toEqual(memory.transformation);
+      expect(pushed.metrics).toEqual(memory.metrics);
+      expect(pushed.after).toEqual(memory.after);
+      expect(pushed.suppressed).toEqual(memory.suppressed);
+      expect(pushed.utility).toEqual(memory.utility);
+      expect(pushed.suppressed.records).toBeLessThanOrEqual(pushed.suppressed.cap);
+      const lines = (f: string) => readFileSync(f, 'utf8').trim().split('\n').sort();
+      expect(lines(pushedOut)).toEqual(lines(memoryOut));
+      expect(pushed.after.k).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it('computes every pushed-down hierarchy level as the in-memory hierarchy does', async () => {
+    const values = sampleValues();
+    await db.exec(`DROP TABLE IF EXISTS ${q(VALUES)}`);
+    await db.exec(`CREATE TABLE ${q(VALUES)} (id INTEGER PRIMARY KEY, v VARCHAR(64))`);
+    await db.insertValues(values);
+    const input = (await openRowInput(db.url, { table: VALUES })) as TableInput;
+    try {
+      const e = textExpr(input, 'v');
+      for (const [name, h] of HIERARCHIES) {
+        const levels = h.labels.map((_, l) => h.sql?.(e, l, input.dialect)).filter((x) => x !== undefined);
+        const exact = h.sqlExact ? `CASE WHEN ${h.sqlExact(e, input.dialect)} THEN 1 ELSE 0 END` : '1';
+        let checked = 0;
+        for await (const batch of input.groups([input.expr('id'), e, exact, ...levels])) {
+          for (const g of batch) {
+            const v = values[Number(g.values[0]) - 1]!;
+            expect(g.values[1], `${name}: trim of value ${g.values[0]}`).toBe(v.trim());
+            if (v.trim() !== '' && g.values[2] !== '1') continue;
+            levels.forEach((_, l) => {
+              expect(g.values[3 + l], `${name} level ${l} of value ${g.values[0]}`).toBe(h.generalize(v.trim(), l));
+            });
+            checked++;
+          }
+        }
+        expect(checked).toBeGreaterThan(10);
+      }
+    } finally {
+      await input.close();
+      await db.exec(`DROP TABLE IF EXISTS ${q(VALUES)}`);
     }
   });
 
