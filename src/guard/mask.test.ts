@@ -133,7 +133,10 @@ describe('CleanCache', () => {
     expect(cache.has('city', 'c2')).toBe(true);
   });
 
-  it('is bounded per field and in fields, and forgets everything after its time to live', () => {
+  it('is bounded per field, in fields and in values, and forgets everything after its time to live', () => {
+    const total = new CleanCache({ maxValues: 5 });
+    for (let i = 0; i < 10; i++) total.add(`f${i % 3}`, `v${i}`);
+    expect(total.size).toBe(5);
     const cache = new CleanCache({ maxPerField: 3, maxFields: 2, probation: 1_000, ttlMs: 1000 });
     cache.refresh(10_000);
     for (const v of ['a', 'b', 'c', 'd']) cache.add('f', v);

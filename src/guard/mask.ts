@@ -61,6 +61,8 @@ export interface CleanCacheOptions {
   readonly maxPerField?: number;
   /** Fields remembered. Default 2048. */
   readonly maxFields?: number;
+  /** Values remembered in all fields together. Default 100,000 (≈ 15 MB at the longest values). */
+  readonly maxValues?: number;
   /**
    * A field stops taking new values after this many insertions when fewer than one lookup in four hit (ids,
    * timestamps, free text: values that never repeat). Default 512.
@@ -82,7 +84,7 @@ interface FieldCache {
  * clean when masking returned it unchanged and counted no type, so serving it from the cache gives exactly the
  * slow path's output and counts. Share one per policy across responses (the guard keeps one per role); the
  * field is the last key, or the exact JSON path when the policy has path rules (a path decides the rule).
- * Holds only values detection found nothing in, bounded by `maxFields × maxPerField` of up to 64 characters.
+ * Holds only values detection found nothing in, of up to 64 characters, at most `maxValues` of them.
  *
  * @example
  * const cache = new CleanCache();
@@ -92,13 +94,16 @@ export class CleanCache {
   readonly #fields = new Map<string, FieldCache>();
   readonly #maxPerField: number;
   readonly #maxFields: number;
+  readonly #maxValues: number;
   readonly #probation: number;
+  #values = 0;
   readonly #ttlMs: number;
   #since = 0;
 
   constructor(options: CleanCacheOptions = {}) {
     this.#maxPerField = options.maxPerField ?? 4096;
     this.#maxFields = options.maxFields ?? 2048;
+    this.#maxValues = options.maxValues ?? 100_000;
     this.#probation = options.probation ?? 512;
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;
   }
@@ -107,14 +112,13 @@ export class CleanCache {
   refresh(now: number): void {
     if (now - this.#since < this.#ttlMs && now >= this.#since) return;
     this.#fields.clear();
+    this.#values = 0;
     this.#since = now;
   }
 
   /** Values remembered in all fields. */
   get size(): number {
-    let n = 0;
-    for (const f of this.#fields.values()) n += f.values.size;
-    return n;
+    return this.#values;
   }
 
   /** Whether `value` of `field` is known clean. */
@@ -133,8 +137,10 @@ export class CleanCache {
       f = { values: new Set(), inserted: 0, hits: 0, closed: false };
       this.#fields.set(detach(field), f);
     }
-    if (f.closed || f.values.size >= this.#maxPerField) return;
+    if (f.closed || f.values.size >= this.#maxPerField || this.#values >= this.#maxValues) return;
+    const before = f.values.size;
     f.values.add(detach(value));
+    this.#values += f.values.size - before;
     f.inserted++;
     if (f.inserted >= this.#probation && f.hits * 4 < f.inserted) f.closed = true;
   }
