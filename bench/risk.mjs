@@ -1,18 +1,22 @@
 // Risk benchmark: rows/s, CPU-seconds and peak RSS for re-identification risk measurement and for k-anonymisation
-// on generated people (bench/risk-data.mjs: synthetic, seeded), from a CSV file (row by row) and from a SQLite
-// table (GROUP BY pushed down to the database, so only groups reach the process).
+// on generated people (bench/risk-data.mjs: synthetic, seeded), from a CSV file (row by row), a SQLite table and a
+// PostgreSQL table (both aggregated in the database: only groups reach the process).
 //
 // Run after `npm run build`:
-//   node bench/risk.mjs                     # 1,000,000 rows
-//   node bench/risk.mjs --rows 10000000     # the issue's 10M rows (≈ 1 GB of CSV, a 0.9 GB SQLite file)
-//   node bench/risk.mjs --json              # results as JSON on stdout (for bench/run.js)
-//   node bench/risk.mjs --only csv|sqlite   # one input kind
+//   node bench/risk.mjs                         # 1,000,000 rows, CSV and SQLite
+//   node bench/risk.mjs --rows 10000000         # the issue's 10M rows (≈ 0.97 GB of CSV)
+//   node bench/risk.mjs --only csv,postgres     # inputs: csv, sqlite, postgres (LEAKGUARD_BENCH_PG_URL, default
+//                                               # postgres://postgres@127.0.0.1:5432/test; loaded with psql \copy)
+//   node bench/risk.mjs --max-groups 1000000    # force generalised pushdown / refuse files beyond 1M combinations
+//   node bench/risk.mjs --json                  # results as JSON on stdout (for bench/run.js)
+// Each phase (measure, anonymise) of each input runs in its own child process, so its peak RSS is its own.
 // LEAKGUARD_DIST=path overrides ../dist; LEAKGUARD_BENCH_DIR (default: the OS temp dir) holds the generated
 // inputs, which are reused when they already have the requested row count. Nothing asserts a time.
 //
 // Quasi-identifiers: the masked resident ID (region prefix and sex survive), birth date, sex and district
 // address; sensitive: diagnosis. Anonymisation: k = 5, l = 2, at most 5 % suppressed, non-uniform entropy.
 
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,20 +33,19 @@ const opt = (name, dflt) => {
   return i < 0 ? dflt : args[i + 1];
 };
 const ROWS = Number(opt('--rows', 1_000_000));
-const ONLY = opt('--only', 'all');
+const ONLY = opt('--only', 'csv,sqlite').split(',');
+const MAX_GROUPS = Number(opt('--max-groups', 20_000_000));
 const JSON_OUT = args.includes('--json');
 const DIR = process.env.LEAKGUARD_BENCH_DIR ?? os.tmpdir();
+const PG_URL = process.env.LEAKGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_TABLE = `lg_risk_bench_${ROWS}`;
 const log = (s) => process.stderr.write(`${s}\n`);
 
 const QUASI = ['身份证号', '出生日期', '性别', '地址'];
 const SENSITIVE = ['诊断'];
 
-function csvPath() {
-  return path.join(DIR, `lg-risk-bench-${ROWS}.csv`);
-}
-
 async function ensureCsv() {
-  const p = csvPath();
+  const p = path.join(DIR, `lg-risk-bench-${ROWS}.csv`);
   if (fs.existsSync(p)) return p;
   log(`generating ${ROWS} rows → ${p}`);
   const r = rng(20261129);
@@ -85,82 +88,143 @@ async function ensureSqlite() {
   return p;
 }
 
-async function timed(fn) {
-  global.gc?.();
+/** Loads the CSV into PostgreSQL with psql's \copy (the same rows as the file), unless already there. */
+async function ensurePostgres() {
+  const psql = (sql) =>
+    execFileSync('psql', [PG_URL, '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  let have = -1;
+  try {
+    have = Number(psql(`SELECT count(*) FROM ${PG_TABLE}`).trim());
+  } catch {
+    have = -1;
+  }
+  if (have === ROWS) return;
+  const csv = await ensureCsv();
+  log(`loading ${ROWS} rows into PostgreSQL table ${PG_TABLE}`);
+  psql(`DROP TABLE IF EXISTS ${PG_TABLE}`);
+  psql(`CREATE TABLE ${PG_TABLE} (${HEADER.map((h) => `"${h}" text`).join(', ')})`);
+  psql(`\\copy ${PG_TABLE} FROM '${csv.replace(/'/g, "''")}' WITH (FORMAT csv, HEADER true)`);
+  psql(`ANALYZE ${PG_TABLE}`);
+}
+
+/** One phase in this process (the child side). */
+async function child(kind, phase) {
+  const { createAnalyzer } = await load('detect/analyzer.js');
+  const { builtinRecognizers } = await load('detect/presets.js');
+  const { openRowInput } = await load('risk/input.js');
+  const { measureRisk, anonymizeInput } = await load('risk/risk.js');
+  const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
+  const target =
+    kind === 'csv'
+      ? path.join(DIR, `lg-risk-bench-${ROWS}.csv`)
+      : kind === 'sqlite'
+        ? `sqlite:${path.join(DIR, `lg-risk-bench-${ROWS}.db`)}`
+        : PG_URL;
+  const table = kind === 'csv' ? undefined : kind === 'sqlite' ? 'people' : PG_TABLE;
+  const options = { analyzer, quasi: QUASI, sensitive: SENSITIVE, maxGroups: MAX_GROUPS };
+  const out = path.join(DIR, `lg-risk-bench-${ROWS}-${kind}.k5.csv`);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await fn();
-  const wall = (performance.now() - t0) / 1000;
+  const input = await openRowInput(target, { table });
+  let r;
+  try {
+    r =
+      phase === 'measure'
+        ? await measureRisk(input, options)
+        : await anonymizeInput(input, { ...options, k: 5, l: 2, maxSuppression: 0.05, output: out, overwrite: true });
+  } finally {
+    await input.close();
+  }
+  const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { result, wall, cpu: (cpu.user + cpu.system) / 1e6 };
-}
-
-const { createAnalyzer } = await load('detect/analyzer.js');
-const { builtinRecognizers } = await load('detect/presets.js');
-const { openRowInput } = await load('risk/input.js');
-const { measureRisk, anonymizeInput } = await load('risk/risk.js');
-const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
-
-const results = [];
-async function run(kind, target, table) {
-  const options = { analyzer, quasi: QUASI, sensitive: SENSITIVE, maxGroups: 20_000_000 };
-  const m = await timed(async () => {
-    const input = await openRowInput(target, { table });
-    try {
-      return await measureRisk(input, options);
-    } finally {
-      await input.close();
-    }
-  });
-  const out = path.join(DIR, `lg-risk-bench-${ROWS}-${kind}.k5.csv`);
-  const a = await timed(async () => {
-    const input = await openRowInput(target, { table });
-    try {
-      return await anonymizeInput(input, {
-        ...options,
-        k: 5,
-        l: 2,
-        maxSuppression: 0.05,
-        output: out,
-        overwrite: true,
-      });
-    } finally {
-      await input.close();
-    }
-  });
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   fs.rmSync(out, { force: true });
-  const row = {
+  const result = {
     input: kind,
-    rows: m.result.records,
-    groups: m.result.groups,
-    measure: { wallS: m.wall, cpuS: m.cpu, rowsPerS: Math.round(m.result.records / m.wall) },
-    anonymize: {
-      wallS: a.wall,
-      cpuS: a.cpu,
-      rowsPerS: Math.round(a.result.records / a.wall),
-      transformation: a.result.transformation,
-      suppressed: a.result.suppressed.records,
-      nodes: a.result.lattice.nodes,
-      evaluated: a.result.lattice.evaluated,
-    },
-    kBefore: m.result.metrics.k,
-    sampleUniqueness: m.result.metrics.sampleUniqueness,
-    kAfter: a.result.after.k,
+    phase,
+    rows: r.records,
+    groups: r.groups,
+    pushdown: r.pushdown,
+    wallS: Math.round(wallS * 10) / 10,
+    cpuS: Math.round(cpuS * 10) / 10,
+    rowsPerS: Math.round(r.records / wallS),
+    rowsPerCpuS: Math.round(r.records / cpuS),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    kBefore: r.metrics.k,
+    sampleUniqueness: r.metrics.sampleUniqueness,
   };
-  results.push(row);
-  log(
-    `${kind}: ${row.rows} rows, ${row.groups} groups; measure ${row.measure.wallS.toFixed(1)} s wall / ${row.measure.cpuS.toFixed(1)} CPU-s (${row.measure.rowsPerS} rows/s); anonymise ${row.anonymize.wallS.toFixed(1)} s / ${row.anonymize.cpuS.toFixed(1)} CPU-s (${row.anonymize.rowsPerS} rows/s), ${row.anonymize.evaluated}/${row.anonymize.nodes} nodes`,
-  );
+  if (phase === 'anonymize') {
+    Object.assign(result, {
+      kAfter: r.after.k,
+      transformation: r.transformation,
+      groupedInDatabaseAt: r.groupedInDatabaseAt,
+      suppressed: r.suppressed.records,
+      nodes: r.lattice.nodes,
+      evaluated: r.lattice.evaluated,
+      entropyLoss: r.utility.after.entropyLoss,
+    });
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (ONLY === 'all' || ONLY === 'csv') await run('csv', await ensureCsv(), undefined);
-if (ONLY === 'all' || ONLY === 'sqlite') await run('sqlite', `sqlite:${await ensureSqlite()}`, 'people');
-const machine = {
-  node: process.version,
-  cpus: os.cpus().length,
-  cpu: os.cpus()[0]?.model,
-  loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
-  peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-};
-log(`peak RSS ${machine.peakRssMB} MB; load average ${machine.loadavg.join(' ')}`);
-if (JSON_OUT) process.stdout.write(`${JSON.stringify({ rows: ROWS, results, machine }, null, 2)}\n`);
+function runChild(kind, phase) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      [
+        fileURLToPath(import.meta.url),
+        '--child',
+        kind,
+        phase,
+        '--rows',
+        String(ROWS),
+        '--max-groups',
+        String(MAX_GROUPS),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    p.stdout.on('data', (c) => {
+      out += c;
+    });
+    p.on('error', reject);
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()))
+        : reject(new Error(`${kind} ${phase}: exit ${code}`)),
+    );
+  });
+}
+
+const childAt = args.indexOf('--child');
+if (childAt >= 0) {
+  await child(args[childAt + 1], args[childAt + 2]);
+} else {
+  const results = [];
+  for (const kind of ONLY) {
+    if (kind === 'csv') await ensureCsv();
+    else if (kind === 'sqlite') await ensureSqlite();
+    else if (kind === 'postgres') await ensurePostgres();
+    else throw new Error(`unknown input "${kind}" (csv, sqlite, postgres)`);
+    for (const phase of ['measure', 'anonymize']) {
+      const load0 = os.loadavg()[0];
+      const r = await runChild(kind, phase);
+      r.loadavg = Math.round(((load0 + os.loadavg()[0]) / 2) * 10) / 10;
+      results.push(r);
+      log(
+        `${kind} ${phase}: ${r.rows} rows, ${r.groups} groups${r.groupedInDatabaseAt ? ` (grouped in the database at ${JSON.stringify(r.groupedInDatabaseAt)})` : ''}; ${r.wallS} s wall, ${r.cpuS} CPU-s (${r.rowsPerCpuS} rows per CPU-s), peak RSS ${r.peakRssMB} MB, load ${r.loadavg}${r.evaluated ? `; ${r.evaluated}/${r.nodes} nodes, k ${r.kBefore} → ${r.kAfter}, ${r.suppressed} suppressed` : ''}`,
+      );
+    }
+  }
+  const machine = {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memGB: Math.round(os.totalmem() / 2 ** 30),
+  };
+  if (JSON_OUT)
+    process.stdout.write(`${JSON.stringify({ rows: ROWS, maxGroups: MAX_GROUPS, results, machine }, null, 2)}\n`);
+}

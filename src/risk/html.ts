@@ -144,6 +144,14 @@ export function renderRiskSection(report: RiskReport | AnonymizeReport): string 
       `${num(anon.utility.before.discernibility)} → ${num(anon.utility.after.discernibility)}`,
     );
     h += row('Chosen by', anon.metric === 'entropy' ? 'non-uniform entropy' : 'discernibility');
+    if (anon.groupedInDatabaseAt) {
+      h += row(
+        'Grouped in the database at',
+        Object.entries(anon.groupedInDatabaseAt)
+          .map(([q, level]) => `${q}: ${level}`)
+          .join(', '),
+      );
+    }
     h += row(
       'Search',
       `${anon.lattice.algorithm}: ${num(anon.lattice.evaluated)} of ${num(anon.lattice.nodes)} nodes evaluated`,
@@ -152,6 +160,30 @@ export function renderRiskSection(report: RiskReport | AnonymizeReport): string 
   }
   h += '</section>';
   return h;
+}
+
+/**
+ * A standalone HTML page holding the risk section: UTF-8 declared (column names are often Chinese), a Content
+ * Security Policy that allows no script and no remote resource, nothing but the escaped section in the body.
+ *
+ * @example
+ * await writeFile('risk.html', renderRiskPage(report));
+ */
+export function renderRiskPage(report: RiskReport | AnonymizeReport): string {
+  const title = `Re-identification risk: ${report.input}`;
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    '</head>',
+    `<body style="margin:16px">${renderRiskSection(report)}</body>`,
+    '</html>',
+    '',
+  ].join('\n');
 }
 
 /**

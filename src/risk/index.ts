@@ -23,7 +23,7 @@ export {
   regionCodeHierarchy,
   SUPPRESSED,
 } from './hierarchy.js';
-export { escapeHtml, histogram, renderRiskSection, riskJson } from './html.js';
+export { escapeHtml, histogram, renderRiskPage, renderRiskSection, riskJson } from './html.js';
 export { memoryInput, type OpenInputOptions, openRowInput, type RowInput, type TableInput } from './input.js';
 export { evaluateNode, type LatticeOptions, type LatticeResult, type NodeResult, searchLattice } from './lattice.js';
 export { RiskAccumulator, type RiskMetrics, type RiskOptions, type SensitiveMetrics } from './metrics.js';

@@ -95,9 +95,36 @@ describe('risk command', () => {
     expect(lines[0]).toBe('身份证号,出生日期,性别,地址,邮编,职业,民族,诊断'); // 姓名 dropped
     expect(lines.length - 1).toBe(j.rowsWritten);
     const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toContain('<meta charset="utf-8">');
     expect(page).toContain('<section class="lg-risk"');
     expect(page).toContain('<svg');
+    expect(page).toContain('Class sizes after');
     expect(page).not.toContain('<script');
+  });
+
+  it('writes --report as HTML, or as JSON for a .json name, next to the text output', async () => {
+    const out = join(dir, 'people.k3.csv');
+    const html = join(dir, 'report.html');
+    const json = join(dir, 'report.json');
+    const args = ['anonymize', example, '--quasi', '出生日期,性别', '--k', '3', '-o', out, '--force'];
+    const a = await cli([...args, '--report', html]);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toContain('after:');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h3 style="margin:8px 0 4px;font-size:15px">Transformation and utility lost</h3>');
+    expect(page).toContain('<th scope="row">Records suppressed</th>');
+    const b = await cli([...args, '--report', json]);
+    expect(b.exitCode).toBe(0);
+    const j = JSON.parse(readFileSync(json, 'utf8'));
+    expect(j.version).toBe(1);
+    expect(j.after.k).toBeGreaterThanOrEqual(3);
+    expect(j.groupedInDatabaseAt).toBeNull();
+    expect(j.utility.after.entropyLoss).toBeGreaterThan(0);
+    // Measurement takes --report too.
+    const c = await cli([example, '--quasi', '性别', '--report', json]);
+    expect(c.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(json, 'utf8')).metrics.records).toBe(500);
   });
 
   it('refuses bad usage with LG_USAGE', async () => {

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { loadHierarchies } from '../../risk/config.js';
-import { renderRiskSection, riskJson } from '../../risk/html.js';
+import { renderRiskPage, riskJson } from '../../risk/html.js';
 import { openRowInput, type RowInput } from '../../risk/input.js';
 import type { RiskMetrics } from '../../risk/metrics.js';
 import { type AnonymizeReport, anonymizeInput, measureRisk, type RiskReport } from '../../risk/risk.js';
@@ -34,12 +34,18 @@ Measure options:
                          Pitman/Zayatz population uniqueness); default: the data is the population
   --table T              Database table (schema.table allowed)
   --sample N             Rows classified to propose roles (default 1000)
-  --max-groups N         Most distinct combinations held in memory (default 5000000)
+  --max-groups N         Most distinct combinations held in memory (default 5000000). Tables: measuring
+                         streams the classes from the database in order (memory: one run of equal values);
+                         anonymising groups by generalised expressions in the database (dates to months,
+                         ages to bands, postcodes to prefixes, region codes and resident IDs shortened) until
+                         the groups fit, and searches the lattice above those levels
   --no-pushdown          Read every row instead of GROUP BY in the database
   --header yes|no        CSV: whether the first row is a header (default: sniffed)
   --delimiter C          CSV: the delimiter (default: sniffed; "tab" for a tab)
   --config FILE          Detection config (custom recognizers) for the classification
-  --html FILE            Also write the HTML risk section to FILE
+  --html FILE            Also write the report as a standalone HTML page (class-size histogram, risk
+                         before and after, utility lost; no script, values never shown)
+  --report FILE          Also write the report to FILE: JSON when FILE ends in .json, else HTML (as --html)
   --fail-below-k K       Exit 1 when the smallest class is below K (a CI gate)
   --json                 Print the report as JSON
   -h, --help             Show this help
@@ -62,7 +68,10 @@ Examples:
   leakguard risk examples/risk/people.csv
   leakguard risk examples/risk/people.csv --quasi birth_date,sex,postcode --sensitive diagnosis --json
   leakguard risk postgres://app@db/clinic --table patients --population 21000000
-  leakguard risk anonymize examples/risk/people.csv --k 5 --l 2 --sensitive diagnosis -o people.k5.csv
+  leakguard risk anonymize examples/risk/people.csv --k 5 --l 2 --sensitive diagnosis -o people.k5.csv \\
+    --report risk.html
+  leakguard risk anonymize postgres://app@db/clinic --table patients --k 10 -o patients.k10.parquet \\
+    --max-groups 1000000 --report risk.json
 `;
 
 const OPTIONS = {
@@ -78,6 +87,7 @@ const OPTIONS = {
   delimiter: { type: 'string' },
   config: { type: 'string' },
   html: { type: 'string' },
+  report: { type: 'string' },
   'fail-below-k': { type: 'string' },
   json: { type: 'boolean' },
   k: { type: 'string' },
@@ -129,6 +139,11 @@ function describeAnonymize(r: AnonymizeReport): string {
   if (r.droppedColumns.length > 0) s += `  dropped direct identifiers: ${r.droppedColumns.join(', ')}\n`;
   s += `  utility lost: non-uniform entropy ${pct(r.utility.after.entropyLoss)}, discernibility ${r.utility.before.discernibility.toPrecision(3)} → ${r.utility.after.discernibility.toPrecision(3)} (minimised: ${r.metric})\n`;
   s += `  lattice: ${r.lattice.evaluated} of ${r.lattice.nodes} nodes evaluated, ${r.lattice.pruned} pruned\n`;
+  if (r.groupedInDatabaseAt) {
+    s += `  grouped in the database at: ${Object.entries(r.groupedInDatabaseAt)
+      .map(([q, l]) => `${q} → ${l}`)
+      .join(', ')} (more than --max-groups exact combinations; searched above these levels)\n`;
+  }
   s += 'after:\n';
   return s + describeMetrics(r.after);
 }
@@ -244,7 +259,14 @@ export async function riskCommand(argv: readonly string[], io: CliIO): Promise<n
           keepDirect: Boolean(values['keep-direct']),
         })
       : await measureRisk(input, common);
-    if (values.html) await writeFile(resolve(io.cwd, values.html), `${renderRiskSection(report)}\n`, { mode: 0o600 });
+    for (const file of [values.html, values.report]) {
+      if (!file) continue;
+      const body =
+        file === values.report && /\.json$/i.test(file)
+          ? `${JSON.stringify(riskJson(report), null, 2)}\n`
+          : renderRiskPage(report);
+      await writeFile(resolve(io.cwd, file), body, { mode: 0o600 });
+    }
     if (values.json) await write(io.stdout, `${JSON.stringify(riskJson(report), null, 2)}\n`);
     else await write(io.stdout, anonymize ? describeAnonymize(report as AnonymizeReport) : describe(report));
     if (failBelow !== undefined && report.metrics.k < failBelow && !anonymize) return 1;
