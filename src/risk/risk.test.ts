@@ -300,6 +300,73 @@ describe('parseHierarchies robustness', () => {
   });
 });
 
+/** Distinct values (or exp of the entropy) of a class's sensitive values. */
+function entropyL(values: readonly string[], kind: 'distinct' | 'entropy'): number {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  if (kind === 'distinct') return counts.size;
+  let h = 0;
+  for (const c of counts.values()) h -= (c / values.length) * Math.log(c / values.length);
+  return Math.exp(h);
+}
+
+describe('hierarchy properties', () => {
+  const date = fc
+    .tuple(fc.integer({ min: 1000, max: 2999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+    .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+  const anything = fc.oneof(date, fc.integer({ min: -500, max: 500 }).map(String), fc.string({ maxLength: 9 }));
+
+  it('generalisation never invents a value: each level is a cut of the value, a range holding it, or *', () => {
+    fc.assert(
+      fc.property(date, fc.integer({ min: -10_000, max: 10_000 }), fc.stringMatching(/^[0-9]{1,8}$/), (d, n, code) => {
+        const dh = dateHierarchy();
+        expect(dh.generalize(d, 1)).toBe(d.slice(0, 7));
+        expect(dh.generalize(d, 2)).toBe(d.slice(0, 4));
+        const [lo, hi] = dh.generalize(d, 3).split('-').map(Number);
+        expect(lo! <= Number(d.slice(0, 4)) && Number(d.slice(0, 4)) <= hi!).toBe(true);
+        const ah = ageHierarchy();
+        for (let l = 1; l <= 3; l++) {
+          const m = /^(-?\d+)-(-?\d+)$/.exec(ah.generalize(String(n), l))!;
+          expect(Number(m[1]) <= n && n <= Number(m[2])).toBe(true);
+          expect(Number(m[2]) - Number(m[1]) + 1).toBe([5, 10, 20][l - 1]);
+        }
+        const ph = postcodeHierarchy();
+        for (let l = 1; l <= 2; l++) {
+          const g = ph.generalize(code, l);
+          const kept = g.replace(/\*+$/, '');
+          expect(code.startsWith(kept)).toBe(true);
+          expect(g.length).toBe(code.length);
+        }
+        const rh = regionCodeHierarchy();
+        const r1 = rh.generalize(code, 1);
+        expect(r1 === '*' || code.startsWith(r1) || rh.generalize(code, 2) === r1).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every level is a function of the level below (what roll-ups and pushdown rely on)', () => {
+    const hs = [dateHierarchy(), ageHierarchy(), postcodeHierarchy(), regionCodeHierarchy(), idBirthHierarchy()];
+    fc.assert(
+      fc.property(fc.array(anything, { minLength: 1, maxLength: 40 }), (values) => {
+        for (const h of hs) {
+          for (let l = 0; l + 1 < h.labels.length; l++) {
+            const up = new Map<string, string>();
+            for (const v of values) {
+              const a = h.generalize(v, l);
+              const b = h.generalize(v, l + 1);
+              expect(up.get(a) ?? b).toBe(b);
+              up.set(a, b);
+            }
+          }
+          for (const v of values) expect(h.generalize(v, h.labels.length - 1)).toBe(v === '' ? '' : '*');
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('anonymizeInput properties', () => {
   const row = fc.tuple(
     fc.integer({ min: 0, max: 99 }),
@@ -315,7 +382,8 @@ describe('anonymizeInput properties', () => {
         fc.integer({ min: 1, max: 3 }),
         fc.constantFrom(0, 0.05, 0.2),
         fc.constantFrom('entropy' as const, 'discernibility' as const),
-        async (data, k, l, cap, metric) => {
+        fc.constantFrom('distinct' as const, 'entropy' as const),
+        async (data, k, l, cap, metric, lKind) => {
           const rows = data.map((r, i) => [String(i), String(r[0]), r[1], r[2], r[3]]);
           const out = outPath();
           let report: Awaited<ReturnType<typeof anonymizeInput>>;
@@ -326,6 +394,7 @@ describe('anonymizeInput properties', () => {
               sensitive: ['diagnosis'],
               k,
               l,
+              lKind,
               maxSuppression: cap,
               metric,
               output: out,
@@ -334,13 +403,20 @@ describe('anonymizeInput properties', () => {
           } catch (e) {
             // Unsatisfiable exactly when even one class of everything fails.
             expect((e as { code: string }).code).toBe('LG_RISK_UNSATISFIABLE');
-            expect(rows.length < k || new Set(rows.map((r) => r[4])).size < l).toBe(true);
+            expect(
+              rows.length < k ||
+                entropyL(
+                  rows.map((r) => r[4]!),
+                  lKind,
+                ) <
+                  l - 1e-9,
+            ).toBe(true);
             return;
           }
           const written = (await (await openRowInput(out, { header: true })).sample(1e6)) as string[][];
           expect(written.length).toBe(report.rowsWritten);
           expect(rows.length - written.length).toBeLessThanOrEqual(Math.floor(cap * rows.length + 1e-9));
-          const classes = new Map<string, { n: number; d: Set<string> }>();
+          const classes = new Map<string, { n: number; d: string[] }>();
           const hs = [ageHierarchy(), null, postcodeHierarchy()];
           for (const w of written) {
             const orig = rows[Number(w[0])]!;
@@ -349,15 +425,17 @@ describe('anonymizeInput properties', () => {
             expect(w[2] === orig[2] || w[2] === '*').toBe(true);
             expect(isGeneralizationOf(hs[2]!, orig[3]!, w[3]!)).toBe(true);
             const key = `${w[1]}|${w[2]}|${w[3]}`;
-            const c = classes.get(key) ?? { n: 0, d: new Set<string>() };
+            const c = classes.get(key) ?? { n: 0, d: [] };
             c.n++;
-            c.d.add(w[4]!);
+            c.d.push(w[4]!);
             classes.set(key, c);
           }
           for (const c of classes.values()) {
             expect(c.n).toBeGreaterThanOrEqual(k);
-            expect(c.d.size).toBeGreaterThanOrEqual(l);
+            expect(entropyL(c.d, lKind)).toBeGreaterThanOrEqual(l - 1e-9);
           }
+          expect(report.suppressed.records).toBe(rows.length - written.length);
+          expect(report.suppressed.records).toBeLessThanOrEqual(report.suppressed.cap);
         },
       ),
       { numRuns: 60 },
