@@ -3,13 +3,14 @@
  *
  * 1. A sample (first `sampleRows` rows) goes through the detection engine and the column classifier to propose
  *    quasi-identifiers, sensitive attributes and direct identifiers (`quasi.ts`), unless overridden.
- * 2. The frequency table (distinct combinations and their counts) is built: from a database with
- *    `GROUP BY` pushed down (only groups travel; a resident-ID column is grouped by the substrings its parts come
- *    from), from a file in one streaming pass. Memory grows with the distinct combinations, bounded by `maxGroups`.
- * 3. Measurement: the classes at level 0 feed the metrics (`metrics.ts`).
- * 4. Anonymisation: the lattice search (`lattice.ts`) picks the transformation; a second pass over the input
- *    writes each row generalised, leaving out rows of suppressed classes (and, defensively, any row whose class
- *    was not in the frequency table — a table that changed between the passes).
+ * 2. Measurement: a file is read in one streaming pass into the frequency table (distinct combinations and their
+ *    counts, bounded by `maxGroups`); a database table is measured in the database (`pushdown.ts`: classes streamed
+ *    in order, memory bounded by one run of equal values), so its size does not matter.
+ * 3. Anonymisation: the frequency table comes from a file pass, or from the database's `GROUP BY` — of the exact
+ *    values when they fit in `maxGroups`, else of generalised expressions (the base levels), with the lattice
+ *    searched above them. The lattice search (`lattice.ts`) picks the transformation; a second pass over the
+ *    input writes each row generalised, leaving out rows of suppressed classes (and, defensively, any row whose
+ *    class was not in the frequency table — a table that changed between the passes).
  */
 import { UsageError } from '../core/errors.js';
 import type { Analyzer } from '../detect/analyzer.js';
@@ -34,9 +35,12 @@ export interface RiskRunOptions {
   population?: number | undefined;
   /** Rows classified to propose roles. Default 1000. */
   sampleRows?: number | undefined;
-  /** Most distinct combinations held. Default 5,000,000. */
+  /**
+   * Most distinct combinations held in memory. Default 5,000,000. A file with more is refused; a table is measured
+   * in the database regardless, and anonymised from generalised groups when its exact combinations exceed it.
+   */
   maxGroups?: number | undefined;
-  /** Push GROUP BY down to the database (default true for tables). */
+  /** Aggregate in the database (default true for tables); false reads every row. */
   pushdown?: boolean | undefined;
   /** Called with the number of rows (or groups) read so far. */
   onProgress?: ((rows: number) => void) | undefined;
