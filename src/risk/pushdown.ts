@@ -121,7 +121,12 @@ export function planGroups(input: TableInput, roles: ColumnRoles, base: readonly
         exprs.push(`CASE WHEN ${ok} THEN ${sub(n, 7, w, d)} ELSE '' END`);
       } else if (x.part === 'sex' && slot.sex < 0) {
         slot.sex = exprs.length;
-        exprs.push(`CASE WHEN ${L} = 18 THEN ${sub(n, 17, 1, d)} WHEN ${L} = 15 THEN ${sub(n, 15, 1, d)} ELSE '' END`);
+        // Only the parity matters (odd: male): two values instead of ten. Before, bench/risk.mjs at 10M rows in
+        // PostgreSQL streamed 7,982,130 groups for 3,852,853 combinations.
+        const c = `CASE WHEN ${L} = 18 THEN ${sub(n, 17, 1, d)} WHEN ${L} = 15 THEN ${sub(n, 15, 1, d)} ELSE '' END`;
+        exprs.push(
+          `CASE WHEN ${c} IN ('1', '3', '5', '7', '9') THEN '1' WHEN ${c} IN ('0', '2', '4', '6', '8') THEN '0' ELSE '' END`,
+        );
       }
     }
     ids.set(qi.column, slot);
