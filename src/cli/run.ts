@@ -4,52 +4,72 @@
  * report" with the stack. Exit 0 clean, 1 findings (when asked to fail on them), 2 usage/config/fatal.
  */
 import { formatLocation, isLeakguardError } from '../core/errors.js';
-import { auditCommand } from './commands/audit.js';
-import { canaryCommand } from './commands/canary.js';
-import { detectCommand } from './commands/detect.js';
-import { guardCommand } from './commands/guard.js';
-import { leakcheckCommand } from './commands/leakcheck.js';
-import { policyCommand } from './commands/policy.js';
-import { protectCommand } from './commands/protect.js';
-import { reportCommand } from './commands/report.js';
-import { revealCommand } from './commands/reveal.js';
-import { riskCommand } from './commands/risk.js';
-import { scanCommand } from './commands/scan.js';
-import { serveCommand } from './commands/serve.js';
-import { typesCommand } from './commands/types.js';
-import { workerCommand } from './commands/worker.js';
 import { type CliIO, processIO, write } from './io.js';
 import { version } from './version.js';
 
 type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  detect: { run: detectCommand, summary: 'Find personal information in text (file, stdin, or JSON lines)' },
-  scan: { run: scanCommand, summary: 'Discover personal information in files and databases; catalog and grade it' },
-  report: { run: reportCommand, summary: 'Render the latest scan as HTML, JSON, SARIF or Markdown' },
-  types: { run: typesCommand, summary: 'List the entity types leakguard detects' },
-  protect: { run: protectCommand, summary: 'Protect a file with a policy (text, logs, CSV, JSON, Parquet, XLSX)' },
-  reveal: { run: revealCommand, summary: 'Reverse fpe, encrypt and tokenize in a protected file (audited)' },
-  policy: { run: policyCommand, summary: 'Validate a protection policy: policy check FILE' },
-  canary: { run: canaryCommand, summary: 'Plant canary records and find which system a leaked sample came from' },
+/**
+ * Commands load on demand: importing every command (guard, risk, audit, the file-format readers, BullMQ …) at
+ * start cost about a second of CPU before `--version` or `detect --jsonl` could answer.
+ */
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  detect: {
+    load: async () => (await import('./commands/detect.js')).detectCommand,
+    summary: 'Find personal information in text (file, stdin, or JSON lines)',
+  },
+  scan: {
+    load: async () => (await import('./commands/scan.js')).scanCommand,
+    summary: 'Discover personal information in files and databases; catalog and grade it',
+  },
+  report: {
+    load: async () => (await import('./commands/report.js')).reportCommand,
+    summary: 'Render the latest scan as HTML, JSON, SARIF or Markdown',
+  },
+  types: {
+    load: async () => (await import('./commands/types.js')).typesCommand,
+    summary: 'List the entity types leakguard detects',
+  },
+  protect: {
+    load: async () => (await import('./commands/protect.js')).protectCommand,
+    summary: 'Protect a file with a policy (text, logs, CSV, JSON, Parquet, XLSX)',
+  },
+  reveal: {
+    load: async () => (await import('./commands/reveal.js')).revealCommand,
+    summary: 'Reverse fpe, encrypt and tokenize in a protected file (audited)',
+  },
+  policy: {
+    load: async () => (await import('./commands/policy.js')).policyCommand,
+    summary: 'Validate a protection policy: policy check FILE',
+  },
+  canary: {
+    load: async () => (await import('./commands/canary.js')).canaryCommand,
+    summary: 'Plant canary records and find which system a leaked sample came from',
+  },
   leakcheck: {
-    run: leakcheckCommand,
+    load: async () => (await import('./commands/leakcheck.js')).leakcheckCommand,
     summary: 'Private leak lookup: ingest breaches as VOPRF outputs; look identifiers up',
   },
   guard: {
-    run: guardCommand,
+    load: async () => (await import('./commands/guard.js')).guardCommand,
     summary: 'Access proxy for data APIs: auth, per-role masking, quotas, anomaly alerts, hash-chained audit',
   },
   audit: {
-    run: auditCommand,
+    load: async () => (await import('./commands/audit.js')).auditCommand,
     summary: 'Find open data stores and leaked credentials before an attacker does (audit endpoints|secrets)',
   },
   risk: {
-    run: riskCommand,
+    load: async () => (await import('./commands/risk.js')).riskCommand,
     summary: 'Measure re-identification risk (k, uniqueness, l-diversity); risk anonymize makes a table k-anonymous',
   },
-  worker: { run: workerCommand, summary: 'Read scan units from a BullMQ queue (scale a scan across machines)' },
-  serve: { run: serveCommand, summary: 'Run the private "was my data leaked?" service (page and /v1 API)' },
+  worker: {
+    load: async () => (await import('./commands/worker.js')).workerCommand,
+    summary: 'Read scan units from a BullMQ queue (scale a scan across machines)',
+  },
+  serve: {
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+    summary: 'Run the private "was my data leaked?" service (page and /v1 API)',
+  },
 };
 
 export function mainHelp(): string {
@@ -85,7 +105,8 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
   const [name, ...rest] = args;
   try {
     if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-      if (name === 'help' && rest[0] && COMMANDS[rest[0]]) return await COMMANDS[rest[0]]!.run(['--help'], io);
+      if (name === 'help' && rest[0] && COMMANDS[rest[0]])
+        return await (await COMMANDS[rest[0]]!.load())(['--help'], io);
       await write(io.stdout, mainHelp());
       return name === undefined ? 2 : 0;
     }
@@ -101,7 +122,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       );
       return 2;
     }
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (e) {
     if (isLeakguardError(e)) {
       const where = formatLocation(e.location);
