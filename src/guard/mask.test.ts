@@ -122,11 +122,14 @@ describe('ResponseMasker', () => {
 });
 
 describe('CleanCache', () => {
-  it('stops taking values of a field whose values do not repeat, and keeps serving the others', () => {
+  it('closes a field whose values do not repeat (no more lookups), and keeps serving the others', () => {
     const cache = new CleanCache({ probation: 8 });
-    for (let i = 0; i < 20; i++) cache.add('_id', `d${i}`);
+    for (let i = 0; i < 7; i++) cache.add('_id', `d${i}`);
     expect(cache.has('_id', 'd3')).toBe(true);
-    expect(cache.has('_id', 'd12')).toBe(false);
+    for (let i = 7; i < 20; i++) cache.add('_id', `d${i}`);
+    expect(cache.field('_id')).toBeUndefined();
+    expect(cache.has('_id', 'd3')).toBe(false);
+    expect(cache.size).toBe(0);
     for (let i = 0; i < 20; i++) {
       if (!cache.has('city', `c${i % 3}`)) cache.add('city', `c${i % 3}`);
     }

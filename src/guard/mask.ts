@@ -72,11 +72,36 @@ export interface CleanCacheOptions {
   readonly ttlMs?: number;
 }
 
-interface FieldCache {
-  readonly values: Set<string>;
-  inserted: number;
-  hits: number;
-  closed: boolean;
+/** The clean values of one field (see {@link CleanCache.field}). */
+export class CleanField {
+  readonly values = new Set<string>();
+  inserted = 0;
+  hits = 0;
+  closed = false;
+
+  constructor(readonly owner: CleanCache) {}
+
+  /** Whether `value` is known clean. */
+  has(value: string): boolean {
+    if (!this.values.has(value)) return false;
+    this.hits++;
+    return true;
+  }
+
+  /** Remembers `value` as clean (when there is room and this field's values repeat). */
+  add(value: string): void {
+    if (this.closed || !this.owner.reserve(this)) return;
+    const before = this.values.size;
+    this.values.add(detach(value));
+    this.owner.added(this.values.size - before);
+    this.inserted++;
+    if (this.inserted >= this.owner.probation && this.hits * 4 < this.inserted) {
+      // Values that do not repeat (ids, timestamps, free text): stop looking them up at all.
+      this.closed = true;
+      this.owner.added(-this.values.size);
+      this.values.clear();
+    }
+  }
 }
 
 /**
@@ -84,27 +109,29 @@ interface FieldCache {
  * clean when masking returned it unchanged and counted no type, so serving it from the cache gives exactly the
  * slow path's output and counts. Share one per policy across responses (the guard keeps one per role); the
  * field is the last key, or the exact JSON path when the policy has path rules (a path decides the rule).
- * Holds only values detection found nothing in, of up to 64 characters, at most `maxValues` of them.
+ * Holds only values detection found nothing in, of up to 64 characters, at most `maxValues` of them. A field
+ * whose values do not repeat is closed after `probation` values: its values are no longer even looked up
+ * (hashing a value costs about as much as a cheap detection).
  *
  * @example
  * const cache = new CleanCache();
  * new ResponseMasker({ ...options, cache });
  */
 export class CleanCache {
-  readonly #fields = new Map<string, FieldCache>();
+  readonly #fields = new Map<string, CleanField>();
   readonly #maxPerField: number;
   readonly #maxFields: number;
   readonly #maxValues: number;
-  readonly #probation: number;
-  #values = 0;
+  readonly probation: number;
   readonly #ttlMs: number;
+  #values = 0;
   #since = 0;
 
   constructor(options: CleanCacheOptions = {}) {
     this.#maxPerField = options.maxPerField ?? 4096;
     this.#maxFields = options.maxFields ?? 2048;
     this.#maxValues = options.maxValues ?? 100_000;
-    this.#probation = options.probation ?? 512;
+    this.probation = options.probation ?? 512;
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;
   }
 
@@ -121,28 +148,35 @@ export class CleanCache {
     return this.#values;
   }
 
+  /** The cache of field `name` (created when there is room), or undefined when the field is not cached. */
+  field(name: string): CleanField | undefined {
+    let f = this.#fields.get(name);
+    if (f === undefined) {
+      if (this.#fields.size >= this.#maxFields) return undefined;
+      f = new CleanField(this);
+      this.#fields.set(detach(name), f);
+    }
+    return f.closed ? undefined : f;
+  }
+
   /** Whether `value` of `field` is known clean. */
   has(field: string, value: string): boolean {
-    const f = this.#fields.get(field);
-    if (f === undefined || !f.values.has(value)) return false;
-    f.hits++;
-    return true;
+    return this.field(field)?.has(value) ?? false;
   }
 
   /** Remembers `value` of `field` as clean (when there is room and the field's values repeat). */
   add(field: string, value: string): void {
-    let f = this.#fields.get(field);
-    if (f === undefined) {
-      if (this.#fields.size >= this.#maxFields) return;
-      f = { values: new Set(), inserted: 0, hits: 0, closed: false };
-      this.#fields.set(detach(field), f);
-    }
-    if (f.closed || f.values.size >= this.#maxPerField || this.#values >= this.#maxValues) return;
-    const before = f.values.size;
-    f.values.add(detach(value));
-    this.#values += f.values.size - before;
-    f.inserted++;
-    if (f.inserted >= this.#probation && f.hits * 4 < f.inserted) f.closed = true;
+    this.field(field)?.add(value);
+  }
+
+  /** @internal Whether `f` may take one more value. */
+  reserve(f: CleanField): boolean {
+    return f.values.size < this.#maxPerField && this.#values < this.#maxValues;
+  }
+
+  /** @internal Counts values added (or removed, negative). */
+  added(n: number): void {
+    this.#values += n;
   }
 }
 
@@ -248,12 +282,12 @@ export class ResponseMasker {
       if (value === '_source' && o.records.kind === 'source' && this.#sourcePath(s) === undefined) this.records++;
       if (value.length < 6) return undefined;
       if (o.canary) this.#canary(value);
-      const cacheable = value.length <= CACHE_MAX_CHARS;
-      if (cacheable && this.#clean.has(KEYS_FIELD, value)) return undefined;
-      const before = cacheable ? this.#typesTotal() : 0;
+      const cf = value.length <= CACHE_MAX_CHARS ? this.#clean.field(KEYS_FIELD) : undefined;
+      if (cf?.has(value)) return undefined;
+      const before = cf ? this.#typesTotal() : 0;
       const r = this.#values.value(value, undefined, undefined, () => ({ field: 'key' })) as string;
       if (r === value) {
-        if (cacheable && this.#typesTotal() === before) this.#clean.add(KEYS_FIELD, value);
+        if (cf && this.#typesTotal() === before) cf.add(value);
         return undefined;
       }
       return JSON.stringify(r);
@@ -275,13 +309,15 @@ export class ResponseMasker {
     const last = this.#lastKey(s);
     // The field a clean value is remembered under: what decides its rule and its detection label. Without path
     // rules that is the last key; with them the exact path (`$.a.phone` may keep what `$.b.phone` masks).
-    let field: string | undefined;
+    let cf: CleanField | undefined;
     let exact: string | undefined;
     if (value.length <= CACHE_MAX_CHARS) {
+      let field: string;
       if (this.#pathRules) field = exact = this.#path(s, true);
       else field = last ?? '';
       if (kind === 'number') field = `${field}\u0000#`;
-      if (this.#clean.has(field, value)) return undefined;
+      cf = this.#clean.field(field);
+      if (cf?.has(value)) return undefined;
     }
     let ref: ColumnRef | undefined;
     if (this.#pathRules) {
@@ -296,10 +332,10 @@ export class ResponseMasker {
       }
     }
     // Counting types walks the stats: only for values that can be cached.
-    const before = field !== undefined ? this.#typesTotal() : 0;
+    const before = cf ? this.#typesTotal() : 0;
     const r = this.#values.value(value, ref, undefined, () => ({ field: last ?? '$' }), kind === 'number') as string;
     if (r === value) {
-      if (field !== undefined && this.#typesTotal() === before) this.#clean.add(field, value);
+      if (cf && this.#typesTotal() === before) cf.add(value);
       return undefined;
     }
     if (kind === 'number' && /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(r)) return r;
