@@ -31,7 +31,14 @@ export { type GuardConfig, loadGuardConfig, parseGuardConfig, type RoleConfig } 
 export { GUARD_ERRORS, GuardError, type GuardErrorCode, isGuardError } from './errors.js';
 export { createGuard, type Guard, type GuardLog, type GuardOptions } from './guard.js';
 export { type ApiKeyRecord, createApiKey, KeyTable, listApiKeys, revokeApiKey } from './keys.js';
-export { type CanaryMatcher, type MaskerOptions, ResponseMasker } from './mask.js';
+export {
+  type CanaryMatcher,
+  CleanCache,
+  type CleanCacheOptions,
+  CleanField,
+  type MaskerOptions,
+  ResponseMasker,
+} from './mask.js';
 export { GuardMetrics } from './metrics.js';
 export { GUARD_MIGRATIONS } from './migrations.js';
 export {

@@ -72,7 +72,13 @@ export interface CleanCacheOptions {
   readonly ttlMs?: number;
 }
 
-/** The clean values of one field (see {@link CleanCache.field}). */
+/**
+ * The clean values of one field (see {@link CleanCache.field}).
+ *
+ * @example
+ * const f = cache.field('city');
+ * if (!f?.has(value)) f?.add(value);
+ */
 export class CleanField {
   readonly values = new Set<string>();
   inserted = 0;
