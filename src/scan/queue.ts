@@ -34,7 +34,7 @@ import { createHmac } from 'node:crypto';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Catalog, type UnitResult } from '../catalog/catalog.js';
 import { type Migration, migrate } from '../catalog/migrations.js';
-import { ConfigError, isLeakguardError, UsageError } from '../core/errors.js';
+import { ConfigError, isLeakguardError, SourceError, UsageError } from '../core/errors.js';
 import { type AnalyzerSpec, analyzerFromSpec } from '../detect/spec.js';
 import { redactUrl } from '../sources/db-url.js';
 import type { Unit } from '../sources/source.js';
@@ -74,6 +74,7 @@ CREATE TABLE lg_queue_units (
   source TEXT NOT NULL,
   asset TEXT NOT NULL,
   state TEXT NOT NULL,
+  failed INTEGER NOT NULL DEFAULT 0,
   size BIGINT NOT NULL,
   job TEXT NOT NULL,
   finished_at TEXT,
@@ -221,6 +222,8 @@ export interface PlanQueuedRunOptions {
   attempts?: number;
   /** Options recorded with the catalog's run. */
   runOptions?: Record<string, unknown>;
+  /** How long enqueueing may wait for an unreachable Redis (ms). Default 30000. */
+  enqueueTimeoutMs?: number;
   /** Called every 256 planned units and when planning ends. */
   onPlanned?: (p: { units: number; bytes: number }) => void;
   signal?: AbortSignal;
@@ -336,16 +339,27 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
   // Largest units first: a big byte range started last would leave one worker alone at the end.
   toQueue.sort((a, b) => b.size - a.size);
   const queue = new Queue<QueueJobData>(SCAN_QUEUE, { connection: redisConnection(o.queueUrl) });
+  queue.on('error', () => undefined);
   try {
     for (let i = 0; i < toQueue.length; i += 500) {
       const ids = toQueue.slice(i, i + 500).map((u) => u.id);
       const jobs = await jobsOf(db, o.run, ids, runId, meta);
-      await queue.addBulk(
-        jobs.map((j) => ({ name: 'unit', data: j, opts: jobOptions(unitJobId(o.run, j.unit.id), attempts) })),
-      );
+      // Commands wait for Redis to come back; past the timeout, say so (the plan is safe in the catalog).
+      await withTimeout(
+        queue.addBulk(
+          jobs.map((j) => ({ name: 'unit', data: j, opts: jobOptions(unitJobId(o.run, j.unit.id), attempts) })),
+        ),
+        o.enqueueTimeoutMs ?? 30_000,
+      ).catch((e: unknown) => {
+        throw new SourceError(
+          'LG_SOURCE_CONNECT',
+          `Cannot enqueue run "${o.run}": the queue at "${meta.queue}" is unreachable (${(e as { code?: string }).code ?? (e as Error).name}); the plan is saved in the catalog: once Redis is back, \`leakguard scan status ${o.run} --queue URL --wait\` enqueues it and follows the run`,
+          { cause: e },
+        );
+      });
     }
   } finally {
-    await queue.close();
+    await queue.disconnect().catch(() => undefined);
   }
   return { run: o.run, runId, units, queued: toQueue.length, bytes };
 }
@@ -452,16 +466,19 @@ export async function queuedRunProgress(catalog: Catalog, run: string): Promise<
   const r = await findQueuedRun(catalog, run);
   if (!r) throw new UsageError(`Cannot show run "${run}": this catalog has no queued run of that id`);
   const db = catalog.db;
-  const byState = await db.all<{ state: string; n: number | string; b: number | string | null }>(
-    'SELECT state, COUNT(*) AS n, SUM(size) AS b FROM lg_queue_units WHERE token = ? GROUP BY state',
+  // One indexed pass over the plan (polled every second by waiting observers: never a scan of lg_units).
+  const byState = await db.all<{
+    state: string;
+    n: number | string;
+    b: number | string | null;
+    f: number | string | null;
+  }>(
+    'SELECT state, COUNT(*) AS n, SUM(size) AS b, SUM(failed) AS f FROM lg_queue_units WHERE token = ? GROUP BY state',
     [r.token],
   );
   const count = (s: string) => Number(byState.find((x) => x.state === s)?.n ?? 0);
   const sizeOf = (s: string) => Number(byState.find((x) => x.state === s)?.b ?? 0);
-  const failedRow = await db.get<{ n: number | string }>(
-    "SELECT COUNT(*) AS n FROM lg_units WHERE run_id = ? AND status = 'failed'",
-    [r.runId],
-  );
+  const failedDone = Number(byState.find((x) => x.state === 'done')?.f ?? 0);
   const parkedRows = await db.all<{ unit_id: string; asset: string; message: string | null }>(
     `SELECT q.unit_id, q.asset, p.message FROM lg_queue_units q
      LEFT JOIN lg_problems p ON p.run_id = ? AND p.unit_id = q.unit_id AND p.code = 'LG_UNIT_PARKED'
@@ -486,7 +503,7 @@ export async function queuedRunProgress(catalog: Catalog, run: string): Promise<
       queued: count('queued'),
       done: count('done'),
       skipped: count('skipped'),
-      failed: Math.max(0, Number(failedRow?.n ?? 0) - count('parked')),
+      failed: failedDone,
       parked: count('parked'),
     },
     bytes: { total: totalBytes, done: doneBytes },
@@ -506,8 +523,8 @@ export async function queuedRunProgress(catalog: Catalog, run: string): Promise<
 async function recordUnit(catalog: Catalog, token: string, runId: number, result: UnitResult, parked: boolean) {
   await catalog.saveUnit(runId, result);
   await catalog.db.run(
-    `UPDATE lg_queue_units SET state = ?, finished_at = ? WHERE token = ? AND unit_id = ? AND state ${parked ? "= 'queued'" : "<> 'done'"}`,
-    [parked ? 'parked' : 'done', now(), token, result.unitId],
+    `UPDATE lg_queue_units SET state = ?, failed = ?, finished_at = ? WHERE token = ? AND unit_id = ? AND state ${parked ? "= 'queued'" : "<> 'done'"}`,
+    [parked ? 'parked' : 'done', result.status === 'failed' ? 1 : 0, now(), token, result.unitId],
   );
 }
 
@@ -910,6 +927,20 @@ export class QueueJobs {
   }
 }
 
+/** Run `fn` until it succeeds or `totalMs` has passed (back-off 0.5 s doubling to 10 s); the last error is thrown. */
+async function retryCatalog<T>(fn: () => Promise<T>, totalMs: number): Promise<T> {
+  const end = Date.now() + totalMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isLeakguardError(e) && e.code === 'LG_USAGE') throw e;
+      if (Date.now() + delay > end) throw e;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 /** A handler for jobs of one `kind` (protect ranges, say); what it returns is the job's return value. */
 export type QueueJobHandler = (job: Job<QueueJobData>) => Promise<unknown>;
 
@@ -931,6 +962,8 @@ export interface QueueWorkerOptions {
   onFailed?: (event: { kind: string; id: string; reason: string; final: boolean }) => void;
   /** This worker finalised a run. */
   onFinalized?: (run: string) => void;
+  /** How long a catalog write is retried (ms, back-off up to 10 s) before the job fails. Default 120000. */
+  catalogRetryMs?: number;
   /** Lock and stall timing (tests shorten them). Defaults 15 000 and 5 000 ms. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -973,7 +1006,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Wor
         "Cannot read a unit hashed with another key: give this worker the coordinator's LEAKGUARD_KEY (or its --catalog)",
       );
     }
-    const catalog = await catalogOf(d.catalog);
+    const catalog = await retryCatalog(() => catalogOf(d.catalog), options.catalogRetryMs ?? 120_000);
     const spec = byRedacted.get(d.spec) ?? d.spec;
     const key = `${spec}\u0000${J(d.open)}`;
     let source = sources.get(key);
@@ -993,7 +1026,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Wor
       hashKey: options.hashKey,
       ...(d.samplesPerType !== undefined ? { samplesPerType: d.samplesPerType } : {}),
     });
-    await recordUnit(catalog, d.run, d.runId, result, false);
+    // The catalog restarting (a PostgreSQL failover) is waited out here, not charged to the unit's attempts.
+    await retryCatalog(() => recordUnit(catalog, d.run, d.runId, result, false), options.catalogRetryMs ?? 120_000);
     options.onUnit?.({ unitId: d.unit.id, status: result.status, ms: Date.now() - t0 });
     await maybeFinalize(catalog, d.run);
     return { status: result.status, bytes: result.bytes };
