@@ -142,7 +142,10 @@ class Scanner implements MatchContext {
     private readonly whole: readonly Recognizer[],
     cjkKeywords: ReadonlyMap<number, readonly KeywordEntry[]>,
     private readonly asciiKeywords: ReadonlyMap<number, readonly AsciiKeyword[]>,
-    /** Bit i of entry (first letter) set when some ASCII keyword's head has length i. */
+    /**
+     * Bit i of entry (first letter − a) × 27 + (second letter − a, or 26 for a one-letter head) set when some
+     * ASCII keyword's head starts with those letters and has length i.
+     */
     private readonly asciiHeadGate: Uint32Array,
   ) {
     this.digitTable = buildDigitTable(digit);
@@ -339,7 +342,9 @@ class Scanner implements MatchContext {
   /** A keyword head candidate: the letters `[pos, pos+len)`. */
   private head(text: string, pos: number, len: number): void {
     if (len > MAX_HEAD) return;
-    const gate = this.asciiHeadGate[text.charCodeAt(pos) | 32];
+    // Letters only reach here: `| 32` lower-cases them.
+    const second = len > 1 ? (text.charCodeAt(pos + 1) | 32) - 97 : 26;
+    const gate = this.asciiHeadGate[((text.charCodeAt(pos) | 32) - 97) * 27 + second];
     if (gate === undefined || (gate & (1 << len)) === 0) return;
     let h = 0;
     for (let m = pos; m < pos + len; m++) h = (Math.imul(h, 31) + (text.charCodeAt(m) | 32)) | 0;
@@ -441,7 +446,7 @@ function buildScanner(recognizers: readonly Recognizer[]): Scanner {
   const by = (bit: number) => recognizers.filter((r) => (r.triggers & bit) !== 0);
   const cjk = new Map<number, KeywordEntry[]>();
   const ascii = new Map<number, AsciiKeyword[]>();
-  const gate = new Uint32Array(128);
+  const gate = new Uint32Array(26 * 27);
   for (const r of recognizers) {
     if ((r.triggers & Trigger.KEYWORD) === 0 || !r.keywords) continue;
     r.keywords.forEach((raw, index) => {
@@ -456,7 +461,8 @@ function buildScanner(recognizers: readonly Recognizer[]): Scanner {
         const list = ascii.get(h) ?? [];
         list.push({ recognizer: r, index, word, headLength });
         ascii.set(h, list);
-        gate[first] = gate[first]! | (1 << headLength);
+        const cell = (first - 97) * 27 + (headLength > 1 ? word.charCodeAt(1) - 97 : 26);
+        gate[cell] = gate[cell]! | (1 << headLength);
       } else if (first > 127) {
         const list = cjk.get(first) ?? [];
         list.push({ recognizer: r, index, word: raw });
