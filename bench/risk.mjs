@@ -8,6 +8,7 @@
 //   node bench/risk.mjs --only csv,postgres     # inputs: csv, sqlite, postgres (LEAKGUARD_BENCH_PG_URL, default
 //                                               # postgres://postgres@127.0.0.1:5432/test; loaded with psql \copy)
 //   node bench/risk.mjs --max-groups 1000000    # force generalised pushdown / refuse files beyond 1M combinations
+//   node bench/risk.mjs --phases measure        # measure, anonymize (default: both)
 //   node bench/risk.mjs --json                  # results as JSON on stdout (for bench/run.js)
 // Each phase (measure, anonymise) of each input runs in its own child process, so its peak RSS is its own.
 // LEAKGUARD_DIST=path overrides ../dist; LEAKGUARD_BENCH_DIR (default: the OS temp dir) holds the generated
@@ -35,6 +36,7 @@ const opt = (name, dflt) => {
 const ROWS = Number(opt('--rows', 1_000_000));
 const ONLY = opt('--only', 'csv,sqlite').split(',');
 const MAX_GROUPS = Number(opt('--max-groups', 20_000_000));
+const PHASES = opt('--phases', 'measure,anonymize').split(',');
 const JSON_OUT = args.includes('--json');
 const DIR = process.env.LEAKGUARD_BENCH_DIR ?? os.tmpdir();
 const PG_URL = process.env.LEAKGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -209,7 +211,7 @@ if (childAt >= 0) {
     else if (kind === 'sqlite') await ensureSqlite();
     else if (kind === 'postgres') await ensurePostgres();
     else throw new Error(`unknown input "${kind}" (csv, sqlite, postgres)`);
-    for (const phase of ['measure', 'anonymize']) {
+    for (const phase of PHASES) {
       const load0 = os.loadavg()[0];
       const r = await runChild(kind, phase);
       r.loadavg = Math.round(((load0 + os.loadavg()[0]) / 2) * 10) / 10;
