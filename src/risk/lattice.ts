@@ -365,7 +365,8 @@ const CACHE_BUDGET = 1;
  * Order: for non-uniform entropy, best first — nodes in ascending order of their generalisation loss (a lower
  * bound of their loss: suppression only adds), stopping at the first node whose bound exceeds the best loss
  * found; for discernibility, by height. In both, a node above an anonymous node that needed no suppression is
- * skipped (it can only lose more). Each node is rolled up from the smallest evaluated table below it.
+ * skipped (it can only lose more), and a node below a node that is not anonymous is skipped (it cannot be). Each
+ * node is rolled up from the smallest evaluated table below it.
  *
  * @throws RangeError when the lattice has more nodes than `maxNodes`
  * @example
@@ -413,6 +414,7 @@ export function searchLattice(gen: Generalizer, options: LatticeOptions): Lattic
     return 0;
   });
   const noSuppressionAnonymous: number[][] = [];
+  const notAnonymous: number[][] = [];
   let best: NodeResult | undefined;
   let evaluated = 0;
   let pruned = 0;
@@ -433,6 +435,12 @@ export function searchLattice(gen: Generalizer, options: LatticeOptions): Lattic
       pruned++;
       continue;
     }
+    // Below a node that is not anonymous: not anonymous either (generalising only merges classes, and a union
+    // of classes that are large enough and l-diverse is too, so suppression can only shrink going up).
+    if (notAnonymous.some((a) => below(node, a))) {
+      pruned++;
+      continue;
+    }
     // The smallest evaluated table below the node, else the base.
     let source = base;
     for (const t of cache) if (t.entries < source.entries && below(t.levels, node)) source = t;
@@ -444,7 +452,10 @@ export function searchLattice(gen: Generalizer, options: LatticeOptions): Lattic
       cache.push(table);
       cached += table.entries;
     }
-    if (!r.anonymous) continue;
+    if (!r.anonymous) {
+      notAnonymous.push(r.levels);
+      continue;
+    }
     if (r.suppressed === 0) noSuppressionAnonymous.push(r.levels);
     if (!best || compareNodes(r, best, options.metric) < 0) best = r;
   }

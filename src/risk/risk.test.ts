@@ -17,7 +17,7 @@ import {
   regionCodeHierarchy,
 } from './hierarchy.js';
 import { memoryInput, openRowInput } from './input.js';
-import { baseNodeTable, evaluateNode, rollUp } from './lattice.js';
+import { baseNodeTable, evaluateNode, rollUp, searchLattice } from './lattice.js';
 import { idBirthHierarchy, residentIdParts } from './quasi.js';
 import { anonymizeInput, measureRisk } from './risk.js';
 import { FrequencyTable, Generalizer } from './table.js';
@@ -161,6 +161,50 @@ describe('evaluateNode and the lattice', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('searchLattice finds the node an exhaustive evaluation of every node finds (pruning is sound)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 99 }),
+            fc.constantFrom('1990-05-17', '1991-06-01', '1990-05-02', '1985-01-09', 'x'),
+            fc.constantFrom('100080', '100081', '200030'),
+            fc.constantFrom('flu', 'cold', 'hiv'),
+          ),
+          { minLength: 1, maxLength: 60 },
+        ),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(0, 0.05, 0.2),
+        fc.constantFrom('entropy' as const, 'discernibility' as const),
+        fc.constantFrom('distinct' as const, 'entropy' as const),
+        (rows, k, l, maxSuppression, metric, lKind) => {
+          const t = new FrequencyTable(['age', 'birth', 'zip'], ['dx']);
+          for (const [age, birth, zip, dx] of rows) t.add([String(age), birth, zip, dx]);
+          const gen = new Generalizer(t, [ageHierarchy(), dateHierarchy(), postcodeHierarchy()]);
+          const opts = { k, l, lKind, maxSuppression, metric };
+          let best: ReturnType<typeof evaluateNode> | undefined;
+          for (let a = 0; a < 5; a++) {
+            for (let b = 0; b < 5; b++) {
+              for (let c = 0; c < 4; c++) {
+                const r = evaluateNode(gen, [a, b, c], opts);
+                if (!r.anonymous) continue;
+                const key = (x: typeof r) => (metric === 'entropy' ? x.entropyLoss : x.discernibility);
+                const h = (x: typeof r) => x.levels.reduce((p, q) => p + q, 0);
+                if (!best || key(r) < key(best) - 1e-12 || (Math.abs(key(r) - key(best)) <= 1e-12 && h(r) < h(best)))
+                  best = r;
+              }
+            }
+          }
+          const found = searchLattice(gen, opts);
+          expect(found.best?.levels).toEqual(best?.levels);
+          expect(found.evaluated + found.pruned).toBeLessThanOrEqual(found.nodes);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 
