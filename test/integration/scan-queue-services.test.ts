@@ -283,6 +283,31 @@ describe('scan --queue --detach and scan status', () => {
     }
   });
 
+  it('a catalog locked for longer than three attempts take is waited out: the units end done, none parked', async () => {
+    // One unit: its attempts follow each other without other units' attempts in between.
+    const dir = mkdtempSync(join(tmpdir(), 'lg-queue-lock-'));
+    writeFileSync(join(dir, 'one.csv'), '姓名,手机号\n张伟,13812345678\n');
+    const target = sqliteCatalog('locked');
+    const detached = await run(['scan', '.', '--queue', queue, '--catalog', target, '--detach'], dir);
+    expect(detached.code).toBe(0);
+    const id = detached.stdout.trim();
+    // Another writer holds the catalog (as a restarting PostgreSQL would refuse it) for 25 s: three attempts
+    // with BullMQ's back-off end after ≈ 18 s, so without the worker's own retry every unit would be parked.
+    const { default: Database } = await import('better-sqlite3');
+    const lock = new Database(target);
+    lock.pragma('busy_timeout = 5000');
+    lock.exec('BEGIN IMMEDIATE');
+    const worker = startWorker(queue);
+    await new Promise((r) => setTimeout(r, 25_000));
+    lock.exec('COMMIT');
+    lock.close();
+    const status = await run(['scan', 'status', id, '--catalog', target, '--queue', queue, '--wait', '--json'], dir);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).units).toMatchObject({ total: 1, done: 1, parked: 0 });
+    worker.kill('SIGTERM');
+    await exited(worker);
+  });
+
   it('a worker with another hash key parks the units with the error; status exits 1 and lists them', async () => {
     const dir = corpus(4);
     const target = sqliteCatalog('k');
