@@ -106,7 +106,7 @@ interface Db {
   url: string;
   exec(sql: string): Promise<void>;
   insert(rows: string[][]): Promise<void>;
-  insertValues(values: string[]): Promise<void>;
+  insertValues(values: string[], table?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,9 +122,9 @@ async function openPg(): Promise<Db> {
     insert: async (rows) => {
       for (const r of rows) await c.query(`INSERT INTO "${TABLE}" VALUES ($1, $2, $3, $4, $5, $6)`, r);
     },
-    insertValues: async (values) => {
+    insertValues: async (values, table = VALUES) => {
       for (let i = 0; i < values.length; i++)
-        await c.query(`INSERT INTO "${VALUES}" VALUES ($1, $2)`, [i + 1, values[i]]);
+        await c.query(`INSERT INTO "${table}" VALUES ($1, $2)`, [i + 1, values[i]]);
     },
     close: () => c.end(),
   };
@@ -138,8 +138,8 @@ async function openMysql(): Promise<Db> {
     insert: async (rows) => {
       await c.query(`INSERT INTO \`${TABLE}\` VALUES ?`, [rows]);
     },
-    insertValues: async (values) => {
-      await c.query(`INSERT INTO \`${VALUES}\` VALUES ?`, [values.map((v, i) => [i + 1, v])]);
+    insertValues: async (values, table = VALUES) => {
+      await c.query(`INSERT INTO \`${table}\` VALUES ?`, [values.map((v, i) => [i + 1, v])]);
     },
     close: () => c.end(),
   };
@@ -158,8 +158,8 @@ async function openSqlite(): Promise<Db> {
         for (const r of rows) st.run(...r);
       })();
     },
-    insertValues: async (values) => {
-      const st = c.prepare(`INSERT INTO "${VALUES}" VALUES (?, ?)`);
+    insertValues: async (values, table = VALUES) => {
+      const st = c.prepare(`INSERT INTO "${table}" VALUES (?, ?)`);
       c.transaction(() => {
         for (let i = 0; i < values.length; i++) st.run(i + 1, values[i]);
       })();
@@ -333,6 +333,30 @@ describe.each(DATABASES)('risk on %s', (_name, open, q, dateType) => {
     } finally {
       await input.close();
       await db.exec(`DROP TABLE IF EXISTS ${q(VALUES)}`);
+    }
+  });
+
+  it('groups values byte for byte, as memory does (MariaDB compares case-insensitively by default)', async () => {
+    const CASES = `${TABLE}_c`;
+    const values = ['M', 'm', 'M', 'm', 'F', 'f', 'ß', 'ss'];
+    await db.exec(`DROP TABLE IF EXISTS ${q(CASES)}`);
+    await db.exec(`CREATE TABLE ${q(CASES)} (id INTEGER PRIMARY KEY, v VARCHAR(8))`);
+    await db.insertValues(values, CASES);
+    const input = await openRowInput(db.url, { table: CASES });
+    try {
+      const got = await measureRisk(input, { analyzer, quasi: ['v'] });
+      const expected = await measureRisk(
+        memoryInput(
+          ['id', 'v'],
+          values.map((v, i) => [String(i + 1), v]),
+        ),
+        { analyzer, quasi: ['v'] },
+      );
+      expect(got.metrics).toEqual(expected.metrics);
+      expect(got.metrics.classes).toBe(6);
+    } finally {
+      await input.close();
+      await db.exec(`DROP TABLE IF EXISTS ${q(CASES)}`);
     }
   });
 
