@@ -9,7 +9,12 @@ const SPEC = defineContext({
   after: 8,
 });
 /** The same words without the prefilter: the regexes alone decide. */
-const UNGATED: ContextSpec = { ...SPEC, gate: undefined };
+const UNGATED: ContextSpec = {
+  positive: SPEC.positive,
+  negative: SPEC.negative,
+  before: SPEC.before,
+  after: SPEC.after,
+};
 
 const PIECES = [
   '手机',
