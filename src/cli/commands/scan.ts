@@ -149,6 +149,7 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
   try {
     let report: ScanReport;
     if (queueUrl) {
+      // Workers reopen the sources; this process only plans them.
       const planned = await planQueuedRun(sources, {
         catalog,
         catalogTarget: target,
@@ -161,8 +162,9 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
         ...(values.grading ? { grading } : {}),
         runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
         onPlanned: (p) => progress.update({ done: 0, total: p.units, amount: 0, amountTotal: p.bytes, unit: 'B' }),
+      }).finally(async () => {
+        for (const s of sources) await s.source.close();
       });
-      for (const s of sources) await s.source.close();
       if (values.detach) {
         progress.done();
         await write(
