@@ -457,9 +457,10 @@ function buildPolicy(
     onError,
     warnings,
     ruleFor(type, column) {
-      if (column !== undefined) {
+      // Most policies have no column rules: no key normalisation per finding then.
+      if (column !== undefined && (byColumn.size > 0 || byBoth.size > 0)) {
         const c = columnKey(column);
-        if (type !== undefined) {
+        if (type !== undefined && byBoth.size > 0) {
           const both = byBoth.get(`${type}\u0000${c}`);
           if (both) return both;
         }
