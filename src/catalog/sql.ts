@@ -64,6 +64,18 @@ export async function openSqlite(path: string, options: { readonly?: boolean } =
   }
   const conv = (params: readonly SqlValue[] | undefined) =>
     (params ?? []).map((p) => (p instanceof Uint8Array ? Buffer.from(p) : p));
+  // Prepared statements by SQL text: preparing costs as much as running a small statement, and callers repeat
+  // the same few statements (the guard's audit appends, unit results). Bounded: dropped wholesale when full.
+  const statements = new Map<string, import('better-sqlite3').Statement<unknown[]>>();
+  const prepare = (sql: string) => {
+    let st = statements.get(sql);
+    if (st === undefined) {
+      st = db.prepare<unknown[]>(sql);
+      if (statements.size >= 512) statements.clear();
+      statements.set(sql, st);
+    }
+    return st;
+  };
   // One connection: a transaction that spans awaits must not interleave with other statements, so top-level
   // statements wait while a transaction is open, and transactions queue behind each other.
   // FIFO lock: each transaction chains on the previous one; plain statements wait for the tail.
@@ -78,15 +90,15 @@ export async function openSqlite(path: string, options: { readonly?: boolean } =
       },
       async run(sql, params) {
         if (!inTx) await idle();
-        return db.prepare(sql).run(...conv(params)).changes;
+        return prepare(sql).run(...conv(params)).changes;
       },
       async all(sql, params) {
         if (!inTx) await idle();
-        return db.prepare(sql).all(...conv(params)) as never;
+        return prepare(sql).all(...conv(params)) as never;
       },
       async get(sql, params) {
         if (!inTx) await idle();
-        return db.prepare(sql).get(...conv(params)) as never;
+        return prepare(sql).get(...conv(params)) as never;
       },
       async tx(fn) {
         if (inTx) {
