@@ -18,6 +18,8 @@
  *                     and over a PostgreSQL table (sampled and --full): MB/s, files/s, rows/s, CPU time, peak RSS
  *   protect           `bench/protect.mjs`: protect file to file, text MB/s and CSV/NDJSON/Parquet/XLSX rows/s
  *   protect-db        `bench/protect-db.mjs`: protected copy of a PostgreSQL table, rows/s
+ *   guard, leak, audit, risk, scale (only with --only): `bench/<name>.mjs`; scale = queue overhead per unit and
+ *                     1 → 2 pool threads / queue workers on the scan's --scan-mb directory (needs Redis)
  * and accuracy on the labeled evaluation set (`dist/eval/dataset.js` + `dist/eval/score.js`): micro P/R/F1 of
  * leakguard on all types, and of each peer against leakguard on the coarse types that peer claims.
  *
@@ -57,7 +59,7 @@ const ROOT = path.join(HERE, '..');
 const PEERS = ['redactpii', 'redact-pii', 'openredaction'];
 const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', 'ripgrep', ...PEERS];
 /** Sections run after the contenders, each a script of its own run as a child process. */
-const SECTIONS = ['scan', 'protect', 'protect-db', 'guard', 'leak', 'audit', 'risk'];
+const SECTIONS = ['scan', 'protect', 'protect-db', 'guard', 'leak', 'audit', 'risk', 'scale'];
 /** Hard limit for one contender process (--child-timeout), so a hung peer cannot stall the run. */
 let CHILD_TIMEOUT_MS = 8 * 60 * 1000;
 
@@ -465,6 +467,8 @@ for (const [name, script] of [
 ]) {
   if (only?.includes(name)) sections[name] = await section(name, script, []);
 }
+// Scale-out (opt-in: two ≥ 1 GB scans per mode): queue overhead per unit and 1 → 2 threads / queue workers.
+if (only?.includes('scale')) sections.scale = await section('scale', 'scale.mjs', ['--mb', String(scanMb)]);
 
 const peerRates = results.filter((r) => PEERS.includes(r.tool) && r.mbPerSec > 0);
 const fastest = peerRates.reduce((best, r) => (best && best.mbPerSec >= r.mbPerSec ? best : r), null);
