@@ -20,7 +20,7 @@ import { memoryInput, openRowInput } from './input.js';
 import { baseNodeTable, evaluateNode, rollUp, searchLattice } from './lattice.js';
 import { idBirthHierarchy, residentIdParts } from './quasi.js';
 import { anonymizeInput, measureRisk } from './risk.js';
-import { FrequencyTable, Generalizer } from './table.js';
+import { classesAt, FrequencyTable, Generalizer } from './table.js';
 
 const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
 const dir = mkdtempSync(join(tmpdir(), 'lg-risk-'));
@@ -205,6 +205,48 @@ describe('evaluateNode and the lattice', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('evaluateNode counts classes, suppression and discernibility as classesAt does (fast and full paths)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 60 }),
+            fc.constantFrom('1990-05-17', '1991-06-01', '1990-05-02', 'x'),
+            fc.integer({ min: 0, max: 40 }),
+          ),
+          { minLength: 1, maxLength: 80 },
+        ),
+        fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom(1, 2),
+        (rows, levels, k, l, sensitive) => {
+          // One sensitive attribute of up to 41 values (above 32: the full path), or two (the full path).
+          const t = new FrequencyTable(['age', 'birth'], sensitive === 1 ? ['s'] : ['s', 'u']);
+          for (const [age, birth, v] of rows) {
+            t.add(
+              sensitive === 1 ? [String(age), birth, String(v)] : [String(age), birth, String(v % 3), String(v % 2)],
+            );
+          }
+          const gen = new Generalizer(t, [ageHierarchy(), dateHierarchy()]);
+          const r = evaluateNode(gen, levels, { k, l, maxSuppression: 0.1, metric: 'entropy' });
+          const classes = classesAt(gen, levels);
+          let suppressed = 0;
+          let dm = 0;
+          for (const c of classes) {
+            const bad = c.size < k || c.sensitive.some((h) => h.size < l);
+            suppressed += bad ? c.size : 0;
+            dm += bad ? c.size * t.records : c.size * c.size;
+          }
+          expect(r.classes).toBe(classes.length);
+          expect(r.suppressed).toBe(suppressed);
+          expect(r.discernibility).toBe(dm / (t.records * t.records));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
