@@ -64,7 +64,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   },
   worker: {
     load: async () => (await import('./commands/worker.js')).workerCommand,
-    summary: 'Read scan units from a BullMQ queue (scale a scan across machines)',
+    summary: 'Run queued scan units and protect ranges from BullMQ (scale scan and in-place protect across machines)',
   },
   serve: {
     load: async () => (await import('./commands/serve.js')).serveCommand,
