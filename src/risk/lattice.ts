@@ -331,8 +331,14 @@ function classesOnly(
   for (let q = 0; q < Q; q++) loss += gen.entropyLoss(q, at[q]!);
   const max = gen.maxEntropyLoss();
   const cap = Math.floor(options.maxSuppression * n + 1e-9);
-  // Keep (build) the table only when it could serve as a roll-up source: entries ≥ classes.
-  const table = K * 2 <= baseNodeTable(gen).entries ? group(gen, src, at, maps).table : undefined;
+  // Build the table only when it will serve as a roll-up source (at most half the base): its entries are the
+  // distinct (class, value) pairs, counted by the masks.
+  let entries = K;
+  if (S === 1) {
+    entries = 0;
+    for (let c = 0; c < K; c++) entries += popcount(mask[c]!);
+  }
+  const table = entries * 2 <= baseNodeTable(gen).entries ? group(gen, src, at, maps).table : undefined;
   return {
     levels: [...at],
     anonymous: n > 0 && suppressed <= cap && suppressed < n,
