@@ -108,6 +108,9 @@ export async function detectCommand(argv: readonly string[], io: CliIO): Promise
   const json: object[] = [];
   const showValues = Boolean(values['show-values']);
   const decoded = lines.track(input, stats);
+  // Human output is batched into writes of about 64 KiB: one write per finding cost a write request (and its
+  // buffers in the pipe's queue) per line.
+  let out = '';
   for await (const { finding, value } of detectStreamHits(analyzer, decoded, {}, stats)) {
     const { line, column } = lines.locate(finding.start);
     if (finding.masked) maskedCount++;
@@ -118,9 +121,14 @@ export async function detectCommand(argv: readonly string[], io: CliIO): Promise
     } else {
       const score = finding.score.toFixed(2);
       const tag = finding.masked ? ' (already masked)' : '';
-      await write(io.stdout, `${label}:${line}:${column}\t${finding.type}\t${score}\t${oneLine(shown)}${tag}\n`);
+      out += `${label}:${line}:${column}\t${finding.type}\t${score}\t${oneLine(shown)}${tag}\n`;
+      if (out.length >= 1 << 16) {
+        await write(io.stdout, out);
+        out = '';
+      }
     }
   }
+  if (out.length > 0) await write(io.stdout, out);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   if (values.json) {
     const summary = {
