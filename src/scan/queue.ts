@@ -40,7 +40,15 @@ import { redactUrl } from '../sources/db-url.js';
 import type { Unit } from '../sources/source.js';
 import { DEFAULT_GRADING, type GradingConfig } from './grading.js';
 import { type OpenSourceOptions, openScanSource } from './open-source.js';
-import { aggregateAsset, diffAssets, isNote, type ScanReport, type ScanSource, type ScanSummary } from './scan.js';
+import {
+  aggregateAsset,
+  assetTotals,
+  diffAssets,
+  isNote,
+  type ScanReport,
+  type ScanSource,
+  type ScanSummary,
+} from './scan.js';
 import { processUnit, UnitAccumulator } from './unit.js';
 
 /** The queue's name in Redis (scan units and protect ranges share it; `kind` tells them apart). */
@@ -629,24 +637,7 @@ function summarize(
   p: QueuedRunProgress,
   unitsRemoved: number,
 ): ScanSummary {
-  const byType: Record<string, number> = {};
-  const grades: Record<string, number> = {};
-  let masked = 0;
-  let people = 0;
-  let bytes = 0;
-  let rows = 0;
-  let findings = 0;
-  for (const a of assets) {
-    for (const [k, v] of Object.entries(a.types)) {
-      byType[k] = (byType[k] ?? 0) + v;
-      findings += v;
-    }
-    grades[a.grade] = (grades[a.grade] ?? 0) + 1;
-    for (const v of Object.values(a.detail.masked)) masked += v;
-    people += a.people;
-    bytes += a.detail.bytes;
-    rows += a.detail.rows;
-  }
+  const { byType, grades, masked, people, bytes, rows, findings } = assetTotals(assets);
   return {
     runId,
     sources,

@@ -374,17 +374,16 @@ function total(types: Record<string, number>): number {
   return n;
 }
 
-function summarize(
-  runId: number,
-  sources: number,
-  assets: readonly AssetRecord[],
-  changes: readonly ChangeRecord[],
-  p: ScanProgress,
-  unitsRemoved: number,
-  problems: number,
-  skipped: number,
-  durationMs: number,
-): ScanSummary {
+/** Totals over a run's assets, for its summary (shared by local and queued runs). */
+export function assetTotals(assets: readonly AssetRecord[]): {
+  byType: Record<string, number>;
+  grades: Record<string, number>;
+  masked: number;
+  people: number;
+  bytes: number;
+  rows: number;
+  findings: number;
+} {
   const byType: Record<string, number> = {};
   const grades: Record<string, number> = {};
   let masked = 0;
@@ -399,6 +398,21 @@ function summarize(
     bytes += a.detail.bytes;
     rows += a.detail.rows;
   }
+  return { byType, grades, masked, people, bytes, rows, findings: total(byType) };
+}
+
+function summarize(
+  runId: number,
+  sources: number,
+  assets: readonly AssetRecord[],
+  changes: readonly ChangeRecord[],
+  p: ScanProgress,
+  unitsRemoved: number,
+  problems: number,
+  skipped: number,
+  durationMs: number,
+): ScanSummary {
+  const { byType, grades, masked, people, bytes, rows, findings } = assetTotals(assets);
   return {
     runId,
     sources,
@@ -410,7 +424,7 @@ function summarize(
     unitsRemoved,
     bytes,
     rows,
-    findings: total(byType),
+    findings,
     byType,
     masked,
     people,
