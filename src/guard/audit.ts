@@ -52,13 +52,12 @@ const INSERT_HEAD = `INSERT INTO lg_guard_audit (seq, at, request_id, principal,
   decision, reason, records, bytes, types, masked, purpose, duration_ms, prev_hash, hash) VALUES `;
 const ROW_PLACEHOLDERS = `(${new Array(20).fill('?').join(', ')})`;
 
-/** The hash of one row: SHA-256 over the previous hash and the row's fields in a fixed order. */
-export function auditHash(seq: number, prevHash: string, e: AuditEntry): string {
-  const types = Object.keys(e.types)
-    .sort()
-    .map((k) => [k, e.types[k]]);
-  const fields = [
-    seq,
+/**
+ * The stored fields of an entry after `seq`, in column and hash order; `types` is given in the form each caller
+ * needs (sorted pairs for the hash, JSON for the row).
+ */
+function entryFields(e: AuditEntry, types: unknown): unknown[] {
+  return [
     e.at,
     e.requestId,
     e.principal,
@@ -77,6 +76,14 @@ export function auditHash(seq: number, prevHash: string, e: AuditEntry): string 
     e.purpose,
     e.durationMs,
   ];
+}
+
+/** The hash of one row: SHA-256 over the previous hash and the row's fields in a fixed order. */
+export function auditHash(seq: number, prevHash: string, e: AuditEntry): string {
+  const types = Object.keys(e.types)
+    .sort()
+    .map((k) => [k, e.types[k]]);
+  const fields = [seq, ...entryFields(e, types)];
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 
@@ -213,28 +220,7 @@ export class AuditLog {
       for (const e of batch) {
         seq++;
         const hash = auditHash(seq, prev, e);
-        params.push(
-          seq,
-          e.at,
-          e.requestId,
-          e.principal,
-          e.role,
-          e.client,
-          e.method,
-          e.path,
-          e.query,
-          e.status,
-          e.decision,
-          e.reason,
-          e.records,
-          e.bytes,
-          JSON.stringify(e.types),
-          e.masked,
-          e.purpose,
-          e.durationMs,
-          prev,
-          hash,
-        );
+        params.push(seq, ...(entryFields(e, JSON.stringify(e.types)) as (string | number | null)[]), prev, hash);
         rows++;
         prev = hash;
         if (rows === INSERT_ROWS) await put();
