@@ -198,6 +198,14 @@ export async function openPostgres(
       async tx(fn) {
         if (inTx) return fn(db);
         const client = await pool.connect();
+        // A checked-out client has no pool listener: the server ending the session (a restart, a failover)
+        // emits 'error' on it, which unheard would crash the process (a worker, the coordinator). The
+        // transaction's statements reject with it anyway; keep it and hand the client back as broken.
+        let lost: Error | undefined;
+        const onLost = (e: Error): void => {
+          lost ??= e;
+        };
+        client.on('error', onLost);
         try {
           await client.query('BEGIN');
           const r = await fn(make(client as unknown as { query: import('pg').Pool['query'] }, true));
@@ -207,7 +215,9 @@ export async function openPostgres(
           await client.query('ROLLBACK').catch(() => undefined);
           throw e;
         } finally {
-          client.release();
+          // A lost client keeps the listener: the pool ends it, and its closing may still report an error.
+          if (!lost) client.off('error', onLost);
+          client.release(lost);
         }
       },
       async close() {

@@ -165,3 +165,73 @@ export async function startPostgresWithPassword(password: string): Promise<Start
     },
   };
 }
+
+/** A throw-away PostgreSQL cluster that can be stopped and started again on the same port and data directory. */
+export interface RestartablePostgres extends Started {
+  /** `postgres://postgres@127.0.0.1:PORT/postgres` (trust authentication: no password). */
+  url: string;
+  /** `pg_ctl stop` (default mode `fast`: sessions are terminated, as in a restart or failover). */
+  stop(mode?: 'fast' | 'immediate' | 'smart'): Promise<void>;
+  /** Start it again (same port, same data); resolves once it accepts connections. */
+  start(): Promise<void>;
+}
+
+/**
+ * Start a PostgreSQL cluster on a free loopback port that trusts loopback connections and can be restarted
+ * (stop, start) by the test: the machine's shared cluster must never be restarted. As root, initdb and pg_ctl
+ * run as the `postgres` system user.
+ */
+export async function startRestartablePostgres(): Promise<RestartablePostgres> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lg-restart-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  const run = (bin: string, args: string[]) => {
+    const cmd = asRoot ? 'runuser' : bin;
+    const full = asRoot ? ['-u', 'postgres', '--', bin, ...args] : args;
+    execFileSync(cmd, full, { stdio: 'ignore' });
+  };
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+    chmodSync(dir, 0o700);
+  }
+  run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth', 'trust', '-E', 'UTF8', '--no-sync']);
+  const pgCtl = pgBin('pg_ctl');
+  let running = false;
+  const start = async () => {
+    run(pgCtl, [
+      '-D',
+      data,
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      join(dir, 'log'),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
+    running = true;
+    await waitFor(() => canConnect(port), 'PostgreSQL');
+  };
+  const stop = async (mode: 'fast' | 'immediate' | 'smart' = 'fast') => {
+    run(pgCtl, ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
+    running = false;
+  };
+  await start();
+  return {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop,
+    start,
+    close: async () => {
+      try {
+        if (running) await stop('immediate');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
