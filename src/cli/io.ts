@@ -14,7 +14,7 @@ export interface CliIO {
 }
 
 /** Write `text` and wait for the stream to drain when its buffer is full (backpressure). */
-export function write(stream: Writable, text: string): Promise<void> | undefined {
+export function write(stream: Writable, text: string | Uint8Array): Promise<void> | undefined {
   if (stream.write(text)) return undefined;
   return new Promise((resolve, reject) => {
     const onDrain = () => {

@@ -7,6 +7,8 @@
  * in keys, control characters, odd nesting — falls back to `JSON.parse`, so results are identical to a strict
  * parse; only speed differs.
  */
+import type { Finding } from '../core/finding.js';
+import type { Analyzer } from '../detect/analyzer.js';
 
 /** A parsed protocol line: `id` as JSON text (to echo), `text` decoded. */
 export interface JsonlRecord {
@@ -173,4 +175,61 @@ export function parseJsonlLine(line: string): JsonlRecord | JsonlReject {
     else return slowPath(line);
   }
   return { idJson, text };
+}
+
+/** What {@link jsonlBatch} produced: the output lines (each ending in a newline) and the findings written. */
+export interface JsonlBatchResult {
+  out: string;
+  found: number;
+}
+
+function round(score: number): number {
+  return Math.round(score * 10000) / 10000;
+}
+
+function findingsJson(findings: readonly Finding[]): string {
+  let out = '[';
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    if (i > 0) out += ',';
+    out += `{"type":"${f.type}","start":${f.start},"end":${f.end},"score":${round(f.score)}}`;
+  }
+  return `${out}]`;
+}
+
+/**
+ * Answer a run of complete protocol lines: `text` is one or more lines joined by `\n` (no trailing newline; an
+ * empty `text` is one empty line), the first of them input line `firstLine`. Returns exactly one output line per
+ * input line, in order; a malformed line gives `{"id":null,"error":"line N: …"}`, never echoing input. The same
+ * function answers in the command's thread and in its worker threads, so output does not depend on threading.
+ *
+ * @example
+ * jsonlBatch(analyzer, '{"id":1,"text":"手机13812345678"}\n{', 1).out
+ * // '{"id":1,"findings":[{"type":"CN_MOBILE",…}]}\n{"id":null,"error":"line 2: invalid JSON"}\n'
+ */
+export function jsonlBatch(analyzer: Analyzer, text: string, firstLine: number): JsonlBatchResult {
+  let out = '';
+  let found = 0;
+  let lineNo = firstLine;
+  for (let start = 0; ; lineNo++) {
+    const nl = text.indexOf('\n', start);
+    const stop = nl < 0 ? text.length : nl;
+    // A trailing CR (CRLF input) is not part of the line.
+    const end = stop > start && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
+    if (end === start) {
+      out += `{"id":null,"error":"line ${lineNo}: empty line"}\n`;
+    } else {
+      const rec = parseJsonlLine(text.slice(start, end));
+      if (typeof rec === 'string') {
+        out += `{"id":null,"error":${JSON.stringify(`line ${lineNo}: ${rec}`)}}\n`;
+      } else {
+        const findings = analyzer.detect(rec.text);
+        found += findings.length;
+        out += `{"id":${rec.idJson},"findings":${findingsJson(findings)}}\n`;
+      }
+    }
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return { out, found };
 }

@@ -6,18 +6,20 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { InputError, UsageError } from '../../core/errors.js';
-import type { Finding } from '../../core/finding.js';
+import { InputError, isLeakguardError, LeakguardError, UsageError } from '../../core/errors.js';
 import type { Analyzer } from '../../detect/analyzer.js';
 import { maskedPreview } from '../../detect/preview.js';
+import { type AnalyzerSpec, analyzerFromSpec } from '../../detect/spec.js';
 import { detectStreamHits, type StreamStats } from '../../detect/stream.js';
 import { numberOption, parse } from '../args.js';
-import { buildAnalyzer, splitList } from '../common.js';
+import { analyzerSpec, splitList } from '../common.js';
 import { type CliIO, write } from '../io.js';
-import { parseJsonlLine } from '../jsonl.js';
+import { jsonlBatch } from '../jsonl.js';
+import { type JsonlAnswer, JsonlPool } from '../jsonl-pool.js';
 
 export const detectHelp = `Usage: leakguard detect [FILE|-] [options]
 
@@ -29,6 +31,9 @@ Options:
   --jsonl               Read JSON lines {"id": any, "text": string} on stdin; write one line
                         {"id": same, "findings": [{"type","start","end","score"}]} per input line
                         (offsets are UTF-16 code units into "text")
+  --threads N           With --jsonl: threads answering lines (default: the number of cores; N − 1
+                        worker threads start after the first 32 MiB of input; output order and content
+                        do not depend on N; 1 answers in this thread only)
   --json                Print one JSON document: { findings: [...], masked, summary }
   --types LIST          Only these entity types (comma-separated; see \`leakguard types\`)
   --threshold N         Minimum score for types without their own threshold (0-1, default 0.5)
@@ -54,9 +59,13 @@ const OPTIONS = {
   'show-values': { type: 'boolean' },
   'include-masked': { type: 'boolean' },
   'fail-on-findings': { type: 'boolean' },
+  threads: { type: 'string' },
 } as const;
 
-/** Largest JSONL input line accepted, in characters (longer lines are reported and skipped, not buffered). */
+/**
+ * Largest JSONL input line accepted, in characters (longer lines are reported and skipped, not buffered).
+ * `LEAKGUARD_JSONL_MAX_LINE` overrides it.
+ */
 const MAX_JSONL_LINE = 64 * 1024 * 1024;
 
 export async function detectCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -67,16 +76,28 @@ export async function detectCommand(argv: readonly string[], io: CliIO): Promise
   }
   if (positionals.length > 1) throw new UsageError('Invalid arguments for "detect": expected at most one FILE');
   const threshold = numberOption(values.threshold, 'threshold', 0, 1);
-  const analyzer = buildAnalyzer(io, {
+  const threads = numberOption(values.threads, 'threads', 1, 256);
+  if (threads !== undefined && (!values.jsonl || !Number.isInteger(threads)))
+    throw new UsageError(
+      values.jsonl
+        ? '--threads expects a whole number'
+        : '--threads applies to --jsonl (detect FILE reads in one thread)',
+    );
+  const spec = analyzerSpec(io, {
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.types !== undefined ? { types: splitList(values.types) } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     includeMasked: Boolean(values['include-masked']),
   });
+  const analyzer = analyzerFromSpec(spec);
   if (values.jsonl) {
     if (positionals.length > 0 && positionals[0] !== '-')
       throw new UsageError('--jsonl reads standard input: remove FILE');
-    const found = await runJsonl(analyzer, io);
+    const found = await runJsonl(analyzer, spec, io, {
+      threads: threads ?? availableParallelism(),
+      maxLine: envCount(io, 'LEAKGUARD_JSONL_MAX_LINE') ?? MAX_JSONL_LINE,
+      parallelAfter: envCount(io, 'LEAKGUARD_JSONL_PARALLEL_AFTER') ?? PARALLEL_AFTER,
+    });
     return values['fail-on-findings'] && found > 0 ? 1 : 0;
   }
   const file = positionals[0] ?? '-';
@@ -203,88 +224,136 @@ function countFffd(s: string): number {
   return n;
 }
 
-function round(score: number): number {
-  return Math.round(score * 10000) / 10000;
+/**
+ * Input (characters) answered in this thread before `--threads` starts workers: a worker costs a few CPU-seconds
+ * to load and optimise the recognizers, which only a large input repays. `LEAKGUARD_JSONL_PARALLEL_AFTER`
+ * overrides it.
+ */
+const PARALLEL_AFTER = 32 << 20;
+
+/** A whole number ≥ 0 from the environment, or undefined when unset. */
+function envCount(io: CliIO, name: string): number | undefined {
+  const raw = io.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new UsageError(`Invalid ${name}: expected a whole number ≥ 0, got "${raw}"`);
+  return n;
 }
 
-function findingsJson(findings: readonly Finding[]): string {
-  let out = '[';
-  for (let i = 0; i < findings.length; i++) {
-    const f = findings[i]!;
-    if (i > 0) out += ',';
-    out += `{"type":"${f.type}","start":${f.start},"end":${f.end},"score":${round(f.score)}}`;
-  }
-  return `${out}]`;
+/** How {@link runJsonl} runs. */
+interface JsonlOptions {
+  threads: number;
+  maxLine: number;
+  parallelAfter: number;
 }
+/** Batches a worker may hold before this thread answers the next one itself. */
+const WORKER_BACKLOG = 2;
+/** Answers waiting to be written, at most (bounds memory: a batch is about one stdin chunk). */
+const MAX_QUEUED = 64;
 
 /**
  * The JSONL protocol. Returns the number of findings written. Each input line yields exactly one output line,
  * in order; malformed lines yield `{"id":null,"error":"line N: …"}` (never echoing input) and processing goes on.
- * Lines longer than {@link MAX_JSONL_LINE} are reported and skipped without being buffered.
+ * Lines longer than `maxLine` characters are reported and skipped without being buffered.
+ *
+ * Input is decoded here and cut after the last newline of each chunk; each run of complete lines is one batch,
+ * answered by `jsonlBatch`. With `threads > 1`, once the input passes `parallelAfter` characters,
+ * `threads − 1` worker threads start and take batches while this thread (its code already optimised) answers
+ * the rest. Answers are written strictly in input order, so the output is byte-identical whatever the thread
+ * count.
  */
-async function runJsonl(analyzer: Analyzer, io: CliIO): Promise<number> {
+async function runJsonl(analyzer: Analyzer, spec: AnalyzerSpec, io: CliIO, options: JsonlOptions): Promise<number> {
+  const { threads, maxLine, parallelAfter } = options;
   let lineNo = 0;
   let found = 0;
-  let out = '';
   let pending = '';
   let oversized = false;
+  let seen = 0;
+  let pool: JsonlPool | undefined;
   const decoder = new StringDecoder('utf8');
+  /** Answers not yet written, oldest first, with the last input line each answers. */
+  const queue: { answer: Promise<JsonlAnswer>; last: number }[] = [];
+  /** Input lines answered and written. */
+  let answered = 0;
 
-  const handle = (line: string): void => {
-    lineNo++;
-    const end = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
-    if (end === 0) {
-      out += `{"id":null,"error":"line ${lineNo}: empty line"}\n`;
-      return;
+  const drainOne = async (): Promise<void> => {
+    const { answer, last } = queue.shift() as (typeof queue)[number];
+    let r: JsonlAnswer;
+    try {
+      r = await answer;
+    } catch (e) {
+      // Fail closed: the protocol promises one answer per line, so stop rather than skip lines.
+      const why = isLeakguardError(e) ? e.message : ((e as Error)?.name ?? 'error');
+      throw new LeakguardError('LG_INTERNAL', `detect --jsonl stopped after answering line ${answered}: ${why}`, {
+        cause: e,
+      });
     }
-    const rec = parseJsonlLine(end === line.length ? line : line.slice(0, end));
-    if (typeof rec === 'string') {
-      out += `{"id":null,"error":${JSON.stringify(`line ${lineNo}: ${rec}`)}}\n`;
-      return;
-    }
-    const findings = analyzer.detect(rec.text);
-    found += findings.length;
-    out += `{"id":${rec.idJson},"findings":${findingsJson(findings)}}\n`;
+    answered = last;
+    found += r.found;
+    if (r.out.length > 0) await write(io.stdout, r.out);
   };
-  const skipped = (): void => {
+  const push = async (answer: Promise<JsonlAnswer>): Promise<void> => {
+    // Never an unhandled rejection: the failure surfaces when its turn to be written comes.
+    answer.catch(() => undefined);
+    queue.push({ answer, last: lineNo });
+    const limit = pool ? MAX_QUEUED : 0;
+    while (queue.length > limit) await drainOne();
+  };
+  /** `text`: one or more complete lines joined by newlines. */
+  const batch = async (text: string, lines: number): Promise<void> => {
+    const first = lineNo + 1;
+    lineNo += lines;
+    seen += text.length;
+    if (!pool && threads > 1 && seen > parallelAfter) pool = new JsonlPool(spec, threads - 1);
+    await push(
+      pool?.hasRoom(WORKER_BACKLOG) ? pool.run(text, first) : Promise.resolve(jsonlBatch(analyzer, text, first)),
+    );
+  };
+  const skipped = async (): Promise<void> => {
     lineNo++;
-    out += `{"id":null,"error":"line ${lineNo}: line longer than ${MAX_JSONL_LINE} characters, skipped"}\n`;
+    const out = `{"id":null,"error":"line ${lineNo}: line longer than ${maxLine} characters, skipped"}\n`;
+    await push(Promise.resolve({ out, found: 0 }));
   };
 
-  for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      if (oversized) {
-        skipped();
-        oversized = false;
-      } else if (pending.length > 0) {
-        handle(pending + text.slice(start, nl));
-        pending = '';
-      } else {
-        handle(text.slice(start, nl));
+  try {
+    for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      const last = text.lastIndexOf('\n');
+      if (last >= 0) {
+        let from = 0;
+        if (oversized) {
+          // The newline that ends the skipped line.
+          await skipped();
+          oversized = false;
+          from = text.indexOf('\n') + 1;
+        }
+        if (from <= last) {
+          let lines = 1;
+          for (let nl = text.indexOf('\n', from); nl >= 0 && nl < last; nl = text.indexOf('\n', nl + 1)) lines++;
+          const body = text.slice(from, last);
+          await batch(pending.length > 0 ? pending + body : body, lines);
+          pending = '';
+        }
+        const tail = text.length - last - 1;
+        if (tail > 0) {
+          if (tail > maxLine) oversized = true;
+          else pending = text.slice(last + 1);
+        }
+      } else if (text.length > 0 && !oversized) {
+        if (pending.length + text.length > maxLine) {
+          oversized = true;
+          pending = '';
+        } else pending += text;
       }
-      start = nl + 1;
-      if (out.length > 1 << 16) {
-        await write(io.stdout, out);
-        out = '';
-      }
     }
-    if (start < text.length && !oversized) {
-      if (pending.length + text.length - start > MAX_JSONL_LINE) {
-        oversized = true;
-        pending = '';
-      } else pending += text.slice(start);
-    }
-    if (out.length > 0) {
-      await write(io.stdout, out);
-      out = '';
-    }
+    const tail = decoder.end();
+    if (tail.length > 0 && !oversized) pending += tail;
+    if (oversized) await skipped();
+    else if (pending.length > 0) await batch(pending, 1);
+    while (queue.length > 0) await drainOne();
+  } finally {
+    await pool?.close();
   }
-  const tail = decoder.end();
-  if (tail.length > 0 && !oversized) pending += tail;
-  if (oversized) skipped();
-  else if (pending.length > 0) handle(pending);
-  if (out.length > 0) await write(io.stdout, out);
   return found;
 }
