@@ -4,7 +4,9 @@
  * Measures, each contender in its own process so peak RSS is its own:
  *   leakguard         library `createAnalyzer().detect(line)`, every line of the corpus, single thread
  *   leakguard-block   the same over ~64 KiB blocks of whole lines (per-call overhead vs. scanning)
- *   cli-jsonl         `cat corpus.jsonl | leakguard detect --jsonl`, end to end (input bytes / wall time)
+ *   cli-jsonl         `cat corpus.jsonl | leakguard detect --jsonl --threads 1`, end to end (input bytes / wall time)
+ *   cli-jsonl-threads the corpus JSONL four times through `--threads 1` and `--threads <cores>` (worker threads
+ *                     start after the first 128 MiB): the speed-up on a large stream
  *   stream-1gb        `leakguard detect FILE` over a ≥1 GB file (the corpus repeated): peak RSS, target < 200 MB
  *   regex8            one V8 regex alternating eight simple patterns (scale baseline)
  *   ripgrep           `rg -j1 --count-matches` with the same eight patterns over the corpus file, if `rg` is
@@ -57,7 +59,16 @@ import { REGEX8 } from './peers.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..');
 const PEERS = ['redactpii', 'redact-pii', 'openredaction'];
-const ALL = ['leakguard', 'leakguard-block', 'cli-jsonl', 'stream-1gb', 'regex8', 'ripgrep', ...PEERS];
+const ALL = [
+  'leakguard',
+  'leakguard-block',
+  'cli-jsonl',
+  'cli-jsonl-threads',
+  'stream-1gb',
+  'regex8',
+  'ripgrep',
+  ...PEERS,
+];
 /** Sections run after the contenders, each a script of its own run as a child process. */
 const SECTIONS = ['scan', 'protect', 'protect-db', 'guard', 'leak', 'audit', 'risk', 'scale'];
 /** Hard limit for one contender process (--child-timeout), so a hung peer cannot stall the run. */
@@ -264,34 +275,53 @@ function tallyHuman(line, tally) {
   if (n > 0) tally.set(':line', n);
 }
 
-async function cliJsonl(corpus) {
+/**
+ * `detect --jsonl` end to end over the corpus JSONL `repeat` times in a row; `threads` 1 is the single-thread
+ * figure, more adds worker threads.
+ */
+async function cliJsonl(corpus, threads, repeat = 1) {
   const rss = rssFile('cli');
-  const cat = spawn('cat', [corpus.jsonl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const cat = spawn('cat', Array(repeat).fill(corpus.jsonl), { stdio: ['ignore', 'pipe', 'inherit'] });
   const r = await runChild(
     process.execPath,
-    ['--import', './bench/rss-hook.mjs', 'bin/leakguard.js', 'detect', '--jsonl'],
+    ['--import', './bench/rss-hook.mjs', 'bin/leakguard.js', 'detect', '--jsonl', '--threads', String(threads)],
     { stdin: cat.stdout, env: { BENCH_RSS_FILE: rss }, countOutput: tallyJsonl },
   );
   if (r.code !== 0) throw new Error(`detect --jsonl exited with ${r.code ?? r.signal}: ${r.stderr.trim()}`);
-  if (r.lines !== corpus.manifest.lines) {
-    throw new Error(`detect --jsonl wrote ${r.lines} lines for ${corpus.manifest.lines} input lines`);
+  if (r.lines !== corpus.manifest.lines * repeat) {
+    throw new Error(`detect --jsonl wrote ${r.lines} lines for ${corpus.manifest.lines * repeat} input lines`);
   }
   const usage = readRss(rss);
   const findings = [...r.tally.values()].reduce((a, b) => a + b, 0);
   return {
-    tool: 'cli-jsonl',
-    name: 'leakguard detect --jsonl',
-    bytes: corpus.manifest.jsonlBytes,
-    textBytes: corpus.manifest.bytes,
+    tool: threads === 1 ? 'cli-jsonl' : 'cli-jsonl-threads',
+    name: threads === 1 ? 'leakguard detect --jsonl' : `leakguard detect --jsonl --threads ${threads}`,
+    threads,
+    bytes: corpus.manifest.jsonlBytes * repeat,
+    textBytes: corpus.manifest.bytes * repeat,
     ms: Math.round(r.ms),
-    mbPerSec: corpus.manifest.jsonlBytes / MB / (r.ms / 1000),
-    textMbPerSec: corpus.manifest.bytes / MB / (r.ms / 1000),
+    mbPerSec: (corpus.manifest.jsonlBytes * repeat) / MB / (r.ms / 1000),
+    textMbPerSec: (corpus.manifest.bytes * repeat) / MB / (r.ms / 1000),
     peakRssMb: usage ? Math.round(usage.maxRssKb / 1024) : null,
     cpuMs: usage ? Math.round((usage.userUs + usage.systemUs) / 1000) : null,
-    cpuMbPerSec: usage ? corpus.manifest.jsonlBytes / MB / (usage.mainThreadCpuMs / 1000) : null,
+    // Main-thread CPU says nothing when worker threads do the work.
+    cpuMbPerSec:
+      usage && threads === 1 ? (corpus.manifest.jsonlBytes * repeat) / MB / (usage.mainThreadCpuMs / 1000) : null,
     findings,
     byType: Object.fromEntries([...r.tally].sort((a, b) => b[1] - a[1])),
   };
+}
+
+/** Worker threads pay off on large streams only: one and all cores on the corpus JSONL four times (≈ 480 MB). */
+async function cliJsonlThreads(corpus) {
+  const repeat = 4;
+  log(`  --threads 1 over the JSONL ${repeat} times …`);
+  const one = await cliJsonl(corpus, 1, repeat);
+  log(`  ${fmt(one.mbPerSec, 1)} MB/s; --threads ${os.availableParallelism()} …`);
+  const all = await cliJsonl(corpus, os.availableParallelism(), repeat);
+  if (all.findings !== one.findings)
+    throw new Error(`--threads wrote ${all.findings} findings, one thread ${one.findings}`);
+  return { ...all, single: { mbPerSec: one.mbPerSec, ms: one.ms, peakRssMb: one.peakRssMb }, speedup: one.ms / all.ms };
 }
 
 async function stream1gb(corpus) {
@@ -391,7 +421,8 @@ const evalFlag = opts['no-eval'] ? [] : ['--eval'];
 const plan = [
   ['leakguard', () => worker('leakguard', ['--corpus', corpus.txt, '--budget-seconds', '60', ...evalFlag])],
   ['leakguard-block', () => worker('leakguard', ['--corpus', corpus.txt, '--unit', 'block', '--budget-seconds', '45'])],
-  ['cli-jsonl', () => cliJsonl(corpus)],
+  ['cli-jsonl', () => cliJsonl(corpus, 1)],
+  ['cli-jsonl-threads', () => cliJsonlThreads(corpus)],
   ['stream-1gb', () => stream1gb(corpus)],
   ['regex8', () => worker('regex8', ['--corpus', corpus.txt, '--budget-seconds', '30'])],
   ['ripgrep', () => ripgrep(corpus)],
@@ -521,6 +552,10 @@ function rows(rep) {
     if (r.sampled) notes.push(`sample: first ${(r.bytes / MB).toFixed(1)} MB (time cap)`);
     if (r.passes > 1) notes.push(`median of ${r.passes} passes (${fmt(r.mbPerSecMin, 1)}–${fmt(r.mbPerSecMax, 1)})`);
     if (r.tool === 'cli-jsonl') notes.push(`JSONL bytes; ${fmt(r.textMbPerSec, 1)} MB/s of text`);
+    if (r.tool === 'cli-jsonl-threads')
+      notes.push(
+        `JSONL ×4, ${r.threads} threads: ${fmt(r.speedup, 2)}× --threads 1 on the same input (${fmt(r.single.mbPerSec, 1)} MB/s)`,
+      );
     if (r.timedOut)
       notes.push(`stopped after ${Math.round(r.ms / 1000)} s (time limit), ~${(r.bytes / MB).toFixed(0)} MB read`);
     if (r.tool === 'stream-1gb') notes.push(`RSS target < 200 MB: ${r.peakRssMb < 200 ? 'met' : 'NOT met'}`);

@@ -32,7 +32,7 @@ Options:
                         {"id": same, "findings": [{"type","start","end","score"}]} per input line
                         (offsets are UTF-16 code units into "text")
   --threads N           With --jsonl: threads answering lines (default: the number of cores; N − 1
-                        worker threads start after the first 32 MiB of input; output order and content
+                        worker threads start after the first 128 Mi characters; output order and content
                         do not depend on N; 1 answers in this thread only)
   --json                Print one JSON document: { findings: [...], masked, summary }
   --types LIST          Only these entity types (comma-separated; see \`leakguard types\`)
@@ -229,7 +229,7 @@ function countFffd(s: string): number {
  * to load and optimise the recognizers, which only a large input repays. `LEAKGUARD_JSONL_PARALLEL_AFTER`
  * overrides it.
  */
-const PARALLEL_AFTER = 32 << 20;
+const PARALLEL_AFTER = 128 << 20;
 
 /** A whole number ≥ 0 from the environment, or undefined when unset. */
 function envCount(io: CliIO, name: string): number | undefined {
@@ -309,6 +309,9 @@ async function runJsonl(analyzer: Analyzer, spec: AnalyzerSpec, io: CliIO, optio
     await push(
       pool?.hasRoom(WORKER_BACKLOG) ? pool.run(text, first) : Promise.resolve(jsonlBatch(analyzer, text, first)),
     );
+    // Let the workers' answers in: buffered input (a pipe) is iterated in microtasks, which would otherwise
+    // keep this thread answering every batch itself while the workers sit idle.
+    if (pool) await new Promise<void>((resolve) => setImmediate(resolve));
   };
   const skipped = async (): Promise<void> => {
     lineNo++;
