@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runJsonl } from '../../src/cli/commands/detect.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
 import { runCli } from '../../src/cli/testing.js';
+import { analyzerFromSpec } from '../../src/detect/spec.js';
 
 const ID = '110105199003071239'; // synthetic, valid MOD 11-2
 const MOBILE = '13812345678';
@@ -164,5 +166,35 @@ describe('detect --jsonl --threads', () => {
     const c = await runCli(['detect', '--jsonl'], '', { env: { LEAKGUARD_JSONL_MAX_LINE: '-1' } });
     expect(c.exitCode).toBe(2);
     expect(c.stderr).toContain('LEAKGUARD_JSONL_MAX_LINE');
+  });
+});
+
+describe('runJsonl with workers', () => {
+  it('hands batches to the workers when the input is already buffered (a pipe), not only to this thread', async () => {
+    // Readable.from yields buffered chunks in microtasks: before the fix the command answered every batch
+    // itself after the workers' first two, and the workers sat idle.
+    const line = `{"id":1,"text":"手机${MOBILE} 身份证号：${ID} ${'填充文本 '.repeat(40)}"}\n`;
+    const chunks = Array.from({ length: 300 }, () => Buffer.from(line.repeat(20)));
+    const stdout = new PassThrough();
+    stdout.resume();
+    const io: CliIO = {
+      stdin: Readable.from(chunks),
+      stdout,
+      stderr: new PassThrough(),
+      env: {},
+      cwd: process.cwd(),
+      isTTY: false,
+    };
+    const counts = { here: 0, workers: 0 };
+    const spec = {};
+    const found = await runJsonl(analyzerFromSpec(spec), spec, io, {
+      threads: 2,
+      maxLine: 1 << 20,
+      parallelAfter: 0,
+      counts,
+    });
+    expect(found).toBe(300 * 20 * 2);
+    expect(counts.here + counts.workers).toBe(300);
+    expect(counts.workers).toBeGreaterThan(30);
   });
 });

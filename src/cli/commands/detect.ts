@@ -242,10 +242,12 @@ function envCount(io: CliIO, name: string): number | undefined {
 }
 
 /** How {@link runJsonl} runs. */
-interface JsonlOptions {
+export interface JsonlOptions {
   threads: number;
   maxLine: number;
   parallelAfter: number;
+  /** Filled in: batches answered in this thread and by workers. */
+  counts?: { here: number; workers: number };
 }
 /** Batches a worker may hold before this thread answers the next one itself. */
 const WORKER_BACKLOG = 2;
@@ -263,7 +265,12 @@ const MAX_QUEUED = 64;
  * the rest. Answers are written strictly in input order, so the output is byte-identical whatever the thread
  * count.
  */
-async function runJsonl(analyzer: Analyzer, spec: AnalyzerSpec, io: CliIO, options: JsonlOptions): Promise<number> {
+export async function runJsonl(
+  analyzer: Analyzer,
+  spec: AnalyzerSpec,
+  io: CliIO,
+  options: JsonlOptions,
+): Promise<number> {
   const { threads, maxLine, parallelAfter } = options;
   let lineNo = 0;
   let found = 0;
@@ -306,9 +313,9 @@ async function runJsonl(analyzer: Analyzer, spec: AnalyzerSpec, io: CliIO, optio
     lineNo += lines;
     seen += text.length;
     if (!pool && threads > 1 && seen > parallelAfter) pool = new JsonlPool(spec, threads - 1);
-    await push(
-      pool?.hasRoom(WORKER_BACKLOG) ? pool.run(text, first) : Promise.resolve(jsonlBatch(analyzer, text, first)),
-    );
+    const toWorker = pool?.hasRoom(WORKER_BACKLOG) === true;
+    if (options.counts) options.counts[toWorker ? 'workers' : 'here']++;
+    await push(toWorker ? (pool as JsonlPool).run(text, first) : Promise.resolve(jsonlBatch(analyzer, text, first)));
     // Let the workers' answers in: buffered input (a pipe) is iterated in microtasks, which would otherwise
     // keep this thread answering every batch itself while the workers sit idle.
     if (pool) await new Promise<void>((resolve) => setImmediate(resolve));
