@@ -195,6 +195,7 @@ describe('runJsonl with workers', () => {
     });
     expect(found).toBe(300 * 20 * 2);
     expect(counts.here + counts.workers).toBe(300);
-    expect(counts.workers).toBeGreaterThan(30);
+    // Before the fix: 10 of 300 (the first backlog only); after: 55–150 depending on load.
+    expect(counts.workers).toBeGreaterThan(20);
   });
 });
