@@ -5,11 +5,9 @@
  * itself. A worker that dies fails every batch it held: the command stops with an error
  * rather than skip lines (the protocol promises one output line per input line).
  */
-import { existsSync } from 'node:fs';
-import { sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LeakguardError } from '../core/errors.js';
+import { workerScript } from '../core/worker-url.js';
 import type { AnalyzerSpec } from '../detect/spec.js';
 
 /** One batch: complete lines joined by `\n`, the first of them input line `firstLine`. */
@@ -26,15 +24,6 @@ export type JsonlReply = { id: number; out: Uint8Array; found: number } | { id: 
 export interface JsonlAnswer {
   out: string | Uint8Array;
   found: number;
-}
-
-/** The compiled worker script; under the test runner (TypeScript sources) the build's copy. */
-function workerUrl(): URL {
-  const here = new URL('./jsonl-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = fileURLToPath(here).replace(`${sep}src${sep}cli${sep}`, `${sep}dist${sep}cli${sep}`);
-  if (existsSync(built)) return pathToFileURL(built);
-  throw new Error('The detect worker script is missing: run `npm run build`');
 }
 
 interface Pending {
@@ -65,7 +54,7 @@ export class JsonlPool {
   constructor(spec: AnalyzerSpec, threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError('JsonlPool: threads must be ≥ 1');
     this.threads = threads;
-    const url = workerUrl();
+    const url = workerScript('./jsonl-worker.js', import.meta.url);
     for (let i = 0; i < threads; i++) {
       const slot: Slot = { worker: new Worker(url, { workerData: { spec } }), pending: new Map(), dead: undefined };
       const fail = (why: string): void => {

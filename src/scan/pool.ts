@@ -8,11 +8,9 @@
  * (a scan with one unit to read starts one), and a worker that dies — out of memory on a hostile file, a crash in
  * a parser — fails only the unit it held (`LG_WORKER_CRASHED`, reported like any unreadable unit) and is replaced.
  */
-import { existsSync } from 'node:fs';
-import { sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { UnitResult } from '../catalog/catalog.js';
+import { workerScript } from '../core/worker-url.js';
 import type { AnalyzerSpec } from '../detect/spec.js';
 import type { Unit } from '../sources/source.js';
 import type { OpenSourceOptions } from './open-source.js';
@@ -46,15 +44,6 @@ export interface UnitPoolOptions {
   threads: number;
   /** Heap cap of each worker (MiB); a unit that needs more fails alone. Default 2048. */
   maxHeapMb?: number;
-}
-
-/** The compiled worker script; under the test runner (TypeScript sources) the build's copy. */
-function workerUrl(): URL {
-  const here = new URL('./scan-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = fileURLToPath(here).replace(`${sep}src${sep}scan${sep}`, `${sep}dist${sep}scan${sep}`);
-  if (existsSync(built)) return pathToFileURL(built);
-  throw new Error('The scan worker script is missing: run `npm run build`');
 }
 
 interface Slot {
@@ -103,7 +92,7 @@ export class UnitPool implements UnitRunner {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerUrl(), {
+    const worker = new Worker(workerScript('./scan-worker.js', import.meta.url), {
       workerData: this.data,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 },
     });

@@ -7,13 +7,12 @@
 import { existsSync, mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runJsonl } from '../../src/cli/commands/detect.js';
-import type { CliIO } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
-import { runCli } from '../../src/cli/testing.js';
+import { memoryIO, runCli } from '../../src/cli/testing.js';
 import { analyzerFromSpec } from '../../src/detect/spec.js';
 
 const ID = '110105199003071239'; // synthetic, valid MOD 11-2
@@ -126,26 +125,13 @@ describe('detect --jsonl --threads', () => {
       unlinkSync(cfg);
       for (let i = 0; i < lines.length; i += 20) yield Buffer.from(`${lines.slice(i, i + 20).join('\n')}\n`);
     }
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    stdout.on('data', (c: Buffer) => out.push(c));
-    stderr.on('data', (c: Buffer) => err.push(c));
-    const io: CliIO = {
-      stdin: Readable.from(input()),
-      stdout,
-      stderr,
-      env: PARALLEL,
-      cwd: dir,
-      isTTY: false,
-    };
+    const { io, out } = memoryIO({ stdin: Readable.from(input()), env: PARALLEL, cwd: dir });
     const code = await run(['detect', '--jsonl', '--threads', '2', '--config', cfg], io);
     expect(code).toBe(2);
-    const message = Buffer.concat(err).toString('utf8');
+    const message = out().stderr;
     expect(message).toMatch(/^error LG_INTERNAL: detect --jsonl stopped after answering line \d+: a detection worker/);
     expect(message).not.toContain(MOBILE);
-    const written = Buffer.concat(out).toString('utf8');
+    const written = out().stdout;
     expect(written === '' || written.endsWith('\n')).toBe(true);
     const ids = written
       .split('\n')
@@ -175,16 +161,7 @@ describe('runJsonl with workers', () => {
     // itself after the workers' first two, and the workers sat idle.
     const line = `{"id":1,"text":"手机${MOBILE} 身份证号：${ID} ${'填充文本 '.repeat(40)}"}\n`;
     const chunks = Array.from({ length: 300 }, () => Buffer.from(line.repeat(20)));
-    const stdout = new PassThrough();
-    stdout.resume();
-    const io: CliIO = {
-      stdin: Readable.from(chunks),
-      stdout,
-      stderr: new PassThrough(),
-      env: {},
-      cwd: process.cwd(),
-      isTTY: false,
-    };
+    const { io } = memoryIO({ stdin: Readable.from(chunks) });
     const counts = { here: 0, workers: 0 };
     const spec = {};
     const found = await runJsonl(analyzerFromSpec(spec), spec, io, {

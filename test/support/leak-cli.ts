@@ -2,8 +2,8 @@
  * Run one leak command function (`canary`, `leakcheck`, `serve`) in-process with in-memory streams, mapping
  * leakguard errors to exit codes as src/cli/run.ts does (the commands are registered there by the lead).
  */
-import { PassThrough, Readable } from 'node:stream';
 import type { CliIO } from '../../src/cli/io.js';
+import { memoryIO } from '../../src/cli/testing.js';
 import { isLeakguardError } from '../../src/core/errors.js';
 
 export interface LeakCliResult {
@@ -14,27 +14,7 @@ export interface LeakCliResult {
 
 export type LeakCommand = (argv: readonly string[], io: CliIO) => Promise<number>;
 
-/** Build an in-memory CliIO; `out()` returns what was written so far. */
-export function memoryIO(options: { cwd: string; env: Record<string, string | undefined>; stdin?: string }): {
-  io: CliIO;
-  out: () => { stdout: string; stderr: string };
-} {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const o: Buffer[] = [];
-  const e: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => o.push(c));
-  stderr.on('data', (c: Buffer) => e.push(c));
-  const io: CliIO = {
-    stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
-    stdout,
-    stderr,
-    env: options.env,
-    cwd: options.cwd,
-    isTTY: false,
-  };
-  return { io, out: () => ({ stdout: Buffer.concat(o).toString('utf8'), stderr: Buffer.concat(e).toString('utf8') }) };
-}
+export { memoryIO } from '../../src/cli/testing.js';
 
 /** Run `command(argv)`; a leakguard error becomes `error CODE: message` on stderr and its exit code. */
 export async function runLeakCommand(
