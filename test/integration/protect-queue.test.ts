@@ -5,19 +5,17 @@
  * middle of a range (the policy's operators are deterministic and not idempotent: a row protected twice would
  * differ). Runs the compiled CLI (bin/leakguard.js → dist/).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV, TABLE_POLICY, tableRows } from '../../src/protect/db/__fixtures__/data.js';
+import { run as runCli, startWorker as startCliWorker } from '../support/queue-cli.js';
 import { PG_URL, REDIS_URL, requireService } from '../support/services.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'leakguard.js');
 const QUEUE = `${REDIS_URL.replace(/\/\d*$/, '')}/11`;
 const SUFFIX = `${process.pid}_${Date.now().toString(36)}`;
 const DIR = mkdtempSync(join(tmpdir(), 'lg-protect-queue-'));
@@ -26,27 +24,12 @@ const children: ChildProcess[] = [];
 const tables: string[] = [];
 let db: pg.Client;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: DIR, env: { ...process.env, ...ENV } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/** Run `leakguard ARGS` in the suite's folder with the fixture key (ENV's LEAKGUARD_KEY). */
+const run = (args: string[]) => runCli(args, DIR, ENV);
 
+/** A `--policy` worker on this suite's queue and PostgreSQL; killed before the tables are dropped. */
 function startWorker(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'worker', '--queue', QUEUE, '--concurrency', '1', '--policy', POLICY, '--connection', PG_URL, '--json'],
-    { cwd: DIR, env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child = startCliWorker(QUEUE, ENV, { cwd: DIR, args: ['--policy', POLICY, '--connection', PG_URL] });
   children.push(child);
   return child;
 }

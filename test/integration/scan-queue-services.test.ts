@@ -6,109 +6,30 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../../src/catalog/catalog.js';
+import type { Catalog } from '../../src/catalog/catalog.js';
 import { finalizeQueuedRun, openQueueCatalog } from '../../src/scan/queue.js';
+import {
+  assetsOf,
+  catalogAssets,
+  corpus,
+  exited,
+  run,
+  sqliteCatalog,
+  startWorker,
+  unitsLogged,
+} from '../support/queue-cli.js';
 import { PG_URL, REDIS_URL, requireService } from '../support/services.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'leakguard.js');
-const KEY = randomBytes(32).toString('hex');
-const children: ChildProcess[] = [];
+/** The redis-server processes this suite starts (../support/queue-cli.js kills the workers it starts). */
+const redisServers: ChildProcess[] = [];
 const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, LEAKGUARD_KEY: KEY, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-function startWorker(queue: string, env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', queue, '--concurrency', '1', '--json'], {
-    env: { ...process.env, LEAKGUARD_KEY: KEY, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  return child;
-}
-
-/** Resolves when `child` has logged `n` finished units. */
-function unitsLogged(child: ChildProcess, n: number): Promise<void> {
-  let seen = 0;
-  return new Promise((resolve) => {
-    child.stderr?.on('data', (c: Buffer) => {
-      seen += (c.toString().match(/"event":"unit"/g) ?? []).length;
-      if (seen >= n) resolve();
-    });
-  });
-}
-
-function corpus(files = 40): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lg-queue-svc-'));
-  for (let d = 0; d < 4; d++) {
-    mkdirSync(join(dir, `d${d}`));
-    for (let f = 0; f < files / 4; f++) {
-      let csv = '姓名,手机号,邮箱\n';
-      for (let r = 0; r < 300; r++) {
-        const n = d * 100_000 + f * 1000 + r;
-        csv += `李${'伟芳娜敏静'[r % 5]},1${38 + (r % 2)}${String(n).padStart(8, '0')},p${n}@example.org\n`;
-      }
-      writeFileSync(join(dir, `d${d}`, `f${f}.csv`), csv);
-    }
-  }
-  return dir;
-}
-
-const sqliteCatalog = (name: string) => join(mkdtempSync(join(tmpdir(), 'lg-cat-')), `${name}.db`);
-
-const assetsOf = (out: string) =>
-  (JSON.parse(out).assets as { uri: string }[]).sort((a, b) => a.uri.localeCompare(b.uri));
-
-/** The assets of a catalog's latest finished run, as `scan --json` prints them. */
-async function catalogAssets(target: string) {
-  const catalog = await Catalog.open(target);
-  try {
-    const run = await catalog.latestRun();
-    expect(run?.status).toBe('done');
-    return (await catalog.assets(run!.id))
-      .map((a) => ({
-        uri: a.asset,
-        kind: a.kind,
-        types: a.types,
-        people: a.people,
-        sensitive: a.sensitive,
-        grade: a.grade,
-      }))
-      .sort((a, b) => a.uri.localeCompare(b.uri));
-  } finally {
-    await catalog.close();
-  }
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -126,7 +47,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
-  children.push(child);
+  redisServers.push(child);
   for (;;) {
     const r = new Redis({
       port,
@@ -148,14 +69,8 @@ async function startRedis(port: number): Promise<ChildProcess> {
   }
 }
 
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of redisServers) c.kill('SIGKILL');
 });
 
 describe('a Redis restarted mid-run (redis-server started by this suite)', () => {

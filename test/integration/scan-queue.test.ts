@@ -3,43 +3,22 @@
  * queued, and the catalog equals a single-process scan's exactly; a worker killed with SIGKILL mid-run changes
  * nothing. Runs the compiled CLI (bin/leakguard.js → dist/): CI builds before testing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetsOf, run, sqliteCatalog, startWorker } from '../support/queue-cli.js';
 import { REDIS_URL, requireService } from '../support/services.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'leakguard.js');
 /** A Redis database of its own, so the queue never meets another suite's keys. */
 const QUEUE = `${REDIS_URL.replace(/\/\d*$/, '')}/9`;
-const KEY = randomBytes(32).toString('hex');
 const workers: ChildProcess[] = [];
 
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, LEAKGUARD_KEY: KEY } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', QUEUE, '--concurrency', '1', '--json'], {
-    env: { ...process.env, LEAKGUARD_KEY: KEY },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+/** A worker on this suite's queue; the first test stops its own, the rest are killed before the queue is flushed. */
+function startQueueWorker(): ChildProcess {
+  const child = startWorker(QUEUE);
   workers.push(child);
   return child;
 }
@@ -61,9 +40,6 @@ function corpus(): string {
   return dir;
 }
 
-const assetsOf = (out: string) =>
-  (JSON.parse(out).assets as { uri: string }[]).sort((a, b) => a.uri.localeCompare(b.uri));
-
 let redis: Redis;
 beforeAll(async () => {
   redis = await requireService('Redis', QUEUE, 'LEAKGUARD_TEST_REDIS_URL', async () => {
@@ -83,31 +59,13 @@ describe('scan --queue with leakguard worker processes', () => {
   it('three workers produce exactly the single-process catalog', async () => {
     const dir = corpus();
     const single = await run(
-      [
-        'scan',
-        '.',
-        '--json',
-        '--quiet',
-        '--threads',
-        '1',
-        '--catalog',
-        join(mkdtempSync(join(tmpdir(), 'lg-cat-')), 's.db'),
-      ],
+      ['scan', '.', '--json', '--quiet', '--threads', '1', '--catalog', sqliteCatalog('s')],
       dir,
     );
     expect(single.code).toBe(0);
-    for (let i = 0; i < 3; i++) startWorker();
+    for (let i = 0; i < 3; i++) startQueueWorker();
     const queued = await run(
-      [
-        'scan',
-        '.',
-        '--json',
-        '--quiet',
-        '--queue',
-        QUEUE,
-        '--catalog',
-        join(mkdtempSync(join(tmpdir(), 'lg-cat-')), 'q.db'),
-      ],
+      ['scan', '.', '--json', '--quiet', '--queue', QUEUE, '--catalog', sqliteCatalog('q')],
       dir,
     );
     expect(queued.stderr).toBe('');
@@ -120,43 +78,22 @@ describe('scan --queue with leakguard worker processes', () => {
   it('a worker killed with SIGKILL mid-run loses nothing and counts nothing twice', async () => {
     const dir = corpus();
     const single = await run(
-      [
-        'scan',
-        '.',
-        '--json',
-        '--quiet',
-        '--threads',
-        '1',
-        '--catalog',
-        join(mkdtempSync(join(tmpdir(), 'lg-cat-')), 's.db'),
-      ],
+      ['scan', '.', '--json', '--quiet', '--threads', '1', '--catalog', sqliteCatalog('s')],
       dir,
     );
-    const victim = startWorker();
+    const victim = startQueueWorker();
     let seen = 0;
     const killed = new Promise<void>((resolve) => {
       victim.stderr?.on('data', (c: Buffer) => {
         seen += (c.toString().match(/"event":"unit"/g) ?? []).length;
         if (seen >= 3 && victim.exitCode === null) {
           victim.kill('SIGKILL');
-          startWorker();
+          startQueueWorker();
           resolve();
         }
       });
     });
-    const queued = run(
-      [
-        'scan',
-        '.',
-        '--json',
-        '--quiet',
-        '--queue',
-        QUEUE,
-        '--catalog',
-        join(mkdtempSync(join(tmpdir(), 'lg-cat-')), 'q.db'),
-      ],
-      dir,
-    );
+    const queued = run(['scan', '.', '--json', '--quiet', '--queue', QUEUE, '--catalog', sqliteCatalog('q')], dir);
     await killed;
     const out = await queued;
     expect(out.code).toBe(0);

@@ -36,7 +36,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run `leakguard ARGS` in `cwd` to its end. */
+/**
+ * Run `leakguard ARGS` in `cwd` to its end. `env` is laid over the suite's (a `LEAKGUARD_KEY` in it replaces
+ * {@link KEY}).
+ */
 export function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -55,9 +58,25 @@ export function run(args: string[], cwd: string, env: Record<string, string> = {
   });
 }
 
-/** Start `leakguard worker --queue QUEUE --concurrency 1 --json`; its stderr is kept (see {@link workerLog}). */
-export function startWorker(queue: string, env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', queue, '--concurrency', '1', '--json'], {
+export interface WorkerOptions {
+  /** Further worker flags, placed before `--json` (e.g. `--policy FILE --connection URL`). */
+  args?: string[];
+  /** The worker's working directory (default: this process's). */
+  cwd?: string;
+}
+
+/**
+ * Start `leakguard worker --queue QUEUE --concurrency 1 [ARGS] --json`; its stderr is kept (see {@link workerLog}).
+ * `env` is laid over the suite's (a `LEAKGUARD_KEY` in it replaces {@link KEY}).
+ */
+export function startWorker(
+  queue: string,
+  env: Record<string, string> = {},
+  options: WorkerOptions = {},
+): ChildProcess {
+  const args = [BIN, 'worker', '--queue', queue, '--concurrency', '1', ...(options.args ?? []), '--json'];
+  const child = spawn(process.execPath, args, {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: { ...process.env, LEAKGUARD_KEY: KEY, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
