@@ -80,7 +80,11 @@ describe('leakguard guard (CLI)', () => {
     const db = await openSqlite(join(dir, 'keys.db'));
     const stored = JSON.stringify(await db.all('SELECT * FROM lg_guard_keys'));
     await db.close();
-    expect(stored).not.toContain(key.split('_')[2]);
+    // The secret is everything after `lgk_<id>_`: base64url may itself hold `_` (split('_') once took an empty
+    // or one-letter piece of it, which any stored row "contains").
+    const secret = key.slice('lgk_'.length + 12 + 1);
+    expect(secret).toHaveLength(43);
+    expect(stored).not.toContain(secret);
     const unknownRole = cli(['keys', 'create', '--config', config, '--principal', 'bob', '--role', 'root']);
     await expect(unknownRole).rejects.toMatchObject({ code: 'LG_USAGE' });
     const list = await cli(['keys', 'list', '--config', config, '--json']);
