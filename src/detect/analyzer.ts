@@ -111,7 +111,7 @@ function verifyKeyword(text: string, pos: number, word: string): number {
     } else if (lowerCode(c) !== k) return -1;
   }
   const last = word.charCodeAt(n - 1);
-  if (isAsciiLetterCode(last) && isAsciiLetterCode(text.charCodeAt(pos + n))) return -1;
+  if (isAsciiLetterCode(last) && pos + n < text.length && isAsciiLetterCode(text.charCodeAt(pos + n))) return -1;
   return pos + n;
 }
 
@@ -183,8 +183,9 @@ class Scanner implements MatchContext {
         digitIndex(
           text.charCodeAt(pos) - 48,
           Math.min(len, MAX_GATE_RUN),
-          neighborClass(text.charCodeAt(pos - 1)),
-          neighborClass(text.charCodeAt(runEnd)),
+          // Bounds-checked: an out-of-range read gives NaN (class 0) but throws optimised code away once.
+          pos > 0 ? neighborClass(text.charCodeAt(pos - 1)) : 0,
+          runEnd < text.length ? neighborClass(text.charCodeAt(runEnd)) : 0,
         )
       ]!;
     for (let r = 0; r < list.length; r++) {
@@ -325,7 +326,7 @@ class Scanner implements MatchContext {
           j,
         );
       }
-    } else if (hasHex && j - start <= 4) {
+    } else if (hasHex && j - start <= 4 && j < n) {
       const next = text.charCodeAt(j);
       if (next === 58 || next === 45 || next === 46) {
         let hex = true;
