@@ -9,11 +9,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV, TABLE_POLICY, tableRows } from '../../src/protect/db/__fixtures__/data.js';
-import { run as runCli, startWorker as startCliWorker } from '../support/queue-cli.js';
+import { flushQueue, run as runCli, startWorker as startCliWorker } from '../support/queue-cli.js';
 import { PG_URL, REDIS_URL, requireService } from '../support/services.js';
 
 const QUEUE = `${REDIS_URL.replace(/\/\d*$/, '')}/11`;
@@ -61,13 +60,7 @@ beforeAll(async () => {
     await c.connect();
     return c;
   });
-  const redis = await requireService('Redis', QUEUE, 'LEAKGUARD_TEST_REDIS_URL', async () => {
-    const r = new Redis(QUEUE, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await r.connect();
-    return r;
-  });
-  await redis.flushdb();
-  redis.disconnect();
+  await flushQueue(QUEUE);
 });
 
 afterAll(async () => {

@@ -6,7 +6,6 @@
  * or counted twice, and exactly the catalog a single-process scan produces. The queue is the machine's Redis
  * (database 12, used by no other suite). Runs the compiled CLI (bin/leakguard.js → dist/).
  */
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../src/catalog/sql.js';
@@ -16,6 +15,7 @@ import {
   catalogAssets,
   corpus,
   exited,
+  flushQueue,
   requireBuild,
   run,
   sqliteCatalog,
@@ -23,7 +23,7 @@ import {
   unitsLogged,
   workerLog,
 } from '../support/queue-cli.js';
-import { REDIS_URL, requireService } from '../support/services.js';
+import { REDIS_URL } from '../support/services.js';
 
 const QUEUE = `${REDIS_URL.replace(/\/\d*$/, '')}/12`;
 /** Units of the restart run: enough that the 5 s outage falls well inside it. */
@@ -33,19 +33,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let cluster: RestartablePostgres;
 let catalogUrl: string;
 
-async function flushQueue(): Promise<void> {
-  const redis = await requireService('Redis', QUEUE, 'LEAKGUARD_TEST_REDIS_URL', async () => {
-    const r = new Redis(QUEUE, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await r.connect();
-    return r;
-  });
-  await redis.flushdb();
-  redis.disconnect();
-}
-
 beforeAll(async () => {
   requireBuild();
-  await flushQueue();
+  await flushQueue(QUEUE);
   cluster = await startRestartablePostgres();
   const admin = new pg.Client({ connectionString: cluster.url });
   await admin.connect();
@@ -56,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.close();
-  await flushQueue().catch(() => undefined);
+  await flushQueue(QUEUE).catch(() => undefined);
 });
 
 describe('the catalog PostgreSQL stopping under open transactions (cluster started by this suite)', () => {

@@ -20,6 +20,7 @@ import {
   catalogAssets,
   corpus,
   exited,
+  flushQueue,
   run,
   sqliteCatalog,
   startWorker,
@@ -121,13 +122,7 @@ describe('scan --queue --detach and scan status', () => {
 
   beforeAll(async () => {
     queue = `${REDIS_URL.replace(/\/\d*$/, '')}/10`;
-    const redis = await requireService('Redis', queue, 'LEAKGUARD_TEST_REDIS_URL', async () => {
-      const r = new Redis(queue, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await r.connect();
-      return r;
-    });
-    await redis.flushdb();
-    redis.disconnect();
+    await flushQueue(queue);
     admin = await requireService('PostgreSQL', PG_URL, 'LEAKGUARD_TEST_PG_URL', async () => {
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();

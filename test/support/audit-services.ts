@@ -104,71 +104,9 @@ function pgBin(name: string): string {
   throw new Error(`${name} not found: install the PostgreSQL server package`);
 }
 
-/**
- * Start a PostgreSQL cluster that requires scram-sha-256 for every user, with superuser `postgres` and the given
- * password. initdb refuses to run as root, so as root it runs as the `postgres` system user.
- */
-export async function startPostgresWithPassword(password: string): Promise<Started> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'lg-audit-pg-'));
-  const data = join(dir, 'data');
-  const pwfile = join(dir, 'pw');
-  writeFileSync(pwfile, `${password}\n`);
-  const asRoot = process.getuid?.() === 0;
-  const run = (bin: string, args: string[]) => {
-    const cmd = asRoot ? 'runuser' : bin;
-    const full = asRoot ? ['-u', 'postgres', '--', bin, ...args] : args;
-    execFileSync(cmd, full, { stdio: 'ignore' });
-  };
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(dir, uid, gid);
-    chownSync(pwfile, uid, gid);
-    chmodSync(dir, 0o700);
-  }
-  run(pgBin('initdb'), [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '--pwfile',
-    pwfile,
-    '--auth',
-    'scram-sha-256',
-    '-E',
-    'UTF8',
-    '--no-sync',
-  ]);
-  const pgCtl = pgBin('pg_ctl');
-  run(pgCtl, [
-    '-D',
-    data,
-    '-w',
-    '-t',
-    '60',
-    '-l',
-    join(dir, 'log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    'start',
-  ]);
-  await waitFor(() => canConnect(port), 'PostgreSQL');
-  return {
-    port,
-    close: async () => {
-      try {
-        run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
 /** A throw-away PostgreSQL cluster that can be stopped and started again on the same port and data directory. */
 export interface RestartablePostgres extends Started {
-  /** `postgres://postgres@127.0.0.1:PORT/postgres` (trust authentication: no password). */
+  /** `postgres://postgres@127.0.0.1:PORT/postgres` (no password: only for a trusting cluster). */
   url: string;
   /** `pg_ctl stop` (default mode `fast`: sessions are terminated, as in a restart or failover). */
   stop(mode?: 'fast' | 'immediate' | 'smart'): Promise<void>;
@@ -177,14 +115,16 @@ export interface RestartablePostgres extends Started {
 }
 
 /**
- * Start a PostgreSQL cluster on a free loopback port that trusts loopback connections and can be restarted
- * (stop, start) by the test: the machine's shared cluster must never be restarted. As root, initdb and pg_ctl
+ * initdb and start a cluster on a free loopback port: with `password`, scram-sha-256 for every user (superuser
+ * `postgres` with that password); without, trust. initdb refuses to run as root, so as root initdb and pg_ctl
  * run as the `postgres` system user.
  */
-export async function startRestartablePostgres(): Promise<RestartablePostgres> {
+async function startCluster(password: string | undefined, prefix: string): Promise<RestartablePostgres> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'lg-restart-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const data = join(dir, 'data');
+  const pwfile = join(dir, 'pw');
+  if (password !== undefined) writeFileSync(pwfile, `${password}\n`);
   const asRoot = process.getuid?.() === 0;
   const run = (bin: string, args: string[]) => {
     const cmd = asRoot ? 'runuser' : bin;
@@ -195,9 +135,11 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
     chownSync(dir, uid, gid);
+    if (password !== undefined) chownSync(pwfile, uid, gid);
     chmodSync(dir, 0o700);
   }
-  run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth', 'trust', '-E', 'UTF8', '--no-sync']);
+  const auth = password !== undefined ? ['--pwfile', pwfile, '--auth', 'scram-sha-256'] : ['--auth', 'trust'];
+  run(pgBin('initdb'), ['-D', data, '-U', 'postgres', ...auth, '-E', 'UTF8', '--no-sync']);
   const pgCtl = pgBin('pg_ctl');
   let running = false;
   const start = async () => {
@@ -234,4 +176,18 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
       }
     },
   };
+}
+
+/** Start a PostgreSQL cluster that requires scram-sha-256 for every user, superuser `postgres` with `password`. */
+export async function startPostgresWithPassword(password: string): Promise<Started> {
+  const pg = await startCluster(password, 'lg-audit-pg-');
+  return { port: pg.port, close: pg.close };
+}
+
+/**
+ * Start a PostgreSQL cluster on a free loopback port that trusts loopback connections and can be restarted
+ * (stop, start) by the test: the machine's shared cluster must never be restarted.
+ */
+export function startRestartablePostgres(): Promise<RestartablePostgres> {
+  return startCluster(undefined, 'lg-restart-pg-');
 }

@@ -9,8 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, expect } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { requireService } from './services.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'leakguard.js');
@@ -22,6 +24,20 @@ const logs = new WeakMap<ChildProcess, { text: string }>();
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
+
+/**
+ * Connect to the queue's Redis (failing with a clear message when it is down) and empty its database: each
+ * suite uses a database of its own.
+ */
+export async function flushQueue(url: string): Promise<void> {
+  const redis = await requireService('Redis', url, 'LEAKGUARD_TEST_REDIS_URL', async () => {
+    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await r.connect();
+    return r;
+  });
+  await redis.flushdb();
+  redis.disconnect();
+}
 
 /** Fail with a clear message when the CLI has not been built (the processes run dist/). */
 export function requireBuild(): void {
