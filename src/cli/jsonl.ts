@@ -1,5 +1,6 @@
 /**
- * Fast reader for the `detect --jsonl` protocol lines `{"id": any, "text": string}`.
+ * The `detect --jsonl` protocol: a fast reader for its lines `{"id": any, "text": string}` and `jsonlBatch`, which
+ * answers a run of them (used by the command's thread and its worker threads alike).
  *
  * `JSON.parse` builds an object and copies every string; at ~100-byte lines that costs as much as detection
  * itself. This reader walks the top level of the object with `indexOf`, takes `text` as a slice when it has no
