@@ -1,9 +1,21 @@
 /**
  * Machine and ticket formats of the report: JSON, SARIF 2.1.0 (code-scanning UIs), Markdown.
  */
+import type { AssetRecord } from '../catalog/catalog.js';
 import { ENTITY_TYPE_NAMES, ENTITY_TYPES } from '../core/entity-types.js';
 import { formatLoc } from './html.js';
 import { type ReportModel, rankedAssets } from './model.js';
+
+/**
+ * An asset as the JSON outputs show it (`scan --json`, the JSON report): its URI, kind, types with counts,
+ * people, sensitivity and grade.
+ *
+ * @example
+ * assetSummary(asset) // { uri: 'file:///data/users.csv', kind: 'csv', types: { CN_MOBILE: 40 }, people: 40, … }
+ */
+export function assetSummary(a: AssetRecord) {
+  return { uri: a.asset, kind: a.kind, types: a.types, people: a.people, sensitive: a.sensitive, grade: a.grade };
+}
 
 /** The report as JSON (the same data as the HTML page). */
 export function renderJson(model: ReportModel): string {
@@ -14,15 +26,7 @@ export function renderJson(model: ReportModel): string {
       run: model.run,
       previousRun: model.previousRun ? { id: model.previousRun.id, startedAt: model.previousRun.startedAt } : null,
       totals: model.totals,
-      assets: rankedAssets(model).map((a) => ({
-        uri: a.asset,
-        kind: a.kind,
-        types: a.types,
-        people: a.people,
-        sensitive: a.sensitive,
-        grade: a.grade,
-        detail: a.detail,
-      })),
+      assets: rankedAssets(model).map((a) => ({ ...assetSummary(a), detail: a.detail })),
       changes: model.changes,
       problems: model.problems,
     },

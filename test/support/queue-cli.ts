@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, expect } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { assetSummary } from '../../src/report/formats.js';
 import { requireService } from './services.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -158,16 +159,7 @@ export async function catalogAssets(target: string) {
   try {
     const latest = await catalog.latestRun();
     expect(latest?.status).toBe('done');
-    return (await catalog.assets(latest!.id))
-      .map((a) => ({
-        uri: a.asset,
-        kind: a.kind,
-        types: a.types,
-        people: a.people,
-        sensitive: a.sensitive,
-        grade: a.grade,
-      }))
-      .sort((a, b) => a.uri.localeCompare(b.uri));
+    return (await catalog.assets(latest!.id)).map(assetSummary).sort((a, b) => a.uri.localeCompare(b.uri));
   } finally {
     await catalog.close();
   }

@@ -10,6 +10,7 @@ import { renderAuditHtml } from '../../audit/render.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { isEntityType } from '../../core/entity-types.js';
 import { UsageError } from '../../core/errors.js';
+import { assetSummary } from '../../report/formats.js';
 import { renderHtml } from '../../report/html.js';
 import { loadReportModel } from '../../report/model.js';
 import { DEFAULT_GRADING, type GradingConfig, gradeRank, loadGrading } from '../../scan/grading.js';
@@ -224,14 +225,7 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
       writeFileSync(resolve(io.cwd, values.report), renderHtml(model, audit ? [renderAuditHtml(audit)] : []));
     }
     if (values.json) {
-      const assets = report.assets.map((a) => ({
-        uri: a.asset,
-        kind: a.kind,
-        types: a.types,
-        people: a.people,
-        sensitive: a.sensitive,
-        grade: a.grade,
-      }));
+      const assets = report.assets.map(assetSummary);
       await write(io.stdout, `${JSON.stringify({ assets, summary, changes: report.changes }, null, 2)}\n`);
     } else {
       await write(io.stdout, renderSummary(report.assets, summary, report.changes.length, grading));
