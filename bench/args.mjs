@@ -1,8 +1,10 @@
 /**
- * Shared plumbing of the benchmark scripts: loading the built package and reading numeric flags.
+ * Shared plumbing of the benchmark scripts: loading the built package, flags and `--help`.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -25,4 +27,37 @@ export function numArg(args, name, dflt, { integer = false } = {}) {
     process.exit(2);
   }
   return n;
+}
+
+/**
+ * Parse a benchmark script's flags with `node:util` parseArgs (plus `-h/--help`). `--help` prints the script's
+ * "Usage:" block from its header comment and exits 0. Returns the values and `positive(name)`, which reads a
+ * flag as a positive number or exits with status 2 and a clear message.
+ *
+ * @example
+ * const { opts, positive } = benchArgs(import.meta.url, { mb: { type: 'string', default: '100' } });
+ */
+export function benchArgs(scriptUrl, options) {
+  const file = fileURLToPath(scriptUrl);
+  let opts;
+  try {
+    ({ values: opts } = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h', default: false } } }));
+  } catch (e) {
+    process.stderr.write(`${path.basename(file)}: ${e.message.split('\n')[0]} (--help lists the options)\n`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    const src = fs.readFileSync(file, 'utf8');
+    process.stdout.write(`${src.slice(src.indexOf('Usage:'), src.indexOf('*/')).replace(/^ \* ?/gm, '')}`);
+    process.exit(0);
+  }
+  const positive = (name) => {
+    const n = Number(opts[name]);
+    if (!(n > 0) || !Number.isFinite(n)) {
+      process.stderr.write(`${path.basename(file)}: --${name} expects a positive number\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return { opts, positive };
 }

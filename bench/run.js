@@ -52,7 +52,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.mjs';
 import { ensureCorpus, ensureRepeatedFile, MB } from './corpus.mjs';
 import { REGEX8 } from './peers.mjs';
 
@@ -74,46 +74,29 @@ const SECTIONS = ['scan', 'protect', 'protect-db', 'guard', 'leak', 'audit', 'ri
 /** Hard limit for one contender process (--child-timeout), so a hung peer cannot stall the run. */
 let CHILD_TIMEOUT_MS = 8 * 60 * 1000;
 
-const { values: opts } = parseArgs({
-  options: {
-    mb: { type: 'string', default: '100' },
-    only: { type: 'string' },
-    'skip-1gb': { type: 'boolean', default: false },
-    'stream-mb': { type: 'string', default: '1024' },
-    'peer-seconds': { type: 'string', default: '40' },
-    passes: { type: 'string', default: '3' },
-    'no-eval': { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    'update-md': { type: 'boolean', default: false },
-    'child-timeout': { type: 'string', default: '480' },
-    save: { type: 'string' },
-    seed: { type: 'string', default: '20240305' },
-    'skip-scan': { type: 'boolean', default: false },
-    'scan-mb': { type: 'string', default: '1024' },
-    'scan-rows': { type: 'string', default: '1000000' },
-    'skip-protect': { type: 'boolean', default: false },
-    'skip-protect-db': { type: 'boolean', default: false },
-    'protect-rows': { type: 'string', default: '1000000' },
-    'section-timeout': { type: 'string', default: '5400' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const { opts, positive } = benchArgs(import.meta.url, {
+  mb: { type: 'string', default: '100' },
+  only: { type: 'string' },
+  'skip-1gb': { type: 'boolean', default: false },
+  'stream-mb': { type: 'string', default: '1024' },
+  'peer-seconds': { type: 'string', default: '40' },
+  passes: { type: 'string', default: '3' },
+  'no-eval': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  'update-md': { type: 'boolean', default: false },
+  'child-timeout': { type: 'string', default: '480' },
+  save: { type: 'string' },
+  seed: { type: 'string', default: '20240305' },
+  'skip-scan': { type: 'boolean', default: false },
+  'scan-mb': { type: 'string', default: '1024' },
+  'scan-rows': { type: 'string', default: '1000000' },
+  'skip-protect': { type: 'boolean', default: false },
+  'skip-protect-db': { type: 'boolean', default: false },
+  'protect-rows': { type: 'string', default: '1000000' },
+  'section-timeout': { type: 'string', default: '5400' },
 });
 
-if (opts.help) {
-  const src = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  process.stdout.write(`${src.slice(src.indexOf('Usage:'), src.indexOf('*/')).replace(/^ \* ?/gm, '')}`);
-  process.exit(0);
-}
-
 const log = (s) => process.stderr.write(`${s}\n`);
-const positive = (name) => {
-  const n = Number(opts[name]);
-  if (!(n > 0)) {
-    log(`bench: --${name} expects a positive number`);
-    process.exit(2);
-  }
-  return n;
-};
 const corpusMb = positive('mb');
 const streamMb = positive('stream-mb');
 const peerSeconds = positive('peer-seconds');

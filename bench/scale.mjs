@@ -28,39 +28,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.mjs';
 import { MB } from './corpus.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..');
 
-const { values: opts } = parseArgs({
-  options: {
-    mb: { type: 'string', default: '1024' },
-    units: { type: 'string', default: '2000' },
-    queue: { type: 'string' },
-    'skip-overhead': { type: 'boolean', default: false },
-    'skip-pool': { type: 'boolean', default: false },
-    'skip-queue': { type: 'boolean', default: false },
-    timeout: { type: 'string', default: '1800' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const { opts, positive } = benchArgs(import.meta.url, {
+  mb: { type: 'string', default: '1024' },
+  units: { type: 'string', default: '2000' },
+  queue: { type: 'string' },
+  'skip-overhead': { type: 'boolean', default: false },
+  'skip-pool': { type: 'boolean', default: false },
+  'skip-queue': { type: 'boolean', default: false },
+  timeout: { type: 'string', default: '1800' },
+  json: { type: 'boolean', default: false },
 });
-if (opts.help) {
-  const src = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  process.stdout.write(`${src.slice(src.indexOf('Usage:'), src.indexOf('*/')).replace(/^ \* ?/gm, '')}`);
-  process.exit(0);
-}
 const log = (s) => process.stderr.write(`${s}\n`);
-const positive = (name) => {
-  const n = Number(opts[name]);
-  if (!(n > 0) || !Number.isFinite(n)) {
-    log(`bench/scale: --${name} expects a positive number`);
-    process.exit(2);
-  }
-  return n;
-};
 const dirMb = Math.round(positive('mb'));
 const tinyUnits = Math.round(positive('units'));
 const timeoutMs = positive('timeout') * 1000;

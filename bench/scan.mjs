@@ -32,8 +32,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { benchArgs } from './args.mjs';
 import { CORPUS_DIR, ensureCorpus, MB } from './corpus.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -45,31 +45,15 @@ const POOL = 50_000;
 /** The scanner splits text/CSV/NDJSON files above this into byte-range units (`DEFAULT_RANGE_BYTES`). */
 const RANGE_BYTES = 64 * MB;
 
-const { values: opts } = parseArgs({
-  options: {
-    mb: { type: 'string', default: '1024' },
-    rows: { type: 'string', default: '1000000' },
-    'skip-dir': { type: 'boolean', default: false },
-    'skip-pg': { type: 'boolean', default: false },
-    timeout: { type: 'string', default: '1200' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const { opts, positive } = benchArgs(import.meta.url, {
+  mb: { type: 'string', default: '1024' },
+  rows: { type: 'string', default: '1000000' },
+  'skip-dir': { type: 'boolean', default: false },
+  'skip-pg': { type: 'boolean', default: false },
+  timeout: { type: 'string', default: '1200' },
+  json: { type: 'boolean', default: false },
 });
-if (opts.help) {
-  const src = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  process.stdout.write(`${src.slice(src.indexOf('Usage:'), src.indexOf('*/')).replace(/^ \* ?/gm, '')}`);
-  process.exit(0);
-}
 const log = (s) => process.stderr.write(`${s}\n`);
-const positive = (name) => {
-  const n = Number(opts[name]);
-  if (!(n > 0) || !Number.isFinite(n)) {
-    log(`bench/scan: --${name} expects a positive number`);
-    process.exit(2);
-  }
-  return n;
-};
 const dirMb = Math.round(positive('mb'));
 const pgRows = Math.round(positive('rows'));
 const timeoutMs = positive('timeout') * 1000;
