@@ -73,33 +73,22 @@ afterAll(async () => {
   await db.end();
 });
 
+/** `leakguard protect PG --table T --in-place --yes --policy POLICY …rest` (this suite's policy and database). */
+function inPlace(table: string, ...rest: string[]): string[] {
+  return ['protect', PG_URL, '--table', table, '--in-place', '--yes', '--policy', POLICY, ...rest];
+}
+
 describe('protect --in-place --queue with leakguard worker processes', () => {
   it('two workers leave the table exactly as a single-process in-place run; running it again does nothing', async () => {
     const single = `lgq_single_${SUFFIX}`;
     const dist = `lgq_dist_${SUFFIX}`;
     await makeTable(single, 2000);
     await makeTable(dist, 2000);
-    const one = await run(['protect', PG_URL, '--table', single, '--in-place', '--yes', '--policy', POLICY, '--quiet']);
+    const one = await run(inPlace(single, '--quiet'));
     expect(one.stderr).toBe('');
     expect(one.code).toBe(0);
     const workers = [startWorker(), startWorker()];
-    const out = await run([
-      'protect',
-      PG_URL,
-      '--table',
-      dist,
-      '--in-place',
-      '--yes',
-      '--policy',
-      POLICY,
-      '--queue',
-      QUEUE,
-      '--range-rows',
-      '300',
-      '--batch-rows',
-      '100',
-      '--json',
-    ]);
+    const out = await run(inPlace(dist, '--queue', QUEUE, '--range-rows', '300', '--batch-rows', '100', '--json'));
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).tables).toEqual([
@@ -110,21 +99,9 @@ describe('protect --in-place --queue with leakguard worker processes', () => {
     expect(expected.some((r, k) => r.phone === tableRows(2000)[k]?.phone)).toBe(false);
     expect(await contents(dist)).toEqual(expected);
     // Finished: distributed or not, the job does nothing again.
-    const again = await run([
-      'protect',
-      PG_URL,
-      '--table',
-      dist,
-      '--in-place',
-      '--yes',
-      '--policy',
-      POLICY,
-      '--queue',
-      QUEUE,
-      '--json',
-    ]);
+    const again = await run(inPlace(dist, '--queue', QUEUE, '--json'));
     expect(JSON.parse(again.stdout).tables[0].alreadyDone).toBe(true);
-    const local = await run(['protect', PG_URL, '--table', dist, '--in-place', '--yes', '--policy', POLICY]);
+    const local = await run(inPlace(dist));
     expect(local.stderr).toMatch(/already protected by this job/);
     expect(await contents(dist)).toEqual(expected);
     for (const w of workers) w.kill('SIGTERM');
@@ -135,25 +112,9 @@ describe('protect --in-place --queue with leakguard worker processes', () => {
     const dist = `lgq_dist2_${SUFFIX}`;
     await makeTable(single, 6000);
     await makeTable(dist, 6000);
-    await run(['protect', PG_URL, '--table', single, '--in-place', '--yes', '--policy', POLICY, '--quiet']);
+    await run(inPlace(single, '--quiet'));
     const victim = startWorker();
-    const out = run([
-      'protect',
-      PG_URL,
-      '--table',
-      dist,
-      '--in-place',
-      '--yes',
-      '--policy',
-      POLICY,
-      '--queue',
-      QUEUE,
-      '--range-rows',
-      '3000',
-      '--batch-rows',
-      '20',
-      '--json',
-    ]);
+    const out = run(inPlace(dist, '--queue', QUEUE, '--range-rows', '3000', '--batch-rows', '20', '--json'));
     // Wait until a range has committed batches but is not finished, then kill its worker outright.
     for (;;) {
       const r = await db
