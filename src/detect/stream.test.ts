@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitAt } from '../core/testing.js';
 import { createAnalyzer } from './analyzer.js';
 import { defineRecognizer, Trigger } from './recognizer.js';
 import { detectStream, detectStreamHits } from './stream.js';
@@ -16,18 +17,6 @@ const elevenDigits = defineRecognizer({
   },
 });
 const analyzer = createAnalyzer({ recognizers: [elevenDigits] });
-
-function chunk(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let prev = 0;
-  for (const p of points) {
-    out.push(text.slice(prev, p));
-    prev = p;
-  }
-  out.push(text.slice(prev));
-  return out;
-}
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -47,7 +36,7 @@ describe('detectStream', () => {
           const text = parts.join('');
           const whole = analyzer.detect(text);
           const streamed = await collect(
-            detectStream(analyzer, chunk(text, cuts), { windowChars: win, overlapChars: 16 }),
+            detectStream(analyzer, splitAt(text, cuts), { windowChars: win, overlapChars: 16 }),
           );
           expect(streamed).toEqual(whole);
         },

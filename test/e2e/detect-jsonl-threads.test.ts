@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runJsonl } from '../../src/cli/commands/detect.js';
 import { run } from '../../src/cli/run.js';
 import { memoryIO, runCli } from '../../src/cli/testing.js';
+import { splitAt } from '../../src/core/testing.js';
 import { analyzerFromSpec } from '../../src/detect/spec.js';
 
 const ID = '110105199003071239'; // synthetic, valid MOD 11-2
@@ -45,19 +46,6 @@ const lineArb = fc.oneof(
   fc.constantFrom(...MALFORMED),
 );
 
-/** Split `bytes` at the given cut points (any byte offset, inside characters too). */
-function chunked(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(bytes.subarray(from, p));
-    from = p;
-  }
-  out.push(bytes.subarray(from));
-  return out.filter((b) => b.length > 0);
-}
-
 describe('detect --jsonl --threads', () => {
   it('writes exactly what one thread writes, for any lines and any chunking', async () => {
     await fc.assert(
@@ -74,7 +62,7 @@ describe('detect --jsonl --threads', () => {
             Buffer.from([0xff, 0x0a]),
             Buffer.from(`{"id":9,"text":"${MOBILE}"}`),
           ]);
-          const chunks = chunked(bytes, cuts);
+          const chunks = splitAt(bytes, cuts).filter((b) => b.length > 0);
           const one = await runCli(['detect', '--jsonl', '--threads', '1'], chunks);
           const three = await runCli(['detect', '--jsonl', '--threads', '3'], chunks, { env: PARALLEL });
           expect(three.stderr).toBe('');

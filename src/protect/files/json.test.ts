@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitAt } from '../../core/testing.js';
 import { createAnalyzer } from '../../detect/analyzer.js';
 import { builtinRecognizers } from '../../detect/presets.js';
 import { bufferInput } from '../../sources/formats/input.js';
@@ -22,18 +23,6 @@ function rewrite(chunks: readonly string[], handler: ConstructorParameters<typeo
   w.end(out);
   if (w.error) throw new Error(`invalid JSON: ${w.error.reason}`);
   return out.map((p) => (isPromiseLike(p) ? '' : p)).join('');
-}
-
-function split(s: string, cuts: readonly number[]): string[] {
-  const at = [...new Set(cuts.map((c) => c % (s.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const c of at) {
-    out.push(s.slice(from, c));
-    from = c;
-  }
-  out.push(s.slice(from));
-  return out;
 }
 
 async function run(
@@ -69,7 +58,7 @@ describe('JsonRewriter', () => {
     fc.assert(
       fc.property(fc.json(), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), (json, cuts, pretty) => {
         const text = pretty ? JSON.stringify(JSON.parse(json), null, 2) : json;
-        expect(rewrite(split(text, cuts), (_k, _v, raw) => raw)).toBe(text);
+        expect(rewrite(splitAt(text, cuts), (_k, _v, raw) => raw)).toBe(text);
       }),
     );
   });

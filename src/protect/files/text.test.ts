@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isLeakguardError } from '../../core/errors.js';
+import { splitAt } from '../../core/testing.js';
 import { createAnalyzer } from '../../detect/analyzer.js';
 import { builtinRecognizers } from '../../detect/presets.js';
 import { isMod112Valid } from '../../detect/validators/mod11-2.js';
@@ -51,19 +52,6 @@ function stream(
   return { out, max, t };
 }
 
-/** Splits `s` at the given cut points. */
-function cut(s: string, cuts: readonly number[]): string[] {
-  const at = [...new Set(cuts.map((c) => c % (s.length + 1)))].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let from = 0;
-  for (const c of at) {
-    parts.push(s.slice(from, c));
-    from = c;
-  }
-  parts.push(s.slice(from));
-  return parts;
-}
-
 const line = fc.oneof(
   fc.constantFrom(...P.map((p) => `手机 ${p.mobile} 已登记`)),
   fc.constantFrom(...P.map((p) => `身份证号：${p.id}`)),
@@ -84,7 +72,7 @@ describe('TextStreamTransformer', () => {
         (lines, cuts, windowChars, flushLines) => {
           const text = lines.join('\n');
           const expected = anonymizeText(text, analyzer.detect(text), policy).text;
-          const { out } = stream(cut(text, cuts), DETERMINISTIC, { windowChars, overlapChars: 256, flushLines });
+          const { out } = stream(splitAt(text, cuts), DETERMINISTIC, { windowChars, overlapChars: 256, flushLines });
           expect(out).toBe(expected);
         },
       ),
@@ -149,7 +137,7 @@ describe('TextStreamTransformer', () => {
             overlapChars: 128,
           });
           let protectedText = '';
-          for (const c of cut(text, cuts)) protectedText += sync(protect.push(c));
+          for (const c of splitAt(text, cuts)) protectedText += sync(protect.push(c));
           protectedText += sync(protect.end());
           for (const p of P) {
             if (text.includes(p.mobile)) expect(protectedText.includes(`手机 ${p.mobile} `)).toBe(false);
@@ -159,7 +147,7 @@ describe('TextStreamTransformer', () => {
             overlapChars: 128,
           });
           let back = '';
-          for (const c of cut(protectedText, cuts)) back += sync(reveal.push(c));
+          for (const c of splitAt(protectedText, cuts)) back += sync(reveal.push(c));
           back += sync(reveal.end());
           expect(back).toBe(text);
         },
