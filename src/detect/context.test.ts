@@ -82,4 +82,16 @@ describe('scoreContext', () => {
     expect(at('paid 13812345678', '13812345678')).toBe(0);
     expect(at('plain words 13812345678 here', '13812345678')).toBe(0);
   });
+
+  it('reads after a value only to the end of its line; before it, the line above counts', () => {
+    const at = (text: string, value: string) => {
+      const start = text.indexOf(value);
+      return scoreContext(text, start, start + value.length, SPEC);
+    };
+    // Found by the protect stream property test: `mail` on the next line made `0@0` an e-mail address.
+    expect(at('13812345678 mobile', '13812345678')).toBe(1);
+    expect(at('13812345678\nmobile', '13812345678')).toBe(0);
+    expect(at('13812345678\r\nmobile', '13812345678')).toBe(0);
+    expect(at('mobile\n13812345678', '13812345678')).toBe(1);
+  });
 });

@@ -187,12 +187,16 @@ function nearestAfter(re: RegExp | null, text: string, from: number, to: number)
 
 /**
  * Nearest context word around `[start, end)` in `text`: 1 positive, -1 negative, 0 none.
- * Words before the candidate count at their distance; words after at their distance plus a small penalty
- * (labels usually precede values).
+ * Words before the candidate count at their distance (a label on the line above counts); words after, on the
+ * same line only, at their distance plus a small penalty (labels usually precede values).
  */
 export function scoreContext(text: string, start: number, end: number, spec: ContextSpec): -1 | 0 | 1 {
   const from = Math.max(start - spec.before, 0);
-  const to = Math.min(end + spec.after, text.length);
+  // The window after a value ends at its line's end: the next line is another record (a log line, a CSV row),
+  // and a line-by-line stream has not seen it yet when it must decide (`protect`, live logs).
+  const limit = Math.min(end + spec.after, text.length);
+  let to = end;
+  while (to < limit && text.charCodeAt(to) !== 10) to++;
   const gate = spec.gate;
   const before = gate === undefined ? 3 : gateWindow(gate, text, from, start, false);
   const after = gate === undefined ? 3 : gateWindow(gate, text, end, to, true);

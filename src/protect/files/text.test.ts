@@ -80,6 +80,22 @@ describe('TextStreamTransformer', () => {
     );
   });
 
+  it('TextStreamTransformer with flushLines matches the whole text when the next line holds a context word', () => {
+    // The property above found it (seed 1844520644): whole-text detection read `mail` on the next line as
+    // e-mail context for `0@0`, which a line-by-line stream cannot see; context after a value now stops at its
+    // line's end.
+    const policy = parsePolicy(DETERMINISTIC, 'p.yaml', { env: ENV });
+    const text = '0@0\nmail lyang@foxmail.com ok';
+    const expected = anonymizeText(text, analyzer.detect(text), policy).text;
+    expect(expected.startsWith('0@0\n')).toBe(true);
+    const { out } = stream(splitAt(text, [4]), DETERMINISTIC, {
+      windowChars: 256,
+      overlapChars: 256,
+      flushLines: true,
+    });
+    expect(out).toBe(expected);
+  });
+
   it('TextStreamTransformer keeps memory within the window whatever the input size', () => {
     const block = `${P.map((p) => `user ${p.mobile} id ${p.id} 😀`).join('\n')}\n`;
     const chunks: string[] = [];

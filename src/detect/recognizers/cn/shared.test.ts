@@ -28,10 +28,15 @@ describe('clauseContext', () => {
   it('clauseContext returns FAR_NEGATIVE when the nearest negative word is in another clause', () => {
     expect(at('订单DD20250826212787，退回13812345678')).toBe(FAR_NEGATIVE);
     expect(at('15917036001、13812345678，QQ邮箱a@b.com')).toBe(FAR_NEGATIVE);
-    expect(at('寄：韦茹娜 13812345678\n订单：SF4437762266517')).toBe(FAR_NEGATIVE);
+    expect(at('寄：韦茹娜 13812345678；订单：SF4437762266517')).toBe(FAR_NEGATIVE);
     expect(at('序号,QQ,姓名\n1,张三,13812345678')).toBe(FAR_NEGATIVE);
     expect(at('订单 | 13812345678')).toBe(FAR_NEGATIVE);
     expect(at('order 1234; 13812345678')).toBe(FAR_NEGATIVE);
+  });
+
+  it('clauseContext ignores words on the next line after the value (another record), not the line above', () => {
+    expect(at('寄：韦茹娜 13812345678\n订单：SF4437762266517')).toBe(0);
+    expect(at('序号,QQ,姓名\n1,张三,13812345678')).toBe(FAR_NEGATIVE);
   });
 
   it('clauseContext returns -1 when a negative word labels the value in its own clause', () => {
