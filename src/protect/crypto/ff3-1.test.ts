@@ -58,29 +58,40 @@ const ACVP: ReadonlyArray<{ name: string; key: string; tweak: string; pt: string
   },
 ];
 
+/** The keys of NIST's FF3 samples: 1–5 AES-128, 6–10 AES-192, 11–15 AES-256 (each extends the previous). */
+const K128 = 'EF4359D8D580AA4F7F036D6F04FC6A94';
+const K192 = `${K128}2B7E151628AED2A6`;
+const K256 = `${K192}ABF7158809CF4F3C`;
+
 /**
- * NIST SP 800-38G "FF3 samples" (NIST CSRC Examples with Intermediate Values, FF3samples.pdf), samples 1–5
- * (AES-128). FF3 was withdrawn, but FF3-1 keeps its Feistel rounds; these vectors check {@link ff3Rounds} with
- * 64-bit tweak halves.
+ * NIST SP 800-38G "FF3 samples" (NIST CSRC Examples with Intermediate Values, FF3samples.pdf), samples 1–15:
+ * 1–5 with AES-128, 6–10 with AES-192, 11–15 with AES-256, each key group with the same tweaks and plaintexts.
+ * FF3 was withdrawn, but FF3-1 keeps its Feistel rounds; these vectors check {@link ff3Rounds} with 64-bit tweak
+ * halves, and {@link Ff3_1}'s `REVB(K)` keying for every AES key size.
  */
-const FF3_SAMPLES: ReadonlyArray<{ sample: number; radix: number; tweak: string; pt: string; ct: string }> = [
-  { sample: 1, radix: 10, tweak: 'D8E7920AFA330A73', pt: '890121234567890000', ct: '750918814058654607' },
-  { sample: 2, radix: 10, tweak: '9A768A92F60E12D8', pt: '890121234567890000', ct: '018989839189395384' },
-  {
-    sample: 3,
-    radix: 10,
-    tweak: 'D8E7920AFA330A73',
-    pt: '89012123456789000000789000000',
-    ct: '48598367162252569629397416226',
-  },
-  {
-    sample: 4,
-    radix: 10,
-    tweak: '0000000000000000',
-    pt: '89012123456789000000789000000',
-    ct: '34695224821734535122613701434',
-  },
-  { sample: 5, radix: 26, tweak: '9A768A92F60E12D8', pt: '0123456789abcdefghi', ct: 'g2pk40i992fn20cjakb' },
+const FF3_SAMPLES: ReadonlyArray<{
+  sample: number;
+  key: string;
+  radix: number;
+  tweak: string;
+  pt: string;
+  ct: string;
+}> = [
+  { sample: 1, key: K128, radix: 10, tweak: 'D8E7920AFA330A73', pt: '890121234567890000', ct: '750918814058654607' },
+  { sample: 2, key: K128, radix: 10, tweak: '9A768A92F60E12D8', pt: '890121234567890000', ct: '018989839189395384' },
+  { sample: 3, key: K128, radix: 10, tweak: 'D8E7920AFA330A73', pt: '89012123456789000000789000000', ct: '48598367162252569629397416226' },
+  { sample: 4, key: K128, radix: 10, tweak: '0000000000000000', pt: '89012123456789000000789000000', ct: '34695224821734535122613701434' },
+  { sample: 5, key: K128, radix: 26, tweak: '9A768A92F60E12D8', pt: '0123456789abcdefghi', ct: 'g2pk40i992fn20cjakb' },
+  { sample: 6, key: K192, radix: 10, tweak: 'D8E7920AFA330A73', pt: '890121234567890000', ct: '646965393875028755' },
+  { sample: 7, key: K192, radix: 10, tweak: '9A768A92F60E12D8', pt: '890121234567890000', ct: '961610514491424446' },
+  { sample: 8, key: K192, radix: 10, tweak: 'D8E7920AFA330A73', pt: '89012123456789000000789000000', ct: '53048884065350204541786380807' },
+  { sample: 9, key: K192, radix: 10, tweak: '0000000000000000', pt: '89012123456789000000789000000', ct: '98083802678820389295041483512' },
+  { sample: 10, key: K192, radix: 26, tweak: '9A768A92F60E12D8', pt: '0123456789abcdefghi', ct: 'i0ihe2jfj7a9opf9p88' },
+  { sample: 11, key: K256, radix: 10, tweak: 'D8E7920AFA330A73', pt: '890121234567890000', ct: '922011205562777495' },
+  { sample: 12, key: K256, radix: 10, tweak: '9A768A92F60E12D8', pt: '890121234567890000', ct: '504149865578056140' },
+  { sample: 13, key: K256, radix: 10, tweak: 'D8E7920AFA330A73', pt: '89012123456789000000789000000', ct: '04344343235792599165734622699' },
+  { sample: 14, key: K256, radix: 10, tweak: '0000000000000000', pt: '89012123456789000000789000000', ct: '30859239999374053872365555822' },
+  { sample: 15, key: K256, radix: 26, tweak: '9A768A92F60E12D8', pt: '0123456789abcdefghi', ct: 'p0b2godfja9bhb7bk38' },
 ];
 
 describe('Ff3_1', () => {
@@ -121,8 +132,8 @@ describe('Ff3_1', () => {
 describe('ff3Rounds', () => {
   const alphabet26 = new Alphabet('0123456789abcdefghijklmnop');
   for (const s of FF3_SAMPLES) {
-    it(`reproduces NIST FF3 sample ${s.sample} when given 64-bit tweak halves`, () => {
-      const aes = new AesBlock(hex('EF4359D8D580AA4F7F036D6F04FC6A94').reverse());
+    it(`reproduces NIST FF3 sample ${s.sample} (AES-${s.key.length * 4}) when given 64-bit tweak halves`, () => {
+      const aes = new AesBlock(hex(s.key).reverse());
       const alphabet = s.radix === 10 ? digits : alphabet26;
       const t = hex(s.tweak);
       const y = ff3Rounds(aes, s.radix, alphabet.toNumerals(s.pt) as number[], t.subarray(0, 4), t.subarray(4), false);
