@@ -49,10 +49,14 @@ export class AlertSink {
     this.#o = options;
   }
 
-  /** Raises an alert (deduplicated per kind and principal); resolves when stored and delivered (or given up). */
-  raise(alert: Omit<Alert, 'at'>): Promise<void> {
+  /**
+   * Raises an alert (deduplicated per kind, principal and `scope`); resolves when stored and delivered (or given
+   * up). `scope` separates alerts of one kind that must not hide each other, e.g. reads of two different canary
+   * plants.
+   */
+  raise(alert: Omit<Alert, 'at'>, scope = ''): Promise<void> {
     const now = (this.#o.now ?? Date.now)();
-    const key = `${alert.kind}\u0000${alert.principal ?? ''}`;
+    const key = `${alert.kind}\u0000${alert.principal ?? ''}\u0000${scope}`;
     const last = this.#last.get(key);
     if (last !== undefined && now - last < (this.#o.dedupeMs ?? 60_000)) return Promise.resolve();
     this.#last.set(key, now);

@@ -506,13 +506,16 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
         remember(result.captured, ctx ?? { principal: principal.name, pages: plan.capture === 'scroll' ? 1 : 0 });
       }
       if (result.canaries.length > 0) {
-        void alerts.raise({
-          kind: 'canary',
-          severity: 'critical',
-          principal: principal.name,
-          message: 'canary record read',
-          detail: { role: roleName, labels: result.canaries, endpoint, requestId },
-        });
+        void alerts.raise(
+          {
+            kind: 'canary',
+            severity: 'critical',
+            principal: principal.name,
+            message: 'canary record read',
+            detail: { role: roleName, labels: result.canaries, endpoint, requestId },
+          },
+          [...result.canaries].sort().join('\u0000'),
+        );
       }
       await afterResponse(st, principal, role, records, bytes);
     } catch (e) {
@@ -846,12 +849,25 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     else socket.destroy();
   });
 
+  // Canary plants made while the guard runs are watched from the next refresh on (or at once on reload).
+  const refreshCanaries = async (): Promise<void> => {
+    try {
+      if (await options.canary?.refresh?.()) log({ level: 'info', msg: 'canaries refreshed' });
+    } catch (e) {
+      log({
+        level: 'error',
+        msg: 'canary refresh failed; watching the plants already loaded',
+        error: isLeakguardError(e) ? e.message : (e as Error).name,
+      });
+    }
+  };
   const keysTimer = setInterval(() => {
     KeyTable.load(db)
       .then((k) => {
         state = { ...state, keys: k };
       })
       .catch(() => log({ level: 'error', msg: 'key refresh failed' }));
+    void refreshCanaries();
   }, state.cfg.keysRefreshSeconds * 1000);
   keysTimer.unref();
 
@@ -892,6 +908,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           log({ level: 'warn', msg: 'listen address changes need a restart' });
         }
         state = next;
+        await refreshCanaries();
         metrics.inc('leakguard_guard_reloads_total', { result: 'ok' });
         log({ level: 'info', msg: 'reloaded', roles: [...next.roles.keys()], keys: next.keys.size });
         return true;

@@ -24,6 +24,8 @@ import { detach, JsonStream, type LeafKind } from './json-stream.js';
  */
 export interface CanaryMatcher {
   match(text: string): { label: string }[];
+  /** Picks up plants made since it was loaded (called on reload and with the key refresh); true when changed. */
+  refresh?(): Promise<boolean>;
 }
 
 /** Options of {@link ResponseMasker}. */
@@ -311,7 +313,8 @@ export class ResponseMasker {
       return 'null';
     }
     if (kind === 'number' && value.length < 6) return undefined;
-    if (o.canary && kind === 'string') this.#canary(value);
+    // Numbers too: a phone or card stored in a BIGINT column comes back as a JSON number.
+    if (o.canary) this.#canary(value);
     const last = this.#lastKey(s);
     // The field a clean value is remembered under: what decides its rule and its detection label. Without path
     // rules that is the last key; with them the exact path (`$.a.phone` may keep what `$.b.phone` masks).

@@ -16,6 +16,10 @@ import { parseGuardConfig } from '../../src/guard/config.js';
 import { createGuard, type Guard } from '../../src/guard/guard.js';
 import { createApiKey, revokeApiKey } from '../../src/guard/keys.js';
 import type { CanaryMatcher } from '../../src/guard/mask.js';
+import { loadCanaryKey } from '../../src/leak/canary/key.js';
+import { plantCanaries } from '../../src/leak/canary/plant.js';
+import { CanaryRegistry } from '../../src/leak/canary/registry.js';
+import { loadCanaryWatch } from '../../src/leak/canary/watch.js';
 import { type FakeElasticsearch, start } from '../support/fake-elasticsearch.js';
 import {
   PEOPLE_MAPPINGS,
@@ -517,6 +521,78 @@ describe('guard over real sockets', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ severity: 'critical', principal: 'analyst-user' });
     expect(alerts[0]!.detail.labels).toEqual(['canary-p0']);
+  });
+
+  it('alerts on planted canaries through the real registry: string and number values, plants made after start', async () => {
+    const catalog = join(dir, 'canary-catalog.db');
+    const plant = async (label: string): Promise<Record<string, string>[]> => {
+      const registry = await CanaryRegistry.open(catalog);
+      let printed = '';
+      try {
+        await plantCanaries({
+          key: loadCanaryKey({ env }),
+          registry,
+          label,
+          count: 2,
+          into: '-',
+          format: 'ndjson',
+          env,
+          cwd: dir,
+          print: (t) => {
+            printed += t;
+          },
+        });
+      } finally {
+        await registry.close();
+      }
+      return printed
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, string>);
+    };
+    const index = async (name: string, docs: Record<string, unknown>[]): Promise<void> => {
+      for (const [i, d] of docs.entries()) {
+        const r = await fetch(`${es.url}/${name}/_doc/c${i}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(d),
+        });
+        expect(r.ok).toBe(true);
+      }
+    };
+    const first = await plant('crm-prod');
+    // Only the phone, stored as a number (a BIGINT column served as JSON): the guard must still see it.
+    await index('people-crm', [{ note: 'imported', phone: Number(first[0]?.phone) }]);
+    const watch = await loadCanaryWatch({ catalog, env });
+    const { guard, keys, db } = await startGuard(configText(es.url), { canary: watch, db: await openSqlite(catalog) });
+    const read = async (idx: string) => {
+      const r = await call(guard.url, 'POST', `/${idx}/_search`, { key: keys.analyst, body: { size: 10 } });
+      expect(r.status).toBe(200);
+      return r.text;
+    };
+    const text = await read('people-crm');
+    expect(text).not.toContain(String(first[0]?.phone));
+    await guard.flush();
+    let alerts = await listAlerts(db, { kind: 'canary' });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.detail.labels).toEqual(['crm-prod']);
+
+    // A plant made while the guard runs: seen after a reload (SIGHUP), without a restart. The same principal
+    // reading another plant within the alert dedupe window still raises its own alert.
+    const second = await plant('hr-prod');
+    await index('people-hr', [{ contact: `${second[1]?.email}`, id: second[1]?.resident_id }]);
+    await read('people-hr');
+    await guard.flush();
+    expect(await listAlerts(db, { kind: 'canary' })).toHaveLength(1);
+    expect(await guard.reload()).toBe(true);
+    expect(watch.plants).toBe(2);
+    await read('people-hr');
+    await guard.flush();
+    alerts = await listAlerts(db, { kind: 'canary' });
+    expect(alerts).toHaveLength(2);
+    expect(alerts.flatMap((a) => a.detail.labels)).toContain('hr-prod');
+    // Nothing to reload: the watch says so.
+    expect(await watch.refresh()).toBe(false);
   });
 
   it('flags a principal whose volume jumps far above its baseline (EWMA z-score) and throttles it', async () => {

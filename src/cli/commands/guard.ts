@@ -34,7 +34,8 @@ Options:
   --config FILE        Guard configuration (YAML; see examples/guard.yaml)
   --catalog PATH|URL   Catalog database for keys, audit and alerts (default: the config's catalog, else
                        LEAKGUARD_CATALOG, else .leakguard/catalog.db)
-  --canaries           Alert when a response holds a planted canary record (leakguard canary)
+  --canaries           Alert when a response holds a planted canary record (leakguard canary);
+                       new plants are watched after a reload (SIGHUP) or the key refresh
   --json               Machine-readable output (keys, audit verify, alerts)
   -h, --help           Show this help
 

@@ -143,6 +143,14 @@ export class CanaryRegistry {
     }));
   }
 
+  /** A cheap version of the registry: changes whenever a plant is added or removed. */
+  async version(): Promise<string> {
+    const r = await this.db.get<{ n: number | string; last: number | string | null }>(
+      'SELECT COUNT(*) AS n, MAX(id) AS last FROM lg_canary_plants',
+    );
+    return `${Number(r?.n ?? 0)}:${r?.last ?? ''}`;
+  }
+
   /** Load everything for matching. */
   async load(): Promise<CanaryIndex> {
     const plants = new Map((await this.plants()).map((p) => [p.plantId, p]));

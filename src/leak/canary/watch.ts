@@ -31,6 +31,17 @@ export interface CanaryWatch {
   readonly plants: number;
 }
 
+/** A watch over the catalog's registry that picks up plants made after it was loaded. */
+export interface RefreshingCanaryWatch extends CanaryWatch {
+  /**
+   * Re-reads the registry when it changed (a cheap version query first). On failure the watch keeps matching
+   * the plants it has and the promise rejects.
+   *
+   * @returns whether the registry had changed
+   */
+  refresh(): Promise<boolean>;
+}
+
 const TYPES = [
   'CN_MOBILE',
   'PHONE_NUMBER',
@@ -78,12 +89,31 @@ export function createCanaryWatch(index: CanaryIndex, key: CanaryKey, analyzer?:
  *
  * @throws ConfigError `LG_KEY_MISSING` when no canary key is configured; SourceError when the catalog cannot be opened
  */
-export async function loadCanaryWatch(options: CanaryKeyOptions & { catalog: string }): Promise<CanaryWatch> {
+export async function loadCanaryWatch(options: CanaryKeyOptions & { catalog: string }): Promise<RefreshingCanaryWatch> {
   const key = loadCanaryKey(options);
-  const registry = await CanaryRegistry.open(options.catalog);
-  try {
-    return createCanaryWatch(await registry.load(), key);
-  } finally {
-    await registry.close();
-  }
+  const analyzer = createAnalyzer({ recognizers: builtinRecognizers, types: [...TYPES] });
+  const read = async (known?: string): Promise<{ version: string; watch?: CanaryWatch }> => {
+    const registry = await CanaryRegistry.open(options.catalog);
+    try {
+      const version = await registry.version();
+      if (version === known) return { version };
+      return { version, watch: createCanaryWatch(await registry.load(), key, analyzer) };
+    } finally {
+      await registry.close();
+    }
+  };
+  let { version, watch } = (await read()) as { version: string; watch: CanaryWatch };
+  return {
+    get plants() {
+      return watch.plants;
+    },
+    match: (text) => watch.match(text),
+    async refresh() {
+      const next = await read(version);
+      if (!next.watch) return false;
+      version = next.version;
+      watch = next.watch;
+      return true;
+    },
+  };
 }
