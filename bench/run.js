@@ -20,8 +20,10 @@
  *                     and over a PostgreSQL table (sampled and --full): MB/s, files/s, rows/s, CPU time, peak RSS
  *   protect           `bench/protect.mjs`: protect file to file, text MB/s and CSV/NDJSON/Parquet/XLSX rows/s
  *   protect-db        `bench/protect-db.mjs`: protected copy of a PostgreSQL table, rows/s
- *   guard, leak, audit, risk, scale (only with --only): `bench/<name>.mjs`; scale = queue overhead per unit and
- *                     1 → 2 pool threads / queue workers on the scan's --scan-mb directory (needs Redis)
+ *   guard, audit, risk `bench/<name>.mjs` (guard: load test through the proxy; audit: endpoint probes and secret
+ *                     history; risk: 1M rows measured and anonymised); --skip-areas skips the three
+ *   leak, scale       only with --all or --only (long): leak = 1M identifiers ingested and looked up; scale =
+ *                     queue overhead per unit and 1 → 2 pool threads / queue workers on the --scan-mb directory
  * and accuracy on the labeled evaluation set (`dist/eval/dataset.js` + `dist/eval/score.js`): micro P/R/F1 of
  * leakguard on all types, and of each peer against leakguard on the coarse types that peer claims.
  *
@@ -44,6 +46,8 @@
  *   --scan-rows N      rows in the scan's PostgreSQL table (default 1000000)
  *   --skip-protect     skip both protect sections (files and PostgreSQL)
  *   --skip-protect-db  skip only the PostgreSQL protect section
+ *   --skip-areas       skip the guard, audit and risk sections
+ *   --all              run every section, leak and scale included
  *   --protect-rows N   rows in the PostgreSQL protect copy (default 1000000)
  *   --section-timeout S  stop any one section after S seconds (default 5400)
  */
@@ -94,6 +98,8 @@ const { opts, positive } = benchArgs(import.meta.url, {
   'skip-protect-db': { type: 'boolean', default: false },
   'protect-rows': { type: 'string', default: '1000000' },
   'section-timeout': { type: 'string', default: '5400' },
+  'skip-areas': { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
 });
 
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -114,11 +120,17 @@ const scanMb = positive('scan-mb');
 const scanRows = Math.round(positive('scan-rows'));
 const protectRows = Math.round(positive('protect-rows'));
 const sectionTimeoutMs = positive('section-timeout') * 1000;
+// Area benchmarks in a plain run: guard, audit and risk (minutes each); leak (1M identifiers, ≈ 20 min) and scale
+// (four ≥ 1 GB scans) only with --all or --only.
+const AREAS = ['guard', 'audit', 'risk'];
 const sectionWanted = (name) => {
   if (only) return only.includes(name);
+  if (opts.all) return true;
   if (name === 'scan') return !opts['skip-scan'];
   if (name === 'protect') return !opts['skip-protect'];
-  return !opts['skip-protect'] && !opts['skip-protect-db'];
+  if (name === 'protect-db') return !opts['skip-protect'] && !opts['skip-protect-db'];
+  if (AREAS.includes(name)) return !opts['skip-areas'];
+  return false;
 };
 
 if (!fs.existsSync(path.join(ROOT, 'dist', 'detect', 'index.js'))) {
@@ -471,18 +483,18 @@ if (sectionWanted('scan')) {
 if (sectionWanted('protect')) sections.protect = await section('protect', 'protect.mjs', []);
 if (sectionWanted('protect-db'))
   sections.protectDb = await section('protect-db', 'protect-db.mjs', ['--rows', String(protectRows)]);
-// The other areas' benchmarks (each also runs alone: node bench/<name>.mjs). Long ones are opt-in with
-// --only: guard (load test through the proxy), leak (1M identifiers ingested), audit, risk (1M rows).
+// The other areas' benchmarks (each also runs alone: node bench/<name>.mjs): guard (load test through the
+// proxy), leak (1M identifiers ingested), audit (endpoints and secrets), risk (1M rows).
 for (const [name, script] of [
   ['guard', 'guard.mjs'],
   ['leak', 'leak.mjs'],
   ['audit', 'audit.mjs'],
   ['risk', 'risk.mjs'],
 ]) {
-  if (only?.includes(name)) sections[name] = await section(name, script, []);
+  if (sectionWanted(name)) sections[name] = await section(name, script, []);
 }
-// Scale-out (opt-in: two ≥ 1 GB scans per mode): queue overhead per unit and 1 → 2 threads / queue workers.
-if (only?.includes('scale')) sections.scale = await section('scale', 'scale.mjs', ['--mb', String(scanMb)]);
+// Scale-out (--all or --only: two ≥ 1 GB scans per mode): queue overhead per unit and 1 → 2 threads / workers.
+if (sectionWanted('scale')) sections.scale = await section('scale', 'scale.mjs', ['--mb', String(scanMb)]);
 
 const peerRates = results.filter((r) => PEERS.includes(r.tool) && r.mbPerSec > 0);
 const fastest = peerRates.reduce((best, r) => (best && best.mbPerSec >= r.mbPerSec ? best : r), null);
