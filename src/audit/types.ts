@@ -37,6 +37,11 @@ export interface ExposureDetails {
   user?: string;
   /** Extra facts (`config: writable`, `protected-mode: no`). */
   notes?: string[];
+  /**
+   * Describe or sample steps that did not finish (deadline, dropped connection) after the verdict was known. The
+   * verdict stands; the counts above are partial or missing.
+   */
+  incomplete?: string[];
 }
 
 /** A probe's result for one endpoint. */
@@ -76,6 +81,12 @@ export interface ProbeContext {
   sample?: number;
   /** Credentials to use instead of anonymous access (`secrets --verify`). */
   credentials?: Credentials;
+  /**
+   * Record the verdict as soon as it is known, before describing or sampling the store: if the probe then outlasts
+   * its deadline, the runner reports this outcome (with the step marked incomplete) rather than no verdict. The
+   * probe keeps mutating the same object; the runner copies it at the deadline.
+   */
+  settle?(outcome: ProbeOutcome): void;
 }
 
 /** A probe result plus the sampled texts (kept in memory only; never stored or printed). */

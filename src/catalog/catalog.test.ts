@@ -31,7 +31,9 @@ describe('Catalog (SQLite)', () => {
     const db = await openSqlite(join(mkdtempSync(join(tmpdir(), 'lgc-')), 'c.db'));
     expect(await migrate(db, 'catalog', CATALOG_MIGRATIONS)).toBe(CATALOG_MIGRATIONS.length);
     expect(await migrate(db, 'catalog', CATALOG_MIGRATIONS)).toBe(0);
-    expect(await db.all('SELECT module, version FROM lg_migrations')).toEqual([{ module: 'catalog', version: 1 }]);
+    expect(await db.all('SELECT module, version FROM lg_migrations ORDER BY version')).toEqual(
+      CATALOG_MIGRATIONS.map((m) => ({ module: 'catalog', version: m.version })),
+    );
     await db.close();
   });
 
@@ -49,6 +51,28 @@ describe('Catalog (SQLite)', () => {
     expect(await c.removeUnitsNotIn('file:/data', new Set(['a']))).toEqual({ units: 1, assets: ['file:/data/b'] });
     await c.finishRun(run, 'done', { assets: 1 });
     expect((await c.latestRun())?.summary).toEqual({ assets: 1 });
+    await c.close();
+  });
+});
+
+describe('Catalog.touchUnit', () => {
+  it('carries a skipped unit’s problems into the new run, once, and keeps carrying them', async () => {
+    const c = await Catalog.open(join(mkdtempSync(join(tmpdir(), 'lgc-')), 'c.db'));
+    const r1 = await c.startRun(['/data'], {});
+    await c.saveUnit(r1, unit('a', {}));
+    await c.saveUnit(r1, { ...unit('b', {}), problems: [] });
+    const r2 = await c.startRun(['/data'], {});
+    expect(await c.touchUnit(r2, 'a')).toEqual(['LG_FORMAT_CORRUPT']);
+    expect(await c.touchUnit(r2, 'a')).toEqual(['LG_FORMAT_CORRUPT']);
+    expect(await c.touchUnit(r2, 'b')).toEqual([]);
+    expect(await c.touchUnit(r2, 'missing')).toEqual([]);
+    expect(await c.problems(r2)).toEqual([
+      { unitId: 'a', asset: 'file:/data/a', code: 'LG_FORMAT_CORRUPT', message: 'row 3: ragged', loc: { row: 3 } },
+    ]);
+    const r3 = await c.startRun(['/data'], {});
+    await c.touchUnit(r3, 'a');
+    expect((await c.problems(r3)).map((p) => p.unitId)).toEqual(['a']);
+    expect((await c.problems(r1)).map((p) => p.unitId)).toEqual(['a']);
     await c.close();
   });
 });

@@ -218,9 +218,16 @@ export class Catalog {
     });
   }
 
-  /** Mark a unit as seen in this run without re-reading it (incremental skip). */
-  async touchUnit(runId: number, unitId: string): Promise<void> {
-    await this.db.run('UPDATE lg_units SET run_id = ? WHERE unit_id = ?', [runId, unitId]);
+  /**
+   * Mark a unit as seen in this run without re-reading it (incremental skip), carrying the problems it had when
+   * last read into this run: a corrupt file stays reported (summary, exit status, report) until it changes.
+   * Returns the codes of the carried problems.
+   *
+   * @example
+   * const carried = await catalog.touchUnit(runId, 'file:/data/broken.pdf'); // ['LG_FORMAT_CORRUPT']
+   */
+  async touchUnit(runId: number, unitId: string): Promise<string[]> {
+    return this.db.tx((t) => touchUnitIn(t, runId, unitId));
   }
 
   /**
@@ -281,6 +288,42 @@ export class Catalog {
       out.set(row.asset, list);
     }
     return out;
+  }
+
+  /**
+   * Store an asset's merged distinct-identifier sketches (type → base64 HyperLogLog), replacing earlier ones.
+   */
+  async saveAssetSketches(
+    runId: number,
+    source: string,
+    asset: string,
+    sketches: Record<string, string>,
+  ): Promise<void> {
+    await this.db.tx(async (t) => {
+      await t.run('DELETE FROM lg_asset_sketches WHERE asset = ?', [asset]);
+      await t.run('INSERT INTO lg_asset_sketches (asset, source, run_id, sketches) VALUES (?, ?, ?, ?)', [
+        asset,
+        source,
+        runId,
+        J(sketches),
+      ]);
+    });
+  }
+
+  /** An asset's stored sketches, or undefined when none were stored (a catalog from before migration 2). */
+  async assetSketches(asset: string): Promise<Record<string, string> | undefined> {
+    const r = await this.db.get<{ sketches: string }>('SELECT sketches FROM lg_asset_sketches WHERE asset = ?', [
+      asset,
+    ]);
+    return r ? parse<Record<string, string>>(r.sketches, {}) : undefined;
+  }
+
+  /** Drop the sketches of `source`'s assets that are gone (no stored units any more). */
+  async pruneAssetSketches(source: string, keep: ReadonlySet<string>): Promise<void> {
+    const rows = await this.db.all<{ asset: string }>('SELECT asset FROM lg_asset_sketches WHERE source = ?', [source]);
+    for (const { asset } of rows) {
+      if (!keep.has(asset)) await this.db.run('DELETE FROM lg_asset_sketches WHERE asset = ?', [asset]);
+    }
   }
 
   async saveAssets(runId: number, assets: readonly AssetRecord[]): Promise<void> {
@@ -355,6 +398,30 @@ export class Catalog {
     const rows = await this.db.all('SELECT * FROM lg_runs ORDER BY id DESC LIMIT ?', [limit]);
     return rows.map(toRun);
   }
+}
+
+/**
+ * {@link Catalog.touchUnit} inside an open transaction (the queued planner batches its skips in one). Copies the
+ * unit's problems from the run that last carried them (idempotent: a repeated touch in the same run copies
+ * nothing twice).
+ */
+export async function touchUnitIn(db: SqlDb, runId: number, unitId: string): Promise<string[]> {
+  const u = await db.get<{ run_id: number | string }>('SELECT run_id FROM lg_units WHERE unit_id = ?', [unitId]);
+  if (!u) return [];
+  const from = Number(u.run_id);
+  if (from !== runId) {
+    await db.run('DELETE FROM lg_problems WHERE run_id = ? AND unit_id = ?', [runId, unitId]);
+    await db.run(
+      'INSERT INTO lg_problems (run_id, unit_id, asset, code, message, location) SELECT ?, unit_id, asset, code, message, location FROM lg_problems WHERE run_id = ? AND unit_id = ? ORDER BY id',
+      [runId, from, unitId],
+    );
+    await db.run('UPDATE lg_units SET run_id = ? WHERE unit_id = ?', [runId, unitId]);
+  }
+  const rows = await db.all<{ code: string }>('SELECT code FROM lg_problems WHERE run_id = ? AND unit_id = ?', [
+    runId,
+    unitId,
+  ]);
+  return rows.map((r) => r.code);
 }
 
 function toRun(r: Record<string, unknown>): RunRecord {

@@ -78,6 +78,23 @@ CREATE TABLE lg_changes (
 CREATE INDEX lg_changes_run ON lg_changes (run_id);
 `,
   },
+  {
+    version: 2,
+    name: 'carried problems and asset sketches',
+    // Unchanged units carry their problems into each run (looked up by run and unit); each asset keeps the
+    // merged distinct-identifier sketches of its units, so a run counts people once across assets without
+    // re-reading every unit result.
+    sql: `
+CREATE INDEX lg_problems_unit ON lg_problems (run_id, unit_id);
+CREATE TABLE lg_asset_sketches (
+  asset TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  run_id BIGINT NOT NULL,
+  sketches TEXT NOT NULL
+);
+CREATE INDEX lg_asset_sketches_source ON lg_asset_sketches (source);
+`,
+  },
 ];
 
 /**

@@ -42,4 +42,28 @@ describe('createProgress', () => {
     });
     expect(q.text()).toBe('');
   });
+
+  it('shows rows/s for tables and indices, MB/s for files, and both for a mixed scan', () => {
+    let t = 0;
+    const rowsOnly = capture();
+    const p1 = createProgress({ stream: rowsOnly.s, isTTY: false, now: () => t });
+    t = 2000;
+    p1.update({ done: 1, total: 4, amount: 0, amountTotal: 0, unit: 'B', rows: 5000, rowsTotal: 20000 });
+    expect(rowsOnly.text()).toBe('progress: 1/4 units  2,500 rows/s  ETA 0:06\n');
+
+    t = 0;
+    const mixed = capture();
+    const p2 = createProgress({ stream: mixed.s, isTTY: false, now: () => t });
+    t = 2000;
+    p2.update({ done: 2, total: 4, amount: 10e6, amountTotal: 40e6, unit: 'B', rows: 3000, rowsTotal: 5000 });
+    // Bytes and rows do not add up: the ETA follows the units.
+    expect(mixed.text()).toBe('progress: 2/4 units  5.0 MB/s  1,500 rows/s  ETA 0:02\n');
+
+    t = 0;
+    const files = capture();
+    const p3 = createProgress({ stream: files.s, isTTY: false, now: () => t });
+    t = 2000;
+    p3.update({ done: 1, total: 4, amount: 10e6, amountTotal: 40e6, unit: 'B', rows: 0, rowsTotal: 0 });
+    expect(files.text()).toBe('progress: 1/4 units  5.0 MB/s  ETA 0:06\n');
+  });
 });

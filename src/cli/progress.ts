@@ -12,6 +12,13 @@ export interface ProgressState {
   /** Total bytes (or rows), for the ETA; 0 when unknown. */
   amountTotal: number;
   unit: 'B' | 'rows';
+  /**
+   * Rows or documents processed so far, counted apart from `amount` bytes (a scan of files and tables): shown
+   * as rows/s beside MB/s. A scan with rows and no bytes shows rows/s alone.
+   */
+  rows?: number;
+  /** Total rows or documents planned; 0 or absent when none. */
+  rowsTotal?: number;
   label?: string;
 }
 
@@ -30,8 +37,21 @@ function rate(amount: number, unit: 'B' | 'rows', seconds: number): string {
   return unit === 'B' ? `${(r / 1e6).toFixed(1)} MB/s` : `${Math.round(r).toLocaleString('en-US')} rows/s`;
 }
 
+function hasRows(s: ProgressState): boolean {
+  return (s.rowsTotal ?? 0) > 0 || (s.rows ?? 0) > 0;
+}
+
+/** Whether the bytes rate is worth showing: bytes planned or done, or nothing else to show. */
+function hasBytes(s: ProgressState): boolean {
+  return s.amountTotal > 0 || s.amount > 0 || !hasRows(s);
+}
+
 function eta(s: ProgressState, seconds: number): string {
-  const frac = s.amountTotal > 0 ? s.amount / s.amountTotal : s.total > 0 ? s.done / s.total : 0;
+  // Bytes and rows do not add up: a mixed scan's fraction is the units done.
+  const rowsTotal = s.rowsTotal ?? 0;
+  let frac = s.total > 0 ? s.done / s.total : 0;
+  if (rowsTotal > 0 && s.amountTotal <= 0) frac = (s.rows ?? 0) / rowsTotal;
+  else if (s.amountTotal > 0 && rowsTotal <= 0) frac = s.amount / s.amountTotal;
   if (frac <= 0 || frac >= 1) return '';
   const left = Math.round((seconds * (1 - frac)) / frac);
   const m = Math.floor(left / 60);
@@ -48,7 +68,12 @@ export function createProgress(options: ProgressOptions) {
   const interval = options.intervalMs ?? 2000;
   const line = (s: ProgressState): string => {
     const secs = (now() - start) / 1000;
-    const parts = [`${s.done}/${s.total || '?'} units`, rate(s.amount, s.unit, secs), eta(s, secs)].filter(Boolean);
+    const parts = [
+      `${s.done}/${s.total || '?'} units`,
+      hasBytes(s) ? rate(s.amount, s.unit, secs) : '',
+      hasRows(s) ? rate(s.rows ?? 0, 'rows', secs) : '',
+      eta(s, secs),
+    ].filter(Boolean);
     return parts.join('  ');
   };
   return {

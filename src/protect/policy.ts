@@ -6,7 +6,8 @@
  * keys:                                   # named keys; none appear in the file itself
  *   main: { env: LEAKGUARD_KEY }          # hex or base64 text in an environment variable (≥ 32 bytes)
  *   old:  { file: ./keys/2024.key, id: k2024 }  # raw bytes or hex/base64 text; `id` is written into tags
- * vault: { sqlite: ./vault.db }           # token vault for `tokenize` (or { memory: true })
+ * vault: { sqlite: ./vault.db }           # token vault for `tokenize`: { postgres: URL }, { postgres: { env: NAME } },
+ *                                         # { memory: true }; the CLI's default is the catalog database
  * rules:
  *   - { type: CN_MOBILE, action: mask }
  *   - { type: CN_RESIDENT_ID, action: pseudonym, key: main, options: { keep: [region] } }
@@ -48,6 +49,7 @@ import {
 import { getOperator, OPERATOR_NAMES } from './operators/index.js';
 import { hasPseudonymGenerator } from './operators/pseudonym.js';
 import { createMemoryTokenVault } from './vault/memory-vault.js';
+import { connectPostgresTokenVault } from './vault/postgres-vault.js';
 import { openSqliteTokenVault } from './vault/sqlite-vault.js';
 import type { TokenVault } from './vault/token-vault.js';
 
@@ -125,6 +127,11 @@ export interface PolicyOptions {
  * environment names. Deliberately does not match names starting with a digit or holding `=`.
  */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/**
+ * A PostgreSQL URL for `vault: { postgres: … }`. Example match: `postgres://leakguard@db:5432/catalog`. Source:
+ * libpq connection URIs. Deliberately does not match other schemes (`mysql://`) or a bare host.
+ */
+const POSTGRES_URL = /^postgres(?:ql)?:\/\/\S{1,2000}$/i;
 /** A key name in `keys:`. Example match: `main`. Does not match spaces or `:`. */
 const KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -170,7 +177,16 @@ const PolicySchema = z.strictObject({
   version: z.literal(1).optional(),
   keys: z.record(z.string().regex(KEY_NAME, 'key names use A-Z, a-z, 0-9, "_" and "-"'), KeySpecSchema).default({}),
   vault: z
-    .union([z.strictObject({ sqlite: z.string().min(1) }), z.strictObject({ memory: z.literal(true) })])
+    .union([
+      z.strictObject({ sqlite: z.string().min(1) }),
+      z.strictObject({ memory: z.literal(true) }),
+      z.strictObject({
+        postgres: z.union([
+          z.string().regex(POSTGRES_URL, 'must be a postgres:// or postgresql:// URL'),
+          z.strictObject({ env: z.string().regex(ENV_NAME, 'must be an environment variable name') }),
+        ]),
+      }),
+    ])
     .optional(),
   rules: z.array(RuleSchema).max(10_000).default([]),
   default: DefaultSchema.optional(),
@@ -336,7 +352,7 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
       if (op.name === 'tokenize' && !raw.vault && !options.vault) {
         throw loc.error(
           [...path, 'action'],
-          'action "tokenize" needs a token vault: add vault: { sqlite: ./vault.db }',
+          'action "tokenize" needs a token vault: add vault: { sqlite: ./vault.db } or vault: { postgres: URL }',
         );
       }
       if (op.name === 'pseudonym') {
@@ -367,7 +383,28 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
   let ownsVault = false;
   if (!vault && raw.vault) {
     if ('memory' in raw.vault) vault = createMemoryTokenVault();
-    else {
+    else if ('postgres' in raw.vault) {
+      const spec = raw.vault.postgres;
+      let url: string | undefined;
+      if (typeof spec === 'string') {
+        url = spec;
+        if (/^[a-z]+:\/\/[^/@\s]*:[^/@\s]*@/i.test(url)) {
+          warn(
+            `Policy "${fileName}" vault.postgres: the URL holds a password; name an environment variable instead: { postgres: { env: NAME } }`,
+          );
+        }
+      } else {
+        url = (options.env ?? process.env)[spec.env];
+        if (!url || !POSTGRES_URL.test(url)) {
+          throw loc.error(
+            ['vault', 'postgres', 'env'],
+            `environment variable "${spec.env}" ${url ? 'does not hold a postgres:// URL' : 'is not set'}`,
+          );
+        }
+      }
+      // Connects on first use (or when the caller awaits `vault.ready()`): loading stays synchronous.
+      vault = connectPostgresTokenVault(url);
+    } else {
       const file = isAbsolute(raw.vault.sqlite) ? raw.vault.sqlite : resolve(baseDir, raw.vault.sqlite);
       try {
         vault = openSqliteTokenVault(file);

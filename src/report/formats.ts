@@ -3,7 +3,7 @@
  */
 import type { AssetRecord } from '../catalog/catalog.js';
 import { ENTITY_TYPE_NAMES, ENTITY_TYPES } from '../core/entity-types.js';
-import { formatLoc } from './html.js';
+import { formatLoc, PEOPLE_NOTE } from './html.js';
 import { type ReportModel, rankedAssets } from './model.js';
 
 /**
@@ -125,7 +125,9 @@ export function renderMarkdown(model: ReportModel): string {
     `Scanned ${model.run.sources.map(mdEscape).join(', ')} at ${model.run.startedAt}. Values are masked; hashes are keyed.`,
     '',
   );
-  lines.push(`- **${t.findings}** findings in **${model.assets.length}** assets; about **${t.people}** people at risk`);
+  lines.push(
+    `- **${t.findings}** findings in **${model.assets.length}** assets; about **${t.people}** people at risk (distinct identifiers, each counted once across assets)`,
+  );
   lines.push(`- **${t.sensitiveAssets}** assets hold sensitive personal information (PIPL Art. 28)`);
   lines.push(
     `- Grades: ${
@@ -147,6 +149,7 @@ export function renderMarkdown(model: ReportModel): string {
       .join(', ');
     lines.push(`| ${a.grade} | ${mdEscape(a.asset)} | ${types || '—'} | ${a.people} | ${a.sensitive ? 'yes' : 'no'} |`);
   }
+  lines.push('', `People: ${PEOPLE_NOTE}`);
   if (model.changes.length > 0) {
     lines.push('', '## Changes', '', '| Change | Asset | Type | Before | After |', '|---|---|---|---:|---:|');
     for (const c of model.changes)

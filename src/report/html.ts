@@ -55,6 +55,10 @@ function typeLabel(t: string): string {
   return isEntityType(t) && ENTITY_TYPES[t].sensitive ? `${t} ⚠` : t;
 }
 
+/** What the people figures count, in the words the reports use. */
+export const PEOPLE_NOTE =
+  'People are estimated from identifiers (resident ID, phone, e-mail, bank card, passport…): the distinct values of the most frequent identifying type, by a HyperLogLog sketch of keyed hashes. A person found in several assets counts once in the total; people with no identifier (a name alone) are not counted.';
+
 /**
  * Render the HTML report.
  *
@@ -149,7 +153,7 @@ details summary{cursor:pointer;color:#2563eb}
 <main>
 <section class="cards" id="totals">
 <div class="card"><b>${totals.findings.toLocaleString('en-US')}</b><span>findings</span></div>
-<div class="card"><b>${totals.people.toLocaleString('en-US')}</b><span>people at risk (estimate)</span></div>
+<div class="card" title="${esc(PEOPLE_NOTE)}"><b>${totals.people.toLocaleString('en-US')}</b><span>people at risk (distinct identifiers, each counted once across assets; estimate)</span></div>
 <div class="card"><b>${model.assets.length}</b><span>assets</span></div>
 <div class="card"><b>${totals.sensitiveAssets}</b><span>assets with sensitive PI</span></div>
 <div class="card"><b>${model.changes.length}</b><span>changes since ${model.previousRun ? `run ${model.previousRun.id}` : 'start'}</span></div>

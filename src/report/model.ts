@@ -18,6 +18,10 @@ export interface ReportModel {
   totals: {
     findings: number;
     byType: Record<string, number>;
+    /**
+     * Distinct people in the run, counted once across assets (the run summary's merged sketch estimate; see
+     * `ScanSummary.people`). Each asset's own estimate stays on the asset.
+     */
     people: number;
     grades: Record<string, number>;
     sensitiveAssets: number;
@@ -48,7 +52,7 @@ export async function loadReportModel(
   const byType: Record<string, number> = {};
   const grades: Record<string, number> = {};
   let findings = 0;
-  let people = 0;
+  let peopleSum = 0;
   let masked = 0;
   let sensitiveAssets = 0;
   for (const a of assets) {
@@ -58,9 +62,13 @@ export async function loadReportModel(
     }
     for (const n of Object.values(a.detail.masked)) masked += n;
     grades[a.grade] = (grades[a.grade] ?? 0) + 1;
-    people += a.people;
+    peopleSum += a.people;
     if (a.sensitive) sensitiveAssets++;
   }
+  // The run's summary holds the distinct count over all assets; a run without one (interrupted) falls back to
+  // the sum of the assets' estimates, an upper bound.
+  const fromSummary = run.summary?.people;
+  const people = typeof fromSummary === 'number' ? fromSummary : peopleSum;
   return {
     tool: { name: 'leakguard', version: options.version },
     generatedAt: new Date().toISOString(),

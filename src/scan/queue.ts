@@ -32,7 +32,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { type Job, Queue, Worker } from 'bullmq';
-import { Catalog, type UnitResult } from '../catalog/catalog.js';
+import { Catalog, type ChangeRecord, touchUnitIn, type UnitResult } from '../catalog/catalog.js';
 import { type Migration, migrate } from '../catalog/migrations.js';
 import { ConfigError, isLeakguardError, SourceError, UsageError } from '../core/errors.js';
 import { type AnalyzerSpec, analyzerFromSpec } from '../detect/spec.js';
@@ -41,10 +41,10 @@ import type { Unit } from '../sources/source.js';
 import { DEFAULT_GRADING, type GradingConfig } from './grading.js';
 import { type OpenSourceOptions, openScanSource } from './open-source.js';
 import {
-  aggregateAsset,
+  aggregateSource,
   assetTotals,
-  diffAssets,
   isNote,
+  PeopleCounter,
   type ScanReport,
   type ScanSource,
   type ScanSummary,
@@ -297,7 +297,8 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
     batch = [];
     await db.tx(async (t) => {
       for (const { unit, source, state } of rows) {
-        if (state === 'skipped') await t.run('UPDATE lg_units SET run_id = ? WHERE unit_id = ?', [runId, unit.id]);
+        // An unchanged unit carries its problems into this run (finalising counts the run's problems).
+        if (state === 'skipped') await touchUnitIn(t, runId, unit.id);
         await t.run(
           'INSERT INTO lg_queue_units (token, unit_id, source, asset, state, size, job, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
           [
@@ -582,7 +583,8 @@ export async function finalizeQueuedRun(catalog: Catalog, token: string): Promis
   const { meta, runId } = r;
   const grading = meta.grading ?? DEFAULT_GRADING;
   const allAssets: Awaited<ReturnType<Catalog['assets']>> = [];
-  const allChanges: ReturnType<typeof diffAssets> = [];
+  const allChanges: ChangeRecord[] = [];
+  const people = new PeopleCounter();
   let unitsRemoved = 0;
   for (const s of meta.sources) {
     const rows = await db.all<{ unit_id: string; asset: string; state: string }>(
@@ -594,18 +596,11 @@ export async function finalizeQueuedRun(catalog: Catalog, token: string): Promis
     const removed = await catalog.removeUnitsNotIn(s.id, new Set(rows.map((u) => u.unit_id)));
     unitsRemoved += removed.units;
     for (const a of removed.assets) changed.add(a);
-    const previous = await catalog.previousAssets(s.id, runId);
-    const assets = [];
-    for (const asset of await catalog.assetsOfSource(s.id)) {
-      const prev = previous.get(asset);
-      if (prev && !changed.has(asset) && !meta.full && meta.grading === undefined) {
-        assets.push(prev);
-        continue;
-      }
-      assets.push(aggregateAsset(asset, s.id, await catalog.unitsOfAsset(asset), grading));
-    }
-    allChanges.push(...diffAssets(previous, assets));
-    await catalog.saveAssets(runId, assets);
+    const { assets, changes } = await aggregateSource(catalog, runId, s.id, changed, people, {
+      full: Boolean(meta.full),
+      ...(meta.grading !== undefined ? { grading } : {}),
+    });
+    allChanges.push(...changes);
     allAssets.push(...assets);
   }
   await catalog.saveChanges(runId, allChanges);
@@ -621,6 +616,7 @@ export async function finalizeQueuedRun(catalog: Catalog, token: string): Promis
     else problems += Number(c.n);
   }
   const summary = summarize(runId, meta.sources.length, allAssets, allChanges.length, progress, unitsRemoved);
+  summary.people = people.total();
   summary.problems = problems;
   summary.skipped = skipped;
   summary.durationMs = Date.now() - Date.parse(r.createdAt);

@@ -7,7 +7,7 @@ import { SourceError } from '../core/errors.js';
 import { createAnalyzer } from '../detect/analyzer.js';
 import { defineRecognizer, Trigger } from '../detect/recognizer.js';
 import type { Fragment, Problem, Source, Unit } from '../sources/source.js';
-import { runScan } from './scan.js';
+import { assetTotals, runScan, type ScanProgress } from './scan.js';
 
 // 11-digit runs starting with 1 stand in for mobiles; 16-digit runs for bank cards (sensitive).
 const fake = defineRecognizer({
@@ -125,6 +125,96 @@ describe('runScan', () => {
     );
     const full = await runScan([{ id: 'mem:', source: src }], { ...opts, full: true });
     expect(full.summary.unitsSkipped).toBe(0);
+    await catalog.close();
+  });
+
+  it('runScan carries the problems of an unchanged unit into the next run (summary and catalog)', async () => {
+    const catalog = await Catalog.open(join(mkdtempSync(join(tmpdir(), 'lgs-')), 'c.db'));
+    const analyzer = createAnalyzer({ recognizers: [fake] });
+    // Every unit of memorySource reports a ragged row; c.bin cannot be read at all (failed: always re-read).
+    const files: Files = { 'a.txt': { text: 'call 13812345678' }, 'b.txt': { text: 'nothing' } };
+    const src = memorySource(files);
+    const opts = { catalog, analyzer, hashKey: new Uint8Array(32).fill(7) };
+    const r1 = await runScan([{ id: 'mem:', source: src }], opts);
+    expect(r1.summary).toMatchObject({ unitsRead: 2, problems: 2 });
+    for (let i = 0; i < 2; i++) {
+      src.reads.length = 0;
+      const r = await runScan([{ id: 'mem:', source: src }], opts);
+      expect(src.reads).toEqual([]);
+      expect(r.summary).toMatchObject({ unitsSkipped: 2, unitsRead: 0, problems: 2 });
+      expect((await catalog.problems(r.runId)).map((p) => [p.unitId, p.code, p.loc])).toEqual([
+        ['mem:a.txt', 'LG_FORMAT_CORRUPT', { row: 9 }],
+        ['mem:b.txt', 'LG_FORMAT_CORRUPT', { row: 9 }],
+      ]);
+    }
+    // Once the file changes and reads clean, its problem is gone from the next run.
+    files['a.txt'] = { text: 'fixed', version: 2 };
+    const clean = memorySource(files);
+    const fixed = { ...clean, read: (u: Unit) => (u.id === 'mem:a.txt' ? (async function* () {})() : clean.read(u)) };
+    const r4 = await runScan([{ id: 'mem:', source: fixed }], opts);
+    expect(r4.summary).toMatchObject({ unitsSkipped: 1, unitsRead: 1, problems: 1 });
+    expect((await catalog.problems(r4.runId)).map((p) => p.unitId)).toEqual(['mem:b.txt']);
+    await catalog.close();
+  });
+
+  it('runScan counts a person found in several assets once in the run total, keeping per-asset estimates', async () => {
+    const catalog = await Catalog.open(join(mkdtempSync(join(tmpdir(), 'lgs-')), 'c.db'));
+    const analyzer = createAnalyzer({ recognizers: [fake] });
+    const phones = Array.from({ length: 60 }, (_, i) => `1380000${String(1000 + i)}`);
+    const files: Files = {
+      'crm.csv': { rows: phones.map((phone) => ({ phone })) },
+      'export.txt': { text: phones.join('\n') },
+      'backup.csv': { rows: phones.slice(0, 40).map((phone) => ({ phone })) },
+    };
+    const opts = { catalog, analyzer, hashKey: new Uint8Array(32).fill(7) };
+    const r1 = await runScan([{ id: 'mem:', source: memorySource(files) }], opts);
+    expect(r1.assets.map((a) => [a.asset, a.people]).sort()).toEqual([
+      ['mem:/backup.csv', 40],
+      ['mem:/crm.csv', 60],
+      ['mem:/export.txt', 60],
+    ]);
+    expect(assetTotals(r1.assets).people).toBe(160);
+    // HyperLogLog with linear counting is exact at this size; allow its ~1 % error anyway.
+    expect(Math.abs(r1.summary.people - 60)).toBeLessThanOrEqual(1);
+    // An incremental run (every asset unchanged) merges the stored sketches to the same total.
+    const r2 = await runScan([{ id: 'mem:', source: memorySource(files) }], opts);
+    expect(r2.summary.unitsSkipped).toBe(3);
+    expect(r2.summary.people).toBe(r1.summary.people);
+    // A new person in one asset adds one.
+    files['export.txt'] = { text: `${phones.join('\n')}\n13900009999`, version: 2 };
+    const r3 = await runScan([{ id: 'mem:', source: memorySource(files) }], opts);
+    expect(r3.summary.people).toBe(r1.summary.people + 1);
+    expect((await catalog.run(r3.runId))?.summary?.people).toBe(r3.summary.people);
+    await catalog.close();
+  });
+
+  it('runScan reports progress in bytes for files and in rows for tables and indices', async () => {
+    const catalog = await Catalog.open(join(mkdtempSync(join(tmpdir(), 'lgs-')), 'c.db'));
+    const analyzer = createAnalyzer({ recognizers: [fake] });
+    const units: Unit[] = [
+      { id: 'f', kind: 'file', asset: 'mem:/f', size: 2048, fingerprint: { v: 1 } },
+      { id: 't', kind: 'table', asset: 'db:/t', size: 500, fingerprint: { v: 1 } },
+      { id: 'i', kind: 'index-slice', asset: 'es:/i', size: 300, fingerprint: { v: 1 } },
+    ];
+    const source: Source = {
+      kind: 'mixed',
+      async *units() {
+        yield* units;
+      },
+      async *read() {
+        yield { text: 'x', loc: {} };
+      },
+      async close() {},
+    };
+    let last: ScanProgress | undefined;
+    const onProgress = (p: ScanProgress) => {
+      last = { ...p };
+    };
+    const opts = { catalog, analyzer, hashKey: new Uint8Array(32), onProgress };
+    await runScan([{ id: 'mem:', source }], opts);
+    expect(last).toMatchObject({ bytesPlanned: 2048, bytesDone: 2048, rowsPlanned: 800, rowsDone: 800 });
+    await runScan([{ id: 'mem:', source }], opts);
+    expect(last).toMatchObject({ unitsSkipped: 3, bytesDone: 2048, rowsDone: 800 });
     await catalog.close();
   });
 });

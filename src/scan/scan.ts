@@ -49,8 +49,12 @@ export interface ScanProgress {
   unitsDone: number;
   unitsSkipped: number;
   unitsFailed: number;
+  /** Bytes of file units (planned sizes). */
   bytesPlanned: number;
   bytesDone: number;
+  /** Rows or documents of table and index units (planned: the sample size, or the table's row count). */
+  rowsPlanned: number;
+  rowsDone: number;
   elapsedMs: number;
   current?: string;
 }
@@ -87,6 +91,11 @@ export interface ScanSummary {
   findings: number;
   byType: Record<string, number>;
   masked: number;
+  /**
+   * Distinct people across all assets, estimated from identifiers: the distinct values of the most frequent
+   * identifying type (resident ID, phone, e-mail, card, passport…; see PERSON_KEYS), merged over every asset so
+   * a person found in three files counts once. People with no identifier (a name alone) are not counted.
+   */
   people: number;
   grades: Record<string, number>;
   /** Problems with the input (corrupt files, malformed rows, refused archives, unreadable units). */
@@ -125,6 +134,8 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
     unitsFailed: 0,
     bytesPlanned: 0,
     bytesDone: 0,
+    rowsPlanned: 0,
+    rowsDone: 0,
     elapsedMs: 0,
   };
   const tick = (current?: string) => {
@@ -139,6 +150,7 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
   let skipped = 0;
   const allAssets: AssetRecord[] = [];
   const allChanges: ChangeRecord[] = [];
+  const people = new PeopleCounter();
   try {
     // Plan everything first: totals make progress and ETA honest.
     const planned: { s: ScanSource; units: Unit[] }[] = [];
@@ -147,7 +159,8 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
       for await (const u of s.source.units(options.signal)) {
         units.push(u);
         progress.unitsPlanned++;
-        progress.bytesPlanned += u.size ?? 0;
+        if (countsRows(u)) progress.rowsPlanned += u.size ?? 0;
+        else progress.bytesPlanned += u.size ?? 0;
         if (progress.unitsPlanned % 256 === 0) tick();
       }
       planned.push({ s, units });
@@ -163,10 +176,15 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
           options.signal?.throwIfAborted();
           const fp = u.fingerprint ? JSON.stringify(u.fingerprint) : null;
           if (!options.full && fp !== null && (await catalog.unitFingerprint(u.id)) === fp) {
-            await catalog.touchUnit(runId, u.id);
+            // Its problems come along: a corrupt file stays reported (and the exit status says so) until it changes.
+            for (const code of await catalog.touchUnit(runId, u.id)) {
+              if (isNote(code)) skipped++;
+              else problems++;
+            }
             progress.unitsSkipped++;
             progress.unitsDone++;
-            progress.bytesDone += u.size ?? 0;
+            if (countsRows(u)) progress.rowsDone += u.size ?? 0;
+            else progress.bytesDone += u.size ?? 0;
             tick(u.asset);
             continue;
           }
@@ -188,7 +206,8 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
           }
           if (result.status === 'failed') progress.unitsFailed++;
           progress.unitsDone++;
-          progress.bytesDone += u.size ?? result.bytes;
+          if (countsRows(u)) progress.rowsDone += u.size ?? result.rows;
+          else progress.bytesDone += u.size ?? result.bytes;
           tick(u.asset);
         }
       };
@@ -199,20 +218,11 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
       for (const a of removed.assets) changed.add(a);
       progress.phase = 'aggregating';
       tick();
-      // One asset at a time (bounded memory); an asset none of whose units changed keeps its last snapshot
-      // (unless grading rules were given: they may differ from the last run's).
-      const previous = await catalog.previousAssets(s.id, runId);
-      const assets: AssetRecord[] = [];
-      for (const asset of await catalog.assetsOfSource(s.id)) {
-        const prev = previous.get(asset);
-        if (prev && !changed.has(asset) && !options.full && options.grading === undefined) {
-          assets.push(prev);
-          continue;
-        }
-        assets.push(aggregateAsset(asset, s.id, await catalog.unitsOfAsset(asset), options.grading ?? DEFAULT_GRADING));
-      }
-      allChanges.push(...diffAssets(previous, assets));
-      await catalog.saveAssets(runId, assets);
+      const { assets, changes } = await aggregateSource(catalog, runId, s.id, changed, people, {
+        full: Boolean(options.full),
+        ...(options.grading ? { grading: options.grading } : {}),
+      });
+      allChanges.push(...changes);
       allAssets.push(...assets);
     }
     await catalog.saveChanges(runId, allChanges);
@@ -227,6 +237,7 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
       skipped,
       Date.now() - t0,
     );
+    summary.people = people.total();
     await catalog.finishRun(runId, 'done', summary as unknown as Record<string, unknown>);
     return { runId, assets: allAssets, changes: allChanges, summary };
   } catch (e) {
@@ -237,6 +248,106 @@ export async function runScan(sources: readonly ScanSource[], options: ScanOptio
       .catch(() => undefined);
     throw e;
   }
+}
+
+/** Whether a unit's size counts rows or documents (tables, indices) rather than bytes (files). */
+export function countsRows(u: Pick<Unit, 'kind'>): boolean {
+  return u.kind === 'table' || u.kind === 'table-range' || u.kind === 'index' || u.kind === 'index-slice';
+}
+
+/**
+ * Distinct people over a whole run: the per-type distinct-identifier sketches of every asset merged, so one
+ * person found in three assets counts once (the per-asset estimates stay per asset). The total is the largest
+ * distinct count over the identifying types — one person usually has one resident ID, one phone, one e-mail —
+ * capped by that type's finding count like an asset's own estimate.
+ */
+export class PeopleCounter {
+  readonly #sketches = new Map<string, HyperLogLog>();
+  readonly #counts = new Map<string, number>();
+
+  /** Add one asset: its per-type finding counts and its sketches (type → base64). */
+  add(types: Readonly<Record<string, number>>, sketches: Readonly<Record<string, string>>): void {
+    for (const [t, b64] of Object.entries(sketches)) {
+      if (!PERSON_KEYS.has(t)) continue;
+      const other = HyperLogLog.fromBase64(b64);
+      const h = this.#sketches.get(t);
+      if (h) h.merge(other);
+      else this.#sketches.set(t, other);
+      this.#counts.set(t, (this.#counts.get(t) ?? 0) + (types[t] ?? 0));
+    }
+  }
+
+  /** The run's estimate of distinct people. */
+  total(): number {
+    let people = 0;
+    for (const [t, h] of this.#sketches) people = Math.max(people, Math.min(h.estimate(), this.#counts.get(t) ?? 0));
+    return people;
+  }
+}
+
+/**
+ * Aggregate the assets of one source after its units were read (shared by local and queued runs): an asset
+ * none of whose units changed keeps its last snapshot (unless `full` or grading rules were given: they may
+ * differ from the last run's); the others are aggregated from their units, one asset at a time (bounded
+ * memory). Stores the snapshots and each asset's merged sketches, adds every asset to `people`, and returns
+ * the snapshots and the changes since the previous run.
+ */
+export async function aggregateSource(
+  catalog: Catalog,
+  runId: number,
+  source: string,
+  changed: ReadonlySet<string>,
+  people: PeopleCounter,
+  options: { full?: boolean; grading?: GradingConfig },
+): Promise<{ assets: AssetRecord[]; changes: ChangeRecord[] }> {
+  const previous = await catalog.previousAssets(source, runId);
+  const assets: AssetRecord[] = [];
+  const current = await catalog.assetsOfSource(source);
+  for (const asset of current) {
+    const prev = previous.get(asset);
+    if (prev && !changed.has(asset) && !options.full && options.grading === undefined) {
+      let sketches = await catalog.assetSketches(asset);
+      if (sketches === undefined) {
+        // A catalog from before sketches were kept per asset: merge them from the units once.
+        sketches = sketchesToBase64(mergeSketches(await catalog.unitsOfAsset(asset)));
+        await catalog.saveAssetSketches(runId, source, asset, sketches);
+      }
+      people.add(prev.types, sketches);
+      assets.push(prev);
+      continue;
+    }
+    const units = await catalog.unitsOfAsset(asset);
+    const merged = mergeSketches(units);
+    const record = aggregateAsset(asset, source, units, options.grading ?? DEFAULT_GRADING, merged);
+    const sketches = sketchesToBase64(merged);
+    await catalog.saveAssetSketches(runId, source, asset, sketches);
+    people.add(record.types, sketches);
+    assets.push(record);
+  }
+  await catalog.pruneAssetSketches(source, new Set(current));
+  const changes = diffAssets(previous, assets);
+  await catalog.saveAssets(runId, assets);
+  return { assets, changes };
+}
+
+/** The units' sketches merged per type. */
+export function mergeSketches(units: readonly UnitResult[]): Map<string, HyperLogLog> {
+  const sketches = new Map<string, HyperLogLog>();
+  for (const u of units) {
+    for (const [t, b64] of Object.entries(u.sketches)) {
+      const h = sketches.get(t);
+      const other = HyperLogLog.fromBase64(b64);
+      if (h) h.merge(other);
+      else sketches.set(t, other);
+    }
+  }
+  return sketches;
+}
+
+function sketchesToBase64(sketches: ReadonlyMap<string, HyperLogLog>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [t, h] of sketches) out[t] = h.toBase64();
+  return out;
 }
 
 function add(into: Record<string, number>, from: Record<string, number>): void {
@@ -251,11 +362,13 @@ export function aggregateAsset(
   source: string,
   units: readonly UnitResult[],
   grading: GradingConfig,
+  /** The units' sketches already merged ({@link mergeSketches}), when the caller has them. */
+  merged?: ReadonlyMap<string, HyperLogLog>,
 ): AssetRecord {
   const types: Record<string, number> = {};
   const masked: Record<string, number> = {};
   const fields = new Map<string, FieldStats>();
-  const sketches = new Map<string, HyperLogLog>();
+  const sketches = merged ?? mergeSketches(units);
   const samples: Sample[] = [];
   const perType = new Map<string, number>();
   let sensitiveFindings = 0;
@@ -278,12 +391,6 @@ export function aggregateAsset(
       add(f.hits, s.hits);
       add(f.masked, s.masked);
       fields.set(name, f);
-    }
-    for (const [t, b64] of Object.entries(u.sketches)) {
-      const h = sketches.get(t);
-      const other = HyperLogLog.fromBase64(b64);
-      if (h) h.merge(other);
-      else sketches.set(t, other);
     }
     for (const s of u.samples) {
       const n = perType.get(s.type) ?? 0;

@@ -4,8 +4,12 @@
  *
  * - Errors are `{ "error": { "code", "message" } }` with a 4xx status naming what was wrong (malformed JSON or
  *   element, oversized batch or body, bad prefix, unknown route, wrong method, rate limit); 5xx bodies are generic.
- * - Rate limits per client (remote address, or the first `X-Forwarded-For` hop with `trustProxy`): evaluations
- *   are charged per blinded element, range queries per request. `429` carries `Retry-After`.
+ * - Rate limits per client: evaluations are charged per blinded element, range queries per request, and all
+ *   evaluations together also draw on one global allowance, so rotating addresses cannot multiply the guessing
+ *   rate. A client is its address grouped by {@link clientKey} (IPv6 by /64, IPv4-mapped IPv6 as IPv4); with
+ *   `trustProxy` the address is the `X-Forwarded-For` entry your proxy appended (the last one, or the n-th from
+ *   the end behind n proxies), never the first: a client can prepend anything it likes. `429` carries
+ *   `Retry-After`.
  * - The request log holds method, route template, status, batch size and duration: never a prefix, an element,
  *   a body or a client address.
  */
@@ -14,8 +18,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LeakcheckRequestError, type LeakcheckService } from '../leak/leakcheck/service.js';
-import { LEAKCHECK_PAGE } from './leakcheck-page.js';
-import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { clientKey, parseClientAddress } from './client-key.js';
+import { leakcheckPage } from './leakcheck-page.js';
+import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './rate-limit.js';
 
 /** One request log line (no identifier, prefix, element or address). */
 export interface RequestLogLine {
@@ -34,12 +39,24 @@ export interface LeakcheckServerOptions {
   readonly service: LeakcheckService;
   /** Evaluations (blinded elements) per client: default a burst of 30, then one every 2 s (30/min). */
   readonly evaluateLimit?: Omit<RateLimitOptions, 'now'>;
+  /**
+   * Evaluations of all clients together: default a burst of 3,000, then 50 per second (3,000/min); `false`
+   * switches it off. Bounds online guessing however many addresses a guesser rotates through (at the cost that a
+   * flood can make everyone wait: see the README threat model).
+   */
+  readonly globalEvaluateLimit?: Omit<RateLimitOptions, 'now' | 'maxClients'> | false;
   /** Range queries per client: default a burst of 60, then one per second. */
   readonly rangeLimit?: Omit<RateLimitOptions, 'now'>;
   /** Largest request body (default 16 KiB). */
   readonly maxBodyBytes?: number;
-  /** Take the client address from the first `X-Forwarded-For` hop (only behind a trusted proxy). */
-  readonly trustProxy?: boolean;
+  /**
+   * Behind trusted reverse proxies: take the client address from `X-Forwarded-For`, the entry the nearest proxy
+   * appended (`true` = one proxy; a number = that many proxies in front, counting from the end). Without a
+   * usable entry the socket address (the proxy) is the client. Only set it when every request comes through them.
+   */
+  readonly trustProxy?: boolean | number;
+  /** Clock in ms for the rate limits (tests pass their own). */
+  readonly now?: () => number;
   readonly log?: (line: RequestLogLine) => void;
 }
 
@@ -50,6 +67,9 @@ const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
 } as const;
+
+/** The one key of the global limiter. */
+const GLOBAL = '*';
 
 let bundle: Promise<string> | undefined;
 
@@ -82,13 +102,28 @@ export function browserBundle(): Promise<string> {
   return bundle;
 }
 
-function clientOf(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
+/** Default evaluations per client: a burst of 30, then one every 2 s. */
+export const DEFAULT_EVALUATE_LIMIT = { capacity: 30, refillPerSecond: 0.5 } as const;
+/** Default evaluations of all clients together: a burst of 3,000, then 50 per second. */
+export const DEFAULT_GLOBAL_EVALUATE_LIMIT = { capacity: 3000, refillPerSecond: 50 } as const;
+/** Default range queries per client: a burst of 60, then one per second. */
+export const DEFAULT_RANGE_LIMIT = { capacity: 60, refillPerSecond: 1 } as const;
+
+/**
+ * The rate-limit key of a request: the socket address or, behind `hops` trusted proxies, the `X-Forwarded-For`
+ * entry the outermost trusted proxy appended (`hops` from the end; proxies append, so entries before it are
+ * whatever the client sent).
+ */
+function clientOf(req: IncomingMessage, hops: number): string {
+  if (hops > 0) {
     const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first;
+    // Several header lines are one list, in order (RFC 9110 §5.3).
+    const list = (Array.isArray(xff) ? xff.join(',') : (xff ?? '')).split(',');
+    const entry = list.length >= hops ? list[list.length - hops] : undefined;
+    const address = entry === undefined ? undefined : parseClientAddress(entry);
+    if (address !== undefined) return clientKey(address);
   }
-  return req.socket.remoteAddress ?? 'unknown';
+  return clientKey(req.socket.remoteAddress ?? 'unknown');
 }
 
 class BodyTooLarge extends Error {}
@@ -126,10 +161,24 @@ export function createLeakcheckHandler(
   options: LeakcheckServerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { service } = options;
-  const evalLimiter = createRateLimiter(options.evaluateLimit ?? { capacity: 30, refillPerSecond: 0.5 });
-  const rangeLimiter = createRateLimiter(options.rangeLimit ?? { capacity: 60, refillPerSecond: 1 });
+  const clock = options.now ? { now: options.now } : {};
+  const evalLimiter = createRateLimiter({ ...(options.evaluateLimit ?? DEFAULT_EVALUATE_LIMIT), ...clock });
+  const globalLimit = options.globalEvaluateLimit ?? DEFAULT_GLOBAL_EVALUATE_LIMIT;
+  const globalLimiter: RateLimiter | undefined =
+    globalLimit === false ? undefined : createRateLimiter({ ...globalLimit, maxClients: 1, ...clock });
+  const rangeLimiter = createRateLimiter({ ...(options.rangeLimit ?? DEFAULT_RANGE_LIMIT), ...clock });
   const maxBody = options.maxBodyBytes ?? 16 * 1024;
-  const trustProxy = options.trustProxy ?? false;
+  const hops = options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0;
+  if (!Number.isInteger(hops) || hops < 0)
+    throw new RangeError('createLeakcheckHandler: trustProxy must be a boolean or a non-negative integer');
+  for (const [name, limit] of [
+    ['evaluateLimit', options.evaluateLimit ?? DEFAULT_EVALUATE_LIMIT],
+    ['globalEvaluateLimit', globalLimit || undefined],
+  ] as const) {
+    if (limit && limit.capacity < service.maxBatch)
+      throw new RangeError(`createLeakcheckHandler: ${name}.capacity is below the service's maxBatch`);
+  }
+  const page = leakcheckPage({ prefixLength: service.prefixLength });
 
   return (req, res) => {
     const started = process.hrtime.bigint();
@@ -182,7 +231,7 @@ export function createLeakcheckHandler(
     const handle = async (): Promise<void> => {
       if (path === '/' || path === '/index.html') {
         route = '/';
-        if (allow('GET', 'HEAD')) send(200, LEAKCHECK_PAGE, 'text/html; charset=utf-8');
+        if (allow('GET', 'HEAD')) send(200, page, 'text/html; charset=utf-8');
         return;
       }
       if (path === '/assets/leakcheck.js') {
@@ -219,18 +268,23 @@ export function createLeakcheckHandler(
         }
         const blinded = (body as { blinded?: unknown } | null)?.blinded;
         if (Array.isArray(blinded)) batch = blinded.length;
-        const wait = evalLimiter.take(clientOf(req, trustProxy), Math.max(1, Math.min(batch ?? 1, service.maxBatch)));
+        const client = clientOf(req, hops);
+        const cost = Math.max(1, Math.min(batch ?? 1, service.maxBatch));
+        // Both allowances are checked before either is spent: a request refused by one costs nothing in the other.
+        const wait = Math.max(evalLimiter.wait(client, cost), globalLimiter?.wait(GLOBAL, cost) ?? 0);
         if (wait > 0) {
           limited(wait);
           return;
         }
+        evalLimiter.take(client, cost);
+        globalLimiter?.take(GLOBAL, cost);
         json(200, service.evaluate(body));
         return;
       }
       if (path.startsWith('/v1/range/')) {
         route = '/v1/range/{prefix}';
         if (!allow('GET', 'HEAD')) return;
-        const wait = rangeLimiter.take(clientOf(req, trustProxy), 1);
+        const wait = rangeLimiter.take(clientOf(req, hops), 1);
         if (wait > 0) {
           limited(wait);
           return;

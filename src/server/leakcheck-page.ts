@@ -1,8 +1,30 @@
 /**
- * The public "was my data leaked?" page. Static HTML; all work happens in the bundled script
+ * The public "was my data leaked?" page. Static HTML per service (it states how many bits of the keyed output a
+ * range query reveals, from the service's key document); all work happens in the bundled script
  * (`/assets/leakcheck.js`): the identifier never leaves the browser.
  */
-export const LEAKCHECK_PAGE = `<!doctype html>
+
+/** Options of {@link leakcheckPage}. */
+export interface LeakcheckPageOptions {
+  /** Hex characters per range prefix, as in the key document (1–16). */
+  readonly prefixLength: number;
+}
+
+/**
+ * The page HTML for a service answering range queries on `prefixLength` hex characters.
+ *
+ * @throws RangeError when prefixLength is not an integer from 1 to 16
+ * @example
+ * leakcheckPage({ prefixLength: 4 }) // '… a 16-bit bucket number (one of 65,536 buckets) …'
+ */
+export function leakcheckPage(options: LeakcheckPageOptions): string {
+  const n = options.prefixLength;
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new RangeError('leakcheckPage: prefixLength must be 1 to 16');
+  const buckets = (16n ** BigInt(n)).toLocaleString('en-US');
+  return PAGE.replace('{{bucket}}', `a ${n * 4}-bit bucket number (one of ${buckets} buckets)`);
+}
+
+const PAGE = `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -24,8 +46,8 @@ export const LEAKCHECK_PAGE = `<!doctype html>
 <body>
 <h1>Was my data leaked? 我的信息泄露了吗？</h1>
 <p class="note">Type a mobile number, a resident ID number or an e-mail address. It is normalised and blinded in
-this page; the server only sees a random-looking group element and a 16-bit bucket number, and the match happens
-here. 号码在本页内盲化处理，服务器看不到您输入的内容。</p>
+this page; the server only sees a random-looking group element and {{bucket}}, and the match
+happens here. 号码在本页内盲化处理，服务器看不到您输入的内容。</p>
 <form id="lookup" autocomplete="off">
   <select id="kind" aria-label="kind">
     <option value="">auto 自动识别</option>

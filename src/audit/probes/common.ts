@@ -31,6 +31,52 @@ export function failureOutcome(service: ServiceName, e: unknown, what: string): 
   throw e;
 }
 
+/** Whether an error is the probe's deadline: a session timeout, an abort, or a driver's query/connection timeout. */
+export function isDeadline(e: unknown): boolean {
+  if (e instanceof NetError) return e.kind === 'timeout';
+  if (!(e instanceof Error)) return false;
+  return e.name === 'AbortError' || e.name === 'TimeoutError' || /timeout|timed out|terminated/i.test(e.message);
+}
+
+/**
+ * Mark a describe or sample step of an open store as incomplete. The verdict stands (the store answered without
+ * credentials, or accepted weak ones); only what it holds is partly unknown, and the reason says so.
+ */
+export function markIncomplete(outcome: ProbeOutcome, step: string, cause: unknown): void {
+  const why =
+    typeof cause === 'string'
+      ? cause
+      : isDeadline(cause)
+        ? 'no answer before the deadline'
+        : cause instanceof NetError || cause instanceof ProtocolError
+          ? cause.message
+          : `failed (${cause instanceof Error ? cause.name : 'error'})`;
+  const incomplete = [...(outcome.details?.incomplete ?? []), step];
+  outcome.details = { ...outcome.details, incomplete };
+  outcome.reason += `; ${step} incomplete: ${why}`;
+}
+
+/**
+ * Run a describe or sample step after the verdict is known: a failure or the deadline leaves the verdict as it is
+ * and records the step as incomplete ({@link markIncomplete}). Returns undefined when the step failed.
+ *
+ * @example
+ * const indices = await afterVerdict(outcome, 'index listing', () => listIndices());
+ */
+export async function afterVerdict<T>(
+  outcome: ProbeOutcome,
+  step: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError) throw e;
+    markIncomplete(outcome, step, e);
+    return undefined;
+  }
+}
+
 /** The server's bytes do not follow the protocol. */
 export class ProtocolError extends Error {
   constructor(message: string) {

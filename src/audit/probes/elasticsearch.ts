@@ -6,7 +6,7 @@
  * `admin`/`admin` of the OpenSearch demo configuration). `--sample` reads a few documents from the largest indices.
  */
 import type { Credentials, Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from '../types.js';
-import { capNames, failureOutcome, flattenRecord, humanCount } from './common.js';
+import { capNames, failureOutcome, flattenRecord, humanCount, markIncomplete } from './common.js';
 import { json, request } from './http-util.js';
 
 const DEFAULTS: readonly Credentials[] = [
@@ -43,40 +43,72 @@ interface IndexRow {
   docs: number;
 }
 
-/** Read cluster info, indices and a search through the given access; used by the Kibana probe too. */
+/** A cluster read through some access; a step that failed after the verdict is listed in `incomplete`. */
+export interface ClusterRead {
+  /** Undefined when the index listing did not answer. */
+  indices: IndexRow[] | undefined;
+  searchable: boolean;
+  /** Filled as documents arrive (so a deadline keeps what was read). */
+  samples?: SampleText[];
+  incomplete: { step: string; cause: unknown }[];
+}
+
+type Get = (
+  path: string,
+  body?: string,
+) => Promise<{ status: number; body: Record<string, unknown> | unknown[] | undefined }>;
+
+async function step<T>(read: ClusterRead, name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw e;
+    read.incomplete.push({ step: name, cause: e });
+    return undefined;
+  }
+}
+
+/**
+ * Read indices, a search and (with `sampleSize`) documents through the given access; used by the Kibana probe
+ * too. The verdict is known before this runs: a step that fails or outlasts the deadline is recorded in
+ * `incomplete` and the rest is skipped, never thrown.
+ */
 export async function readCluster(
-  get: (
-    path: string,
-    body?: string,
-  ) => Promise<{ status: number; body: Record<string, unknown> | unknown[] | undefined }>,
+  get: Get,
   sampleSize: number | undefined,
-): Promise<{ indices: IndexRow[]; searchable: boolean; samples?: SampleText[] }> {
-  const cat = await get('/_cat/indices?format=json&h=index,docs.count&bytes=b');
+  samples: SampleText[] = [],
+): Promise<ClusterRead> {
+  const read: ClusterRead = { indices: undefined, searchable: false, incomplete: [] };
+  if (sampleSize) read.samples = samples;
+  const cat = await step(read, 'index listing', () => get('/_cat/indices?format=json&h=index,docs.count&bytes=b'));
+  if (!cat) return read;
   const rows = Array.isArray(cat.body) ? (cat.body as Record<string, unknown>[]) : [];
-  const indices = rows
+  read.indices = rows
     .map((r) => ({ index: String(r.index), docs: Number(r['docs.count'] ?? 0) || 0 }))
     .filter((r) => !r.index.startsWith('.'))
     .sort((a, b) => b.docs - a.docs);
-  const search = await get('/_search', JSON.stringify({ size: 0, track_total_hits: true }));
-  const searchable = search.status === 200;
-  if (!sampleSize || !searchable) return { indices, searchable };
-  const samples: SampleText[] = [];
-  for (const { index } of indices.slice(0, 5)) {
-    const r = await get(`/${encodeURIComponent(index)}/_search`, JSON.stringify({ size: Math.min(sampleSize, 1000) }));
-    const hits =
-      ((r.body as Record<string, unknown> | undefined)?.hits as { hits?: { _source?: unknown }[] } | undefined)?.hits ??
-      [];
-    for (const h of hits) samples.push({ where: index, text: flattenRecord(h._source).join('\n') });
-  }
-  return { indices, searchable, samples };
+  const search = await step(read, 'search', () =>
+    get('/_search', JSON.stringify({ size: 0, track_total_hits: true })),
+  );
+  read.searchable = search?.status === 200;
+  if (!sampleSize || !read.searchable) return read;
+  await step(read, 'sample', async () => {
+    for (const { index } of read.indices!.slice(0, 5)) {
+      const r = await get(
+        `/${encodeURIComponent(index)}/_search`,
+        JSON.stringify({ size: Math.min(sampleSize, 1000) }),
+      );
+      const hits =
+        ((r.body as Record<string, unknown> | undefined)?.hits as { hits?: { _source?: unknown }[] } | undefined)
+          ?.hits ?? [];
+      for (const h of hits) samples.push({ where: index, text: flattenRecord(h._source).join('\n') });
+    }
+  });
+  return read;
 }
 
-async function describe(
-  ep: Endpoint,
-  ctx: ProbeContext,
-  auth: Credentials | undefined,
-): Promise<Awaited<ReturnType<typeof readCluster>>> {
-  return readCluster(async (path, body) => {
+function getter(ep: Endpoint, ctx: ProbeContext, auth: Credentials | undefined): Get {
+  return async (path, body) => {
     const r = await request(ep, ctx, path, {
       ...(body !== undefined ? { method: 'POST', body } : {}),
       ...(auth ? { auth } : {}),
@@ -89,34 +121,48 @@ async function describe(
       parsed = undefined;
     }
     return { status: r.status, body: parsed };
-  }, ctx.sample);
+  };
 }
 
-function openOutcome(
+/** Add what a cluster read found to an outcome whose verdict is set: counts, then the steps that did not finish. */
+export function applyClusterRead(result: ProbeOutcome, c: ClusterRead, via = ''): void {
+  if (c.indices) {
+    const docs = c.indices.reduce((s, i) => s + i.docs, 0);
+    result.reason += `; ${via}${c.indices.length} index(es), ~${humanCount(docs)} documents${c.searchable ? ', _search answers' : ''}`;
+    result.details = { ...result.details, containers: capNames(c.indices.map((i) => i.index)), records: docs };
+  }
+  for (const i of c.incomplete) markIncomplete(result, i.step, i.cause);
+}
+
+/** Describe a cluster whose verdict is known (open or weak credentials). */
+async function openOutcome(
+  ep: Endpoint,
+  ctx: ProbeContext,
+  auth: Credentials | undefined,
   verdict: 'open' | 'weak-credentials',
   head: string,
   info: Record<string, unknown>,
-  c: Awaited<ReturnType<typeof readCluster>>,
   user?: string,
-): ProbeOutcome {
-  const docs = c.indices.reduce((s, i) => s + i.docs, 0);
+): Promise<ProbeOutcome> {
   const version = (info.version as Record<string, unknown> | undefined)?.number;
   const distribution =
     (info.version as Record<string, unknown> | undefined)?.distribution === 'opensearch'
       ? 'OpenSearch'
       : 'Elasticsearch';
-  return {
+  const samples: SampleText[] = [];
+  const result: ProbeOutcome = {
     service: 'elasticsearch',
     verdict,
-    reason: `${distribution}: ${head}; ${c.indices.length} index(es), ~${humanCount(docs)} documents${c.searchable ? ', _search answers' : ''}`,
+    reason: `${distribution}: ${head}`,
     details: {
-      containers: capNames(c.indices.map((i) => i.index)),
-      records: docs,
       ...(typeof version === 'string' ? { version } : {}),
       ...(user ? { user } : {}),
     },
-    ...(c.samples ? { samples: c.samples } : {}),
+    ...(ctx.sample ? { samples } : {}),
   };
+  ctx.settle?.(result);
+  applyClusterRead(result, await readCluster(getter(ep, ctx, auth), ctx.sample, samples));
+  return result;
 }
 
 /** The Elasticsearch / OpenSearch probe. */
@@ -126,13 +172,21 @@ export const elasticsearchProbe: Probe = {
   async probe(ep, ctx) {
     try {
       const creds = ctx.credentials;
-      const root = await request(ep, ctx, '/', creds ? { auth: creds } : {});
+      // Without credentials first, also when verifying one: a cluster without security answers anyone, so a
+      // credential "accepted" there proves nothing.
+      const root = await request(ep, ctx, '/');
       const body = json(root);
       if (root.status === 200 && isClusterInfo(body, root.headers)) {
-        const c = await describe(ep, ctx, creds);
-        return creds
-          ? openOutcome('weak-credentials', 'the credential is live', body ?? {}, c, creds.user)
-          : openOutcome('open', 'cluster info, indices and search answer without credentials', body ?? {}, c);
+        return await openOutcome(
+          ep,
+          ctx,
+          undefined,
+          'open',
+          creds
+            ? 'cluster info answers without credentials (security off), so the credential was not tested'
+            : 'cluster info, indices and search answer without credentials',
+          body ?? {},
+        );
       }
       if (
         isSecurityRefusal(root.status, root.headers, body) &&
@@ -142,22 +196,31 @@ export const elasticsearchProbe: Probe = {
           (body?.error as Record<string, unknown> | undefined)?.type === 'security_exception' ||
           /realm="security"/i.test(root.headers['www-authenticate'] ?? ''))
       ) {
-        if (creds)
-          return { service: 'elasticsearch', verdict: 'auth-required', reason: 'the credential was refused (401)' };
+        if (creds) {
+          const r = await request(ep, ctx, '/', { auth: creds });
+          const b = json(r);
+          if (r.status === 200 && isClusterInfo(b, r.headers))
+            return await openOutcome(ep, ctx, creds, 'weak-credentials', 'the credential is live', b ?? {}, creds.user);
+          return {
+            service: 'elasticsearch',
+            verdict: 'auth-required',
+            reason: `the credential was refused (${r.status})`,
+          };
+        }
         if (ctx.tryDefaults) {
           for (const d of DEFAULTS) {
             const r = await request(ep, ctx, '/', { auth: d });
             const b = json(r);
-            if (r.status === 200 && isClusterInfo(b, r.headers)) {
-              const c = await describe(ep, ctx, d);
-              return openOutcome(
+            if (r.status === 200 && isClusterInfo(b, r.headers))
+              return await openOutcome(
+                ep,
+                ctx,
+                d,
                 'weak-credentials',
                 `user "${d.user}" accepted a well-known default password`,
                 b ?? {},
-                c,
                 d.user,
               );
-            }
           }
         }
         return {

@@ -4,9 +4,9 @@
  * Elasticsearch: the Dev Tools console proxy (`POST /api/console/proxy?path=…&method=GET`, `kbn-xsrf` header)
  * lists indices and, with `--sample`, reads documents — the path the 2022 Shanghai data was read through.
  */
-import type { Endpoint, Probe, ProbeContext, ProbeOutcome } from '../types.js';
-import { capNames, failureOutcome, humanCount } from './common.js';
-import { readCluster } from './elasticsearch.js';
+import type { Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from '../types.js';
+import { failureOutcome, markIncomplete } from './common.js';
+import { applyClusterRead, readCluster } from './elasticsearch.js';
 import { json, request } from './http-util.js';
 
 function isKibana(headers: Record<string, string>, body: Record<string, unknown> | undefined): boolean {
@@ -15,7 +15,7 @@ function isKibana(headers: Record<string, string>, body: Record<string, unknown>
   return typeof body?.name === 'string' && typeof version?.number === 'string' && typeof body?.status === 'object';
 }
 
-async function viaConsole(ep: Endpoint, ctx: ProbeContext) {
+async function viaConsole(ep: Endpoint, ctx: ProbeContext, samples: SampleText[]) {
   return readCluster(async (path, body) => {
     const r = await request(
       ep,
@@ -35,7 +35,7 @@ async function viaConsole(ep: Endpoint, ctx: ProbeContext) {
       parsed = undefined;
     }
     return { status: r.status, body: parsed };
-  }, ctx.sample);
+  }, ctx.sample, samples);
 }
 
 /** The Kibana probe. */
@@ -84,23 +84,21 @@ export const kibanaProbe: Probe = {
           details,
         };
       }
-      const cluster = await viaConsole(ep, ctx).catch(() => null);
-      if (cluster && cluster.indices.length > 0) {
-        const docs = cluster.indices.reduce((s, i) => s + i.docs, 0);
-        return {
-          service: 'kibana',
-          verdict: 'open',
-          reason: `the app is served without login and its console proxy reads Elasticsearch: ${cluster.indices.length} index(es), ~${humanCount(docs)} documents`,
-          details: { ...details, containers: capNames(cluster.indices.map((i) => i.index)), records: docs },
-          ...(cluster.samples ? { samples: cluster.samples } : {}),
-        };
-      }
-      return {
+      const samples: SampleText[] = [];
+      const result: ProbeOutcome = {
         service: 'kibana',
         verdict: 'open',
         reason: 'the status API and the app are reachable without login',
         details,
+        ...(ctx.sample ? { samples } : {}),
       };
+      ctx.settle?.(result);
+      const cluster = await viaConsole(ep, ctx, samples);
+      if (cluster.indices && cluster.indices.length > 0) {
+        result.reason = 'the app is served without login and its console proxy reads Elasticsearch';
+        applyClusterRead(result, cluster, '');
+      } else for (const i of cluster.incomplete) markIncomplete(result, `console proxy ${i.step}`, i.cause);
+      return result;
     } catch (e) {
       return failureOutcome('kibana', e, 'Kibana');
     }

@@ -8,7 +8,7 @@
  */
 import { Session } from '../net.js';
 import type { Credentials, Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from '../types.js';
-import { capNames, failureOutcome, flattenRecord, humanCount, ProtocolError } from './common.js';
+import { afterVerdict, capNames, failureOutcome, flattenRecord, humanCount, ProtocolError } from './common.js';
 
 /** Users tried without a password; `trust` usually applies to all or to `postgres`. */
 const COMMON_USERS = ['postgres', 'admin', 'root'];
@@ -75,31 +75,35 @@ async function login(
     await client.end().catch(() => {});
     const code = (e as { code?: string }).code;
     const msg = (e as Error).message ?? '';
-    // Driver messages can echo input; keep only the SQLSTATE and a classified reason.
-    const why =
-      code === '28P01' || code === '28000'
-        ? 'password authentication failed'
-        : code === '3D000'
-          ? 'database does not exist'
-          : /role .* does not exist/.test(msg)
-            ? 'role does not exist'
-            : /timeout/i.test(msg)
-              ? 'timeout'
-              : code
-                ? `SQLSTATE ${code}`
-                : 'connection failed';
-    return { askedPassword: askedPassword || /password/i.test(msg) || /^28/.test(code ?? ''), error: why };
+    return { askedPassword: askedPassword || code === '28P01', error: classifyLoginError(code, msg) };
   }
 }
 
-async function describe(client: Client, ctx: ProbeContext): Promise<{ dbs: string[]; rows: number }> {
+/**
+ * A login failure in a few words (driver messages can echo input: only the SQLSTATE and a classification leave).
+ * 28P01 is invalid_password; 28000 is invalid_authorization_specification — a role that does not exist on a
+ * server that never asked for a password, or a pg_hba.conf rejection — not a wrong password.
+ */
+export function classifyLoginError(code: string | undefined, msg: string): string {
+  if (code === '28P01') return 'password authentication failed';
+  if (code === '28000') {
+    if (/role .{0,200} does not exist/.test(msg)) return 'role does not exist';
+    if (/pg_hba\.conf/.test(msg)) return 'rejected by pg_hba.conf';
+    return 'authorization rejected (SQLSTATE 28000)';
+  }
+  if (code === '3D000') return 'database does not exist';
+  if (/role .{0,200} does not exist/.test(msg)) return 'role does not exist';
+  if (/timeout/i.test(msg)) return 'timeout';
+  return code ? `SQLSTATE ${code}` : 'connection failed';
+}
+
+async function describe(client: Client): Promise<{ dbs: string[]; rows: number }> {
   const dbs = await client.query<{ datname: string }>(
     'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname',
   );
   const rows = await client.query<{ n: string | null }>(
     "SELECT COALESCE(SUM(GREATEST(c.reltuples, 0)), 0)::bigint AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog','information_schema')",
   );
-  void ctx;
   return { dbs: dbs.rows.map((r) => r.datname), rows: Number(rows.rows[0]?.n ?? 0) };
 }
 
@@ -134,26 +138,28 @@ async function openOutcome(
   verdict: 'open' | 'weak-credentials',
   head: string,
 ): Promise<ProbeOutcome> {
-  const { dbs, rows } = await describe(client, ctx);
-  const result: ProbeOutcome = {
-    service: 'postgresql',
-    verdict,
-    reason: `${head}; ${dbs.length} database(s), ~${humanCount(rows)} rows in "${client.database}"`,
-    details: { containers: capNames(dbs), records: rows, user },
-  };
+  const result: ProbeOutcome = { service: 'postgresql', verdict, reason: head, details: { user } };
+  ctx.settle?.(result);
+  const d = await afterVerdict(result, 'listing databases', () => describe(client));
+  if (d) {
+    result.reason = `${head}; ${d.dbs.length} database(s), ~${humanCount(d.rows)} rows in "${client.database}"`;
+    result.details = { ...result.details, containers: capNames(d.dbs), records: d.rows };
+  }
   if (ctx.sample) {
     const samples: SampleText[] = [];
-    await sampleDb(client, client.database ?? 'postgres', ctx.sample, samples);
-    for (const db of dbs.filter((d) => d !== client.database).slice(0, 4)) {
-      const other = await login(ep, ctx, ssl, user, password, db);
-      if (!other.client) continue;
-      try {
-        await sampleDb(other.client, db, ctx.sample, samples);
-      } finally {
-        await other.client.end().catch(() => {});
-      }
-    }
     result.samples = samples;
+    await afterVerdict(result, 'sample', async () => {
+      await sampleDb(client, client.database ?? 'postgres', ctx.sample ?? 0, samples);
+      for (const db of (d?.dbs ?? []).filter((x) => x !== client.database).slice(0, 4)) {
+        const other = await login(ep, ctx, ssl, user, password, db);
+        if (!other.client) continue;
+        try {
+          await sampleDb(other.client, db, ctx.sample ?? 0, samples);
+        } finally {
+          await other.client.end().catch(() => {});
+        }
+      }
+    });
   }
   return result;
 }
@@ -171,10 +177,15 @@ export const postgresProbe: Probe = {
     }
     const creds: Credentials | undefined = ctx.credentials;
     if (creds) {
-      const r = await login(ep, ctx, ssl, creds.user, creds.password, creds.database || 'postgres');
+      let r = await login(ep, ctx, ssl, creds.user, creds.password, creds.database || 'postgres');
+      // The connection string's database may be gone while the credential still works: log in to postgres.
+      if (!r.client && r.error === 'database does not exist' && creds.database && creds.database !== 'postgres')
+        r = await login(ep, ctx, ssl, creds.user, creds.password, 'postgres');
       if (!r.client)
         return { service: 'postgresql', verdict: 'auth-required', reason: `the credential was refused (${r.error})` };
       try {
+        // A server that never asked for a password (trust) let the user in whatever the password: it is open, and
+        // the credential was not tested.
         return await openOutcome(
           ep,
           ctx,
@@ -182,8 +193,10 @@ export const postgresProbe: Probe = {
           creds.user,
           creds.password,
           r.client,
-          'weak-credentials',
-          'the credential is live',
+          r.askedPassword ? 'weak-credentials' : 'open',
+          r.askedPassword
+            ? 'the credential is live: the server asked for the password and accepted it'
+            : `trust authentication: user "${creds.user}" logged in without being asked for a password, so the credential was not tested`,
         );
       } finally {
         await r.client.end().catch(() => {});

@@ -6,7 +6,7 @@
  */
 import { NetError, Session } from '../net.js';
 import type { Credentials, Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from '../types.js';
-import { failureOutcome, humanCount, ProtocolError } from './common.js';
+import { afterVerdict, failureOutcome, humanCount, markIncomplete, ProtocolError } from './common.js';
 
 /** A RESP2 value. Errors are kept as values (`{ error }`). */
 export type Resp = string | number | null | { error: string } | Resp[];
@@ -103,8 +103,7 @@ function keyCount(info: string): number {
   return total;
 }
 
-async function sampleKeys(session: Session, limit: number): Promise<SampleText[]> {
-  const out: SampleText[] = [];
+async function sampleKeys(session: Session, limit: number, out: SampleText[]): Promise<void> {
   let cursor = '0';
   const keys: string[] = [];
   for (let round = 0; round < 10 && keys.length < limit; round++) {
@@ -132,7 +131,6 @@ async function sampleKeys(session: Session, limit: number): Promise<SampleText[]
         : '';
     out.push({ where: `key ${key.length > 40 ? `${key.slice(0, 40)}…` : key}`, text: `${key}\n${text}` });
   }
-  return out;
 }
 
 function pairs(values: Resp[]): string {
@@ -141,11 +139,22 @@ function pairs(values: Resp[]): string {
   return lines.join('\n');
 }
 
+/** How the server answered `AUTH`: accepted, refused, or not asked for (a server without a password). */
+type AuthReply = 'ok' | 'refused' | 'no-password' | 'none';
+
+/** Classify an `AUTH` reply. Redis without a password answers `-ERR AUTH <password> called without any password configured…`. */
+export function authReply(r: Resp): AuthReply {
+  if (r === 'OK') return 'ok';
+  if (isError(r) && /without any password configured|no password is set|Client sent AUTH, but no password is set/i.test(r.error))
+    return 'no-password';
+  return 'refused';
+}
+
 async function attempt(
   ep: Endpoint,
   ctx: ProbeContext,
   auth: Credentials | null,
-): Promise<{ session: Session; info: Resp; authed: boolean }> {
+): Promise<{ session: Session; info: Resp; auth: AuthReply }> {
   await ctx.acquire();
   const session = await Session.open({
     host: ep.host,
@@ -155,19 +164,24 @@ async function attempt(
     signal: ctx.signal,
   });
   try {
-    let authed = false;
+    let reply: AuthReply = 'none';
     if (auth) {
       const r = await command(session, auth.user ? ['AUTH', auth.user, auth.password] : ['AUTH', auth.password]);
-      authed = r === 'OK';
+      reply = authReply(r);
     }
     const info = await command(session, ['INFO']);
-    return { session, info, authed };
+    return { session, info, auth: reply };
   } catch (e) {
     session.close();
     throw e;
   }
 }
 
+/**
+ * Describe a Redis that answered INFO: keys from INFO (the verdict's evidence), then `CONFIG GET` and, with
+ * `--sample`, a few keys. Those later steps can outlast the deadline or fail; the verdict stands and the reason
+ * says which step is incomplete.
+ */
 async function describeOpen(
   session: Session,
   info: string,
@@ -176,17 +190,12 @@ async function describeOpen(
   reasonHead: string,
 ): Promise<ProbeOutcome> {
   const notes: string[] = [];
-  const config = await command(session, ['CONFIG', 'GET', 'protected-mode']);
-  if (Array.isArray(config)) {
-    notes.push('CONFIG command available: an attacker can rewrite dir/dbfilename and plant files');
-    if (config[1] === 'no') notes.push('protected-mode no');
-  } else if (isError(config)) notes.push('CONFIG disabled or renamed');
   const keys = keyCount(info);
   const version = infoField(info, 'redis_version');
   const result: ProbeOutcome = {
     service: 'redis',
     verdict,
-    reason: `${reasonHead}; ${humanCount(keys)} keys${notes.length ? `; ${notes[0]}` : ''}`,
+    reason: `${reasonHead}; ${humanCount(keys)} keys`,
     details: {
       records: keys,
       containers: [...info.matchAll(/^(db\d+):keys=/gm)].map((m) => m[1]!),
@@ -194,7 +203,19 @@ async function describeOpen(
       ...(version ? { version } : {}),
     },
   };
-  if (ctx.sample) result.samples = await sampleKeys(session, Math.min(ctx.sample, 200));
+  ctx.settle?.(result);
+  const config = await afterVerdict(result, 'CONFIG GET', () => command(session, ['CONFIG', 'GET', 'protected-mode']));
+  if (Array.isArray(config)) {
+    notes.push('CONFIG command available: an attacker can rewrite dir/dbfilename and plant files');
+    if (config[1] === 'no') notes.push('protected-mode no');
+  } else if (config !== undefined && isError(config)) notes.push('CONFIG disabled or renamed');
+  if (notes.length) result.reason += `; ${notes[0]}`;
+  if (ctx.sample) {
+    const samples: SampleText[] = [];
+    result.samples = samples;
+    if (config === undefined) markIncomplete(result, 'sample', 'not read (the connection ended at CONFIG GET)');
+    else await afterVerdict(result, 'sample', () => sampleKeys(session, Math.min(ctx.sample ?? 0, 200), samples));
+  }
   return result;
 }
 
@@ -203,36 +224,52 @@ export const redisProbe: Probe = {
   service: 'redis',
   defaultPorts: [6379],
   async probe(ep, ctx) {
-    let first: { session: Session; info: Resp; authed: boolean };
+    let first: { session: Session; info: Resp; auth: AuthReply };
     try {
-      first = await attempt(ep, ctx, ctx.credentials ?? null);
+      // Without AUTH first, also when verifying a credential: a server that answers INFO without one never
+      // checks passwords, so a credential "accepted" there proves nothing.
+      first = await attempt(ep, ctx, null);
     } catch (e) {
       return failureOutcome('redis', e, 'Redis');
     }
     const { session, info } = first;
     try {
-      if (ctx.credentials) {
-        if (typeof info === 'string')
-          return await describeOpen(
-            session,
-            info,
-            ctx,
-            'weak-credentials',
-            'the credential is live: AUTH accepted, INFO answered',
-          );
-        return { service: 'redis', verdict: 'auth-required', reason: 'the credential was refused' };
-      }
       if (typeof info === 'string') {
         if (!/redis_version:/.test(info))
           return { service: 'redis', verdict: 'not-service', reason: 'INFO reply without redis_version' };
-        return await describeOpen(session, info, ctx, 'open', 'INFO answered without AUTH');
+        return await describeOpen(
+          session,
+          info,
+          ctx,
+          'open',
+          ctx.credentials
+            ? 'INFO answered without AUTH: the server has no password, so the credential was not tested'
+            : 'INFO answered without AUTH',
+        );
+      }
+      if (ctx.credentials && isError(info) && /^NOAUTH|Authentication required/i.test(info.error)) {
+        session.close();
+        const r = await attempt(ep, ctx, ctx.credentials);
+        try {
+          if (r.auth === 'ok' && typeof r.info === 'string')
+            return await describeOpen(
+              r.session,
+              r.info,
+              ctx,
+              'weak-credentials',
+              'the credential is live: AUTH accepted, INFO answered',
+            );
+        } finally {
+          r.session.close();
+        }
+        return { service: 'redis', verdict: 'auth-required', reason: 'the credential was refused (AUTH failed)' };
       }
       if (isError(info)) {
         if (/^NOAUTH|^WRONGPASS|Authentication required/i.test(info.error)) {
           session.close();
           if (ctx.tryDefaults) {
             for (const password of DEFAULT_PASSWORDS) {
-              let r: { session: Session; info: Resp; authed: boolean };
+              let r: { session: Session; info: Resp; auth: AuthReply };
               try {
                 r = await attempt(ep, ctx, { user: '', password });
               } catch (e) {
@@ -240,7 +277,7 @@ export const redisProbe: Probe = {
                 throw e;
               }
               try {
-                if (r.authed && typeof r.info === 'string') {
+                if (r.auth === 'ok' && typeof r.info === 'string') {
                   return await describeOpen(
                     r.session,
                     r.info,

@@ -13,7 +13,7 @@ import { createBulkEvaluator } from '../../leak/leakcheck/bulk-evaluate.js';
 import { createLeakcheckClient, LeakcheckClientError } from '../../leak/leakcheck/client.js';
 import { ingestFile } from '../../leak/leakcheck/ingest.js';
 import { loadLeakcheckKeys } from '../../leak/leakcheck/keys.js';
-import { IdentifierError, isIdentifierKind } from '../../leak/leakcheck/normalize.js';
+import { isIdentifierKind } from '../../leak/leakcheck/normalize.js';
 import { LeakcheckStore } from '../../leak/leakcheck/store.js';
 import { parse } from '../args.js';
 import { type CliIO, write } from '../io.js';
@@ -183,7 +183,7 @@ export async function leakcheckCommand(argv: readonly string[], io: CliIO): Prom
               : `${shown}\tnot found\n`,
           );
       } catch (e) {
-        if (e instanceof IdentifierError) {
+        if (e instanceof LeakcheckClientError && e.code === 'LG_LEAK_CLIENT_INPUT') {
           await write(io.stderr, `line ${line}: ${e.message}\n`);
           continue;
         }

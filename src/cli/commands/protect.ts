@@ -7,7 +7,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -26,6 +26,10 @@ import {
   revealFile,
 } from '../../protect/files/index.js';
 import type { CompiledPolicy } from '../../protect/policy.js';
+import { importSqliteVaultFile } from '../../protect/vault/import-vault.js';
+import { connectPostgresTokenVault } from '../../protect/vault/postgres-vault.js';
+import { openSqliteTokenVault } from '../../protect/vault/sqlite-vault.js';
+import type { TokenVault } from '../../protect/vault/token-vault.js';
 import { QueueJobs } from '../../scan/queue.js';
 import { isDbUrl, redactUrl } from '../../sources/db-url.js';
 import { numberOption, parse } from '../args.js';
@@ -58,9 +62,10 @@ Options:
   --delimiter C            CSV: the delimiter (default: sniffed; "tab" for a tab)
   --line-buffered          Text: write each line as soon as it is read (live logs on stdin)
   --force                  Replace an existing output file
-  --vault FILE             Token vault for tokenize when the policy names none
-                           (default: vault.db beside the catalog, .leakguard/vault.db)
-  --catalog PATH           Catalog location (the default vault and audit log sit beside it)
+  --vault FILE|URL         Token vault for tokenize when the policy names none: a SQLite file or a
+                           postgres:// URL (default: the catalog database, in its lg_token_vault table)
+  --catalog PATH|URL       Catalog database (SQLite file or postgres:// URL): holds the default token
+                           vault; the audit log sits beside a file catalog
   --config FILE            Detection config: custom recognizers, thresholds, allow and deny lists
   --threshold N            Minimum detection score (0-1, default 0.5)
   --json                   Print the report as JSON (on stderr when the output is standard output)
@@ -202,32 +207,100 @@ function fileOptions(values: Values, analyzer: Analyzer, actor: string): Protect
   };
 }
 
-/** Loads the policy named by --policy or $LEAKGUARD_POLICY, with the default vault beside the catalog. */
-export function loadCliPolicy(
+/** Where the token vault lives when the policy names none (`--vault`, else the catalog database). */
+export interface CliVaultTarget {
+  readonly kind: 'sqlite' | 'postgres';
+  /** A SQLite file path or a PostgreSQL URL (with its credentials: never print it, print `describe`). */
+  readonly target: string;
+  /** The pre-catalog default vault file whose tokens are moved into the catalog database on first use. */
+  readonly legacy?: string;
+  /** For messages: no password. */
+  readonly describe: string;
+}
+
+const PG_URL = /^postgres(ql)?:\/\//i;
+
+/**
+ * `--vault FILE|URL`, else the catalog database (`--catalog`, $LEAKGUARD_CATALOG, `.leakguard/catalog.db`):
+ * tokens live in the `lg_token_vault` table beside the catalog's tables, in SQLite or PostgreSQL, so every
+ * process that shares the catalog (distributed protect workers, `reveal` on another machine) shares the vault.
+ */
+export function defaultVaultTarget(
+  values: { vault?: string | undefined; catalog?: string | undefined },
+  io: CliIO,
+): CliVaultTarget {
+  if (values.vault) {
+    if (PG_URL.test(values.vault)) return { kind: 'postgres', target: values.vault, describe: redactUrl(values.vault) };
+    const file = resolve(io.cwd, values.vault.replace(/^sqlite:/, ''));
+    return { kind: 'sqlite', target: file, describe: file };
+  }
+  const catalog = catalogTarget(values.catalog, io);
+  if (PG_URL.test(catalog)) {
+    return {
+      kind: 'postgres',
+      target: catalog,
+      legacy: resolve(io.cwd, '.leakguard/vault.db'),
+      describe: `the catalog database ${redactUrl(catalog)}`,
+    };
+  }
+  return {
+    kind: 'sqlite',
+    target: catalog,
+    legacy: resolve(dirname(catalog), 'vault.db'),
+    describe: `the catalog database ${catalog}`,
+  };
+}
+
+/** Opens a vault target (a PostgreSQL one connects on first use or `ready()`). */
+function openVaultTarget(t: CliVaultTarget): TokenVault {
+  if (t.kind === 'postgres') return connectPostgresTokenVault(t.target);
+  mkdirSync(dirname(t.target), { recursive: true });
+  return openSqliteTokenVault(t.target);
+}
+
+/**
+ * Loads the policy named by --policy or $LEAKGUARD_POLICY, with the default vault in the catalog database;
+ * connects the vault (and moves an old default `vault.db` into it) before any data is read.
+ */
+export async function loadCliPolicy(
   values: { policy?: string | undefined; vault?: string | undefined; catalog?: string | undefined },
   io: CliIO,
   analyzer: Analyzer,
   command: string,
-): CompiledPolicy {
+): Promise<CompiledPolicy> {
   const path = values.policy ?? io.env.LEAKGUARD_POLICY;
   if (!path) throw new UsageError(`Invalid arguments for "${command}": give the policy with --policy FILE`);
-  return loadFilePolicy(resolve(io.cwd, path), {
+  const target = defaultVaultTarget(values, io);
+  let usedDefault = false;
+  const policy = loadFilePolicy(resolve(io.cwd, path), {
     env: io.env,
-    defaultVault: defaultVaultPath(values, io),
+    defaultVault: () => {
+      usedDefault = true;
+      return openVaultTarget(target);
+    },
     customTypes: analyzer.recognizers.flatMap((r) => r.entities),
   });
-}
-
-/** `--vault`, else `vault.db` beside a file catalog, else `.leakguard/vault.db`. */
-export function defaultVaultPath(
-  values: { vault?: string | undefined; catalog?: string | undefined },
-  io: CliIO,
-): string {
-  if (values.vault) return resolve(io.cwd, values.vault);
-  const catalog = catalogTarget(values.catalog, io);
-  return /^postgres(ql)?:\/\//i.test(catalog)
-    ? resolve(io.cwd, '.leakguard/vault.db')
-    : resolve(dirname(catalog), 'vault.db');
+  try {
+    await policy.vault?.ready?.();
+    if (usedDefault && target.legacy && policy.vault) {
+      const moved = await importSqliteVaultFile(
+        target.legacy,
+        policy.vault,
+        target.kind === 'sqlite' ? target.target : undefined,
+      );
+      if (moved) {
+        let note = `${command}: moved ${plural(moved.tokens, 'token')} from the old token vault "${moved.file}" into ${target.describe}; the file is no longer used (keep it as a backup or delete it)\n`;
+        if (moved.conflicts > 0) {
+          note += `${command}: ${plural(moved.conflicts, 'token')} of "${moved.file}" could not be moved (the catalog vault has another token for the same value): reveal files holding them with --vault ${moved.file}\n`;
+        }
+        await write(io.stderr, note);
+      }
+    }
+  } catch (e) {
+    await policy.close();
+    throw e;
+  }
+  return policy;
 }
 
 /** `--audit`, else `audit.jsonl` beside a file catalog, else `.leakguard/audit.jsonl`. */
@@ -336,7 +409,7 @@ export async function runProtectCommand(
     throw new UsageError(`Invalid arguments for "${mode}": give the output with -o FILE`);
 
   // The policy (and its keys) is loaded before any data is read: a missing key fails here.
-  const policy = loadCliPolicy(values, io, analyzer, mode);
+  const policy = await loadCliPolicy(values, io, analyzer, mode);
   try {
     let report: ProtectFileReport;
     const toStdout = values.output === '-';
@@ -426,7 +499,7 @@ async function runTable(
       `Cannot ${mode} "${redactUrl(url)}": database tables are not supported by this build (protect a file export instead)`,
     );
   }
-  const policy = loadCliPolicy(values, io, analyzer, mode);
+  const policy = await loadCliPolicy(values, io, analyzer, mode);
   try {
     const batchRows = numberOption(values['batch-rows'], 'batch-rows', 1, 1_000_000);
     if (values.queue !== undefined) {

@@ -30,8 +30,10 @@ Options:
   --header yes|no          CSV: whether the first row is a header (default: sniffed)
   --delimiter C            CSV: the delimiter (default: sniffed; "tab" for a tab)
   --force                  Replace an existing output file
-  --vault FILE             Token vault when the policy names none (default: .leakguard/vault.db)
-  --catalog PATH           Catalog location (the default vault and audit log sit beside it)
+  --vault FILE|URL         Token vault when the policy names none: a SQLite file or a postgres:// URL
+                           (default: the catalog database)
+  --catalog PATH|URL       Catalog database: holds the default token vault; the audit log sits beside
+                           a file catalog
   --config FILE            Detection config (reveal re-detects fpe outputs inside text)
   --json                   Print the report as JSON
   --quiet                  No summary

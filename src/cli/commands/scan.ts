@@ -211,6 +211,9 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
             amount: p.bytesDone,
             amountTotal: p.bytesPlanned,
             unit: 'B',
+            // Tables and indices count rows, files bytes: each gets its own rate.
+            rows: p.rowsDone,
+            rowsTotal: p.rowsPlanned,
             ...(p.current !== undefined ? { label: p.current } : {}),
           }),
       });
@@ -274,7 +277,7 @@ function renderSummary(
     .sort((a, b) => rank(b[0]) - rank(a[0]))
     .map(([g, n]) => `${g} ${n}`)
     .join(', ');
-  out += `\n${s.assets} assets (${grades || 'none'}), ${s.findings} findings, ~${s.people} people; `;
+  out += `\n${s.assets} assets (${grades || 'none'}), ${s.findings} findings, ~${s.people} people (distinct identifiers across assets); `;
   out += `${s.unitsRead} units read, ${s.unitsSkipped} unchanged, ${s.unitsFailed} failed, ${s.problems} problems; `;
   out += `${changes} changes since the last run; run ${s.runId} in ${(s.durationMs / 1000).toFixed(1)} s\n`;
   return out;

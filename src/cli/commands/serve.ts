@@ -28,9 +28,13 @@ Options:
   --prefix-length N         Hex characters per range prefix, 1-16 (default 4: 65,536 buckets)
   --bucket-size N           Smallest padded bucket (default 32; grows in steps to hold the largest)
   --max-batch N             Blinded elements per evaluate request (default 16)
-  --rate N                  Evaluations per client per minute (default 30; burst N)
+  --rate N                  Evaluations per client per minute (default 30; burst N). A client is its IPv4
+                            address or its IPv6 /64
+  --global-rate N           Evaluations per minute of all clients together (default 3000; burst N; 0: off):
+                            bounds guessing by clients rotating addresses
   --range-rate N            Range queries per client per minute (default 60; burst N)
-  --trust-proxy             Rate-limit by the first X-Forwarded-For hop (only behind your own proxy)
+  --trust-proxy             Rate-limit by the X-Forwarded-For entry your proxy appended (the last one; only
+                            when every request comes through your own proxy)
   --log FILE|-              Write the request log as JSON lines (method, route, status, ms; no identifiers)
   -h, --help                Show this help
 
@@ -46,6 +50,7 @@ const OPTIONS = {
   'bucket-size': { type: 'string' },
   'max-batch': { type: 'string' },
   rate: { type: 'string' },
+  'global-rate': { type: 'string' },
   'range-rate': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
   log: { type: 'string' },
@@ -76,8 +81,11 @@ export async function runServe(
   const minBucketSize = int('bucket-size', 1, 100_000, 32);
   const maxBatch = int('max-batch', 1, 1024, 16);
   const rate = int('rate', 1, 1_000_000, 30);
+  const globalRate = int('global-rate', 0, 100_000_000, 3000);
   const rangeRate = int('range-rate', 1, 1_000_000, 60);
   if (maxBatch > rate) throw new UsageError('--max-batch cannot exceed --rate (such a batch could never pass)');
+  if (globalRate > 0 && maxBatch > globalRate)
+    throw new UsageError('--max-batch cannot exceed --global-rate (such a batch could never pass)');
   const keys = loadLeakcheckKeys({
     env: io.env,
     keyFile: values['key-file'],
@@ -97,6 +105,7 @@ export async function runServe(
       host: values.host ?? '127.0.0.1',
       port,
       evaluateLimit: { capacity: rate, refillPerSecond: rate / 60 },
+      globalEvaluateLimit: globalRate === 0 ? false : { capacity: globalRate, refillPerSecond: globalRate / 60 },
       rangeLimit: { capacity: rangeRate, refillPerSecond: rangeRate / 60 },
       trustProxy: Boolean(values['trust-proxy']),
       ...(logTo

@@ -33,8 +33,9 @@ Options:
   --policy FILE        Protection policy for distributed in-place protect jobs (\`leakguard protect DB
                        --in-place --queue URL\`; or LEAKGUARD_POLICY): the worker loads it and its keys
                        itself and refuses ranges queued with another policy
-  --vault FILE         Token vault for tokenize when the policy names none (one shared vault for all
-                       workers of a job: a per-machine vault would give one value several tokens)
+  --vault FILE|URL     Token vault for tokenize when the policy names none (default: the --catalog
+                       database). Every worker of a job must use the coordinator's vault: a range
+                       queued with another vault is refused (one value must keep one token)
   --once               Exit when the queue is empty (for tests and batch jobs)
   --json               Log one JSON line per unit on stderr
   -h, --help           Show this help
@@ -74,7 +75,7 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   // Protect jobs: the policy and its keys are this worker's own (loaded before any job is taken).
   const policy =
     values.policy !== undefined || io.env.LEAKGUARD_POLICY
-      ? loadCliPolicy(values, io, buildAnalyzer(io, {}), 'worker')
+      ? await loadCliPolicy(values, io, buildAnalyzer(io, {}), 'worker')
       : undefined;
   const protectRange = policy
     ? createProtectRangeHandler({ policy, connections, env: io.env, cwd: io.cwd })

@@ -3,8 +3,7 @@
  * Shows breaches and the kinds of fields exposed, "nothing found", or a clear error. Never sends or stores the
  * identifier: it only goes through {@link createLeakcheckClient}.
  */
-import { createLeakcheckClient, LeakcheckClientError } from './client.js';
-import { IdentifierError, isIdentifierKind } from './normalize.js';
+import { createLeakcheckClient, isIdentifierKind, LeakcheckClientError } from './client.js';
 
 const FIELD_LABELS: Record<string, string> = {
   PHONE: 'phone 手机号',
@@ -78,7 +77,8 @@ form?.addEventListener('submit', (e) => {
       );
     })
     .catch((err: unknown) => {
-      if (err instanceof IdentifierError) show('error', `Please check the input: ${err.message}`);
+      if (err instanceof LeakcheckClientError && err.code === 'LG_LEAK_CLIENT_INPUT')
+        show('error', `Please check the input: ${err.message}`);
       else if (err instanceof LeakcheckClientError)
         show(
           'error',

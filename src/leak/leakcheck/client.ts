@@ -8,9 +8,19 @@
  * const client = createLeakcheckClient({ baseUrl: 'http://127.0.0.1:8080' });
  * const r = await client.check('138 1234 5678');
  * if (r.found) for (const b of r.breaches) console.log(b.name, b.fields);
+ *
+ * This file is the `leakguard/leakcheck` subpath: it also re-exports the normalisation of the wire contract
+ * (`normalizeIdentifier`, `guessKind`, …) so other clients compute exactly the OPRF input this one does.
  */
 
-import { type IdentifierKind, type NormalizeOptions, normalizeIdentifier } from './normalize.js';
+import {
+  IdentifierError,
+  type IdentifierKind,
+  isIdentifierKind,
+  type NormalizeOptions,
+  normalizeIdentifier,
+  type NormalizedIdentifier,
+} from './normalize.js';
 import type { BreachInfo } from './store.js';
 import {
   type BlindState,
@@ -22,7 +32,19 @@ import {
   PROOF_BYTES,
   SUITE,
   toHex,
+  VoprfInputError,
 } from './voprf.js';
+
+export {
+  guessKind,
+  IDENTIFIER_KINDS,
+  IdentifierError,
+  type IdentifierKind,
+  isIdentifierKind,
+  type NormalizedIdentifier,
+  type NormalizeOptions,
+  normalizeIdentifier,
+} from './normalize.js';
 
 /** Options of {@link createLeakcheckClient}. */
 export interface LeakcheckClientOptions {
@@ -42,24 +64,82 @@ export interface LookupResult {
   readonly breaches: readonly BreachInfo[];
 }
 
-/** A failure of the lookup: `code` is the service's error code, or `LG_LEAK_CLIENT_*` for local failures. */
+/**
+ * A failure of the lookup: `code` is the service's error code, or one of the local ones:
+ * `LG_LEAK_CLIENT_INPUT` (an identifier is not valid for its kind: `index` says which item, the message never
+ * holds the value), `LG_LEAK_CLIENT_NETWORK`, `LG_LEAK_CLIENT_PROTOCOL`, `LG_LEAK_CLIENT_PROOF`,
+ * `LG_LEAK_CLIENT_KEY`.
+ */
 export class LeakcheckClientError extends Error {
   readonly code: string;
   readonly status: number | undefined;
-  constructor(code: string, message: string, status?: number) {
-    super(message);
+  /** For `LG_LEAK_CLIENT_INPUT`: position of the invalid item in the `checkMany` list (0 for `check`). */
+  readonly index: number | undefined;
+  /** For `LG_LEAK_CLIENT_INPUT`: the kind the identifier was checked as. */
+  readonly kind: IdentifierKind | undefined;
+  constructor(
+    code: string,
+    message: string,
+    status?: number,
+    options: { cause?: unknown; index?: number; kind?: IdentifierKind } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LeakcheckClientError';
     this.code = code;
     this.status = status;
+    this.index = options.index;
+    this.kind = options.kind;
   }
+}
+
+/** Normalise every item before anything is sent; an invalid one fails the whole call as `LG_LEAK_CLIENT_INPUT`. */
+function normalizeAll(
+  items: readonly { identifier: string; kind?: IdentifierKind }[],
+  options: NormalizeOptions,
+): NormalizedIdentifier[] {
+  const out: NormalizedIdentifier[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const { identifier, kind } = items[i] as { identifier: string; kind?: IdentifierKind };
+    if (typeof identifier !== 'string')
+      throw new TypeError(`LeakcheckClient: identifier ${i} must be a string, got ${typeof identifier}`);
+    if (kind !== undefined && !isIdentifierKind(kind as string))
+      throw new LeakcheckClientError(
+        'LG_LEAK_CLIENT_INPUT',
+        // The kind is not echoed: a caller who swapped the arguments would put the identifier there.
+        'Unknown identifier kind: expected PHONE, CN_RESIDENT_ID or EMAIL',
+        undefined,
+        { index: i },
+      );
+    try {
+      out.push(normalizeIdentifier(identifier, kind, options));
+    } catch (e) {
+      if (!(e instanceof IdentifierError)) throw e;
+      // The IdentifierError message names the rule, never the value.
+      throw new LeakcheckClientError('LG_LEAK_CLIENT_INPUT', e.message, undefined, {
+        cause: e,
+        index: i,
+        ...(e.kind === undefined ? {} : { kind: e.kind }),
+      });
+    }
+  }
+  return out;
 }
 
 export interface LeakcheckClient {
   /** The service key document (fetched once and checked). */
   key(): Promise<{ publicKey: Uint8Array; prefixLength: number }>;
-  /** Look up one identifier (kind guessed when absent). */
+  /**
+   * Look up one identifier (kind guessed when absent).
+   *
+   * @throws LeakcheckClientError `LG_LEAK_CLIENT_INPUT` when it is not a valid identifier of its kind (nothing is
+   * sent), the service's code for a refusal, or another `LG_LEAK_CLIENT_*` code
+   */
   check(identifier: string, kind?: IdentifierKind): Promise<LookupResult>;
-  /** Look up several identifiers with one evaluation request. */
+  /**
+   * Look up several identifiers with one evaluation request.
+   *
+   * @throws LeakcheckClientError as {@link LeakcheckClient.check}; `index` names the invalid item
+   */
   checkMany(items: readonly { identifier: string; kind?: IdentifierKind }[]): Promise<LookupResult[]>;
 }
 
@@ -110,7 +190,13 @@ export function createLeakcheckClient(options: LeakcheckClientOptions): Leakchec
       const prefixLength = doc.prefixLength;
       if (typeof prefixLength !== 'number' || !Number.isInteger(prefixLength) || prefixLength < 1 || prefixLength > 16)
         throw new LeakcheckClientError('LG_LEAK_CLIENT_PROTOCOL', 'The service sent an invalid prefix length');
-      const publicKey = fromHex(doc.publicKey, ELEMENT_BYTES, 'publicKey');
+      let publicKey: Uint8Array;
+      try {
+        publicKey = fromHex(doc.publicKey, ELEMENT_BYTES, 'publicKey');
+      } catch (e) {
+        if (!(e instanceof VoprfInputError)) throw e;
+        throw new LeakcheckClientError('LG_LEAK_CLIENT_PROTOCOL', `The service sent an invalid key: ${e.message}`);
+      }
       if (options.publicKey !== undefined && toHex(publicKey) !== options.publicKey.toLowerCase())
         throw new LeakcheckClientError('LG_LEAK_CLIENT_KEY', 'The service key is not the expected (pinned) key');
       return { publicKey, prefixLength };
@@ -125,9 +211,10 @@ export function createLeakcheckClient(options: LeakcheckClientOptions): Leakchec
     items: readonly { identifier: string; kind?: IdentifierKind }[],
   ): Promise<LookupResult[]> => {
     if (items.length === 0) return [];
+    // Input is checked before any request: a typo costs no rate-limit allowance.
+    const normalized = normalizeAll(items, options.normalize ?? {});
     const { publicKey, prefixLength } = await key();
     const encoder = new TextEncoder();
-    const normalized = items.map((i) => normalizeIdentifier(i.identifier, i.kind, options.normalize ?? {}));
     const states: BlindState[] = normalized.map((n) => blind(encoder.encode(n.input)));
     const ev = (await getJson('/v1/oprf/evaluate', {
       method: 'POST',

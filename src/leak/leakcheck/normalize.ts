@@ -31,8 +31,12 @@ export interface NormalizedIdentifier {
   readonly input: string;
 }
 
-/** Why an identifier could not be normalised (no value in the message: it may be shown and logged). */
+/**
+ * Why an identifier could not be normalised (no value in the message: it may be shown and logged). Its `code` is
+ * the one the lookup client uses for the same failure, so callers of both match on one code.
+ */
 export class IdentifierError extends Error {
+  readonly code = 'LG_LEAK_CLIENT_INPUT';
   readonly kind: IdentifierKind | undefined;
   constructor(message: string, kind?: IdentifierKind) {
     super(message);

@@ -5,10 +5,18 @@
  * - key: `{ "suite": "ristretto255-SHA512", "mode": "voprf", "publicKey": "<hex>", "prefixLength": <hex chars> }`
  * - evaluate: `{ "blinded": ["<hex>", …] }` → `{ "evaluated": ["<hex>", …], "proof": "<hex>" }`
  * - range: `{ "prefix": "…", "entries": [ { "suffix": "<rest of hex(F_k(x))>", "breaches": [ { "name", "date",
- *   "fields": [ … ] } ] } ] }`, always exactly `bucketSize` entries; padding entries have random suffixes and no
- *   breaches, so they match nothing.
+ *   "fields": [ … ] } ] } ] }`, always exactly `bucketSize` entries; padding entries have pseudo-random suffixes
+ *   and no breaches, so they match nothing.
+ *
+ * Padding is deterministic: the i-th padding suffix of a prefix is HMAC-SHA512(paddingKey, prefix ‖ i), the key
+ * derived from the service's secret (or given). Fresh random padding on every request would give itself away —
+ * ask for a bucket twice and the entries that stayed are the real ones. With a keyed PRF, the same store state
+ * gives byte-identical answers, and the padding of a bucket is the same across restarts and replicas sharing the
+ * key. It depends on nothing but the prefix and its position, so when an ingest adds real entries to a bucket
+ * only the added entries and the padding they displace change (a store "epoch" in the PRF input would re-draw
+ * every padding entry at each ingest, and the entries surviving it would again be the real ones).
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { BreachInfo, LeakcheckStore } from './store.js';
 import {
   blindEvaluateBatch,
@@ -47,6 +55,11 @@ export interface LeakcheckServiceOptions {
   readonly maxBatch?: number;
   /** How long the computed bucket size is reused before it is recomputed, ms (default 60,000). */
   readonly bucketSizeTtlMs?: number;
+  /**
+   * Secret of the padding PRF, at least 32 bytes (default: derived from `keys.secretKey` with HKDF-SHA256, so
+   * every replica with the same key pads alike). Whoever holds it can tell padding from real entries.
+   */
+  readonly paddingKey?: Uint8Array;
 }
 
 /** The key document. */
@@ -72,6 +85,7 @@ export class LeakcheckService {
   readonly #keys: VoprfKeyPair;
   readonly #minBucket: number;
   readonly #ttl: number;
+  readonly #paddingKey: Uint8Array;
   #bucket: { size: number; at: number } | undefined;
 
   /**
@@ -88,8 +102,18 @@ export class LeakcheckService {
       throw new RangeError('LeakcheckService: maxBatch must be an integer from 1 to 1024');
     if (!Number.isInteger(this.#minBucket) || this.#minBucket < 1)
       throw new RangeError('LeakcheckService: minBucketSize must be a positive integer');
+    if (options.paddingKey !== undefined && options.paddingKey.length < 32)
+      throw new RangeError('LeakcheckService: paddingKey must be at least 32 bytes');
     this.#store = options.store;
     this.#keys = options.keys;
+    this.#paddingKey =
+      options.paddingKey ??
+      new Uint8Array(hkdfSync('sha256', options.keys.secretKey, 'leakguard/leakcheck/v1', 'range-padding', 32));
+  }
+
+  /** The `index`-th padding suffix of `prefix`: `chars` hex characters of HMAC-SHA512(paddingKey, prefix:index). */
+  #paddingSuffix(prefix: string, index: number, chars: number): string {
+    return createHmac('sha512', this.#paddingKey).update(`${prefix}:${index}`).digest('hex').slice(0, chars);
   }
 
   /** The public key document. */
@@ -161,8 +185,8 @@ export class LeakcheckService {
       breaches: e.breaches,
     }));
     const seen = new Set(entries.map((e) => e.suffix));
-    while (entries.length < size) {
-      const suffix = randomBytes(OUTPUT_BYTES).toString('hex').slice(0, suffixChars);
+    for (let i = 0; entries.length < size; i++) {
+      const suffix = this.#paddingSuffix(prefix, i, suffixChars);
       if (seen.has(suffix)) continue;
       seen.add(suffix);
       entries.push({ suffix, breaches: [] });

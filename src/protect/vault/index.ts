@@ -1,4 +1,10 @@
 export { createMemoryTokenVault } from './memory-vault.js';
-export { createPostgresTokenVault, openPostgresTokenVault } from './postgres-vault.js';
+export { createLazyTokenVault } from './lazy-vault.js';
+export {
+  connectPostgresTokenVault,
+  createPostgresTokenVault,
+  openPostgresTokenVault,
+} from './postgres-vault.js';
 export { createSqliteTokenVault, openSqliteTokenVault, type SqliteTokenVaultOptions } from './sqlite-vault.js';
 export type { TokenRecord, TokenVault, VaultAuditEvent, VaultAuditOutcome } from './token-vault.js';
+export { importSqliteVaultFile, type VaultImport } from './import-vault.js';

@@ -2,6 +2,7 @@
  * An in-memory {@link TokenVault}: for tests, one-shot runs and as the reference implementation of the contract.
  * Tokens do not survive the process: use the SQLite vault when tokens must be reversible later.
  */
+import { randomUUID } from 'node:crypto';
 import type { TokenRecord, TokenVault, VaultAuditEvent } from './token-vault.js';
 
 /**
@@ -14,7 +15,10 @@ export function createMemoryTokenVault(): TokenVault {
   const byToken = new Map<string, TokenRecord>();
   const byIndex = new Map<string, TokenRecord>();
   const events: VaultAuditEvent[] = [];
+  // Never shared with another process: distributed jobs refuse it.
+  const id = `memory:${randomUUID()}`;
   return {
+    vaultId: () => id,
     put(record) {
       const existing = byIndex.get(record.index);
       if (existing) return existing;

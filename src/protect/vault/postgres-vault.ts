@@ -3,9 +3,11 @@
  * as the SQLite vault; created by the `vault` migrations. Methods return promises, so `tokenize` runs on the
  * asynchronous path (`anonymizeTextAsync`).
  */
+import { randomUUID } from 'node:crypto';
 import { migrate } from '../../catalog/migrations.js';
 import { openPostgres, type SqlDb } from '../../catalog/sql.js';
 import { LeakguardError } from '../../core/errors.js';
+import { createLazyTokenVault } from './lazy-vault.js';
 import type { TokenRecord, TokenVault, VaultAuditEvent, VaultAuditOutcome } from './token-vault.js';
 
 const VAULT_MIGRATIONS = [
@@ -29,6 +31,16 @@ CREATE TABLE IF NOT EXISTS lg_vault_audit (
   kid TEXT NOT NULL DEFAULT '',
   actor TEXT NOT NULL DEFAULT '',
   outcome TEXT NOT NULL
+);
+`,
+  },
+  {
+    version: 2,
+    name: 'token vault id',
+    sql: `
+CREATE TABLE IF NOT EXISTS lg_vault_meta (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
 );
 `,
   },
@@ -68,6 +80,8 @@ export async function createPostgresTokenVault(
   options: { closeDatabase?: boolean } = {},
 ): Promise<TokenVault> {
   await migrate(db, 'vault', VAULT_MIGRATIONS);
+  await db.run("INSERT INTO lg_vault_meta (name, value) VALUES ('id', ?) ON CONFLICT DO NOTHING", [randomUUID()]);
+  const id = String((await db.get("SELECT value FROM lg_vault_meta WHERE name = 'id'"))?.value ?? '');
   const wrap = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -116,12 +130,35 @@ export async function createPostgresTokenVault(
     async close() {
       if (options.closeDatabase) await db.close();
     },
+    vaultId: () => id,
   };
 }
 
-/** Connect to `url` and open a vault there (closes the connection with the vault). */
+/**
+ * Connect to `url` and open a vault there (closes the connection with the vault).
+ *
+ * @throws SourceError LG_SOURCE_CONNECT when the database cannot be reached
+ * @example
+ * const vault = await openPostgresTokenVault('postgres://leakguard@db/catalog');
+ */
 export async function openPostgresTokenVault(url: string): Promise<TokenVault> {
-  return createPostgresTokenVault(await openPostgres(url, { max: 2, applicationName: 'leakguard-vault' }), {
-    closeDatabase: true,
-  });
+  const db = await openPostgres(url, { max: 2, applicationName: 'leakguard-vault' });
+  try {
+    return await createPostgresTokenVault(db, { closeDatabase: true });
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * A PostgreSQL vault that connects on first use (or on `ready()`), so a policy loader that must stay
+ * synchronous can still name one. Every method answers with a promise.
+ *
+ * @example
+ * const vault = connectPostgresTokenVault(process.env.LEAKGUARD_CATALOG);
+ * await vault.ready?.(); // connect and migrate before reading data
+ */
+export function connectPostgresTokenVault(url: string): TokenVault {
+  return createLazyTokenVault(() => openPostgresTokenVault(url));
 }

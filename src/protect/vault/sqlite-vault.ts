@@ -4,10 +4,16 @@
  * Tables (created if missing):
  * - `lg_token_vault(token TEXT PRIMARY KEY, idx TEXT UNIQUE, sealed BLOB, kid TEXT, type TEXT, created_at TEXT)`
  * - `lg_vault_audit(id INTEGER PRIMARY KEY, at TEXT, action TEXT, token TEXT, kid TEXT, actor TEXT, outcome TEXT)`
+ * - `lg_vault_meta(name TEXT PRIMARY KEY, value TEXT)`: the vault's random id (see `TokenVault.vaultId`)
+ *
+ * The tables share a database happily with the catalog's (`lg_runs`, `lg_units`, …): the CLI's default vault is
+ * the catalog database itself (`.leakguard/catalog.db`), opened on its own connection in WAL mode with a busy
+ * timeout, so a scan writing the catalog and a protect run writing tokens wait for each other instead of failing.
  *
  * better-sqlite3 is loaded only when a vault is opened by file name, so importing leakguard's protect layer does
  * not need the native module.
  */
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ConfigError } from '../../core/errors.js';
@@ -30,6 +36,10 @@ CREATE TABLE IF NOT EXISTS lg_vault_audit (
   kid TEXT NOT NULL DEFAULT '',
   actor TEXT NOT NULL DEFAULT '',
   outcome TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lg_vault_meta (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
 );
 `;
 
@@ -88,6 +98,8 @@ export function createSqliteTokenVault(db: BetterSqlite3.Database, options: Sqli
   const readAudit = db.prepare<[], AuditRow>(
     'SELECT at, action, token, kid, actor, outcome FROM lg_vault_audit ORDER BY id',
   );
+  db.prepare("INSERT OR IGNORE INTO lg_vault_meta (name, value) VALUES ('id', ?)").run(randomUUID());
+  const id = (db.prepare("SELECT value FROM lg_vault_meta WHERE name = 'id'").pluck().get() as string | undefined) ?? '';
   const put = db.transaction((r: TokenRecord): TokenRecord | undefined => {
     const info = insert.run(r.token, r.index, Buffer.from(r.sealed), r.kid, r.type, r.createdAt);
     if (info.changes === 1) return r;
@@ -113,6 +125,7 @@ export function createSqliteTokenVault(db: BetterSqlite3.Database, options: Sqli
     close() {
       if (options.closeDatabase && db.open) db.close();
     },
+    vaultId: () => id,
   };
 }
 
@@ -140,6 +153,8 @@ export function openSqliteTokenVault(filename: string): TokenVault {
   try {
     db = new Database(filename);
     db.pragma('journal_mode = WAL');
+    // The file may be the catalog database, written by a scan at the same time.
+    db.pragma('busy_timeout = 5000');
   } catch (e) {
     throw new ConfigError('LG_CONFIG_INVALID', `Cannot open SQLite vault "${filename}": ${(e as Error).message}`, {
       cause: e,

@@ -61,4 +61,15 @@ export interface TokenVault {
   auditLog(): MaybePromise<readonly VaultAuditEvent[]>;
   /** Releases resources (database handles). */
   close(): MaybePromise<void>;
+  /**
+   * A random id created with the vault's storage and kept in it (`lg_vault_meta`), so processes can tell whether
+   * they share one vault however they reach it (distributed protect refuses a worker whose vault differs: its
+   * tokens would never be found by `reveal`). Optional for custom vaults: without it nothing is checked.
+   */
+  vaultId?(): MaybePromise<string>;
+  /**
+   * Connects a vault that connects lazily (PostgreSQL) and runs its migrations; resolves at once for the others.
+   * Callers await it before reading data so an unreachable vault fails first.
+   */
+  ready?(): Promise<void>;
 }

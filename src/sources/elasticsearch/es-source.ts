@@ -194,7 +194,8 @@ export class ElasticsearchSource implements Source {
           kind: 'index',
           asset,
           size: Math.min(ix.docs, rows),
-          fingerprint,
+          // The sample's size is part of what was read: a larger `--sample` reads the index again.
+          fingerprint: { ...fingerprint, mode: 'sample', sample: rows },
           params: { index: ix.name, mode: 'sample', rows },
         };
         continue;

@@ -415,7 +415,8 @@ export class SqlSource implements Source {
         kind: 'table',
         asset,
         ...(rows !== undefined ? { size: Math.min(rows, this.#o.sampleRows) } : {}),
-        fingerprint,
+        // The sample's size is part of what was read: `--sample 5000` after `--sample 100` reads the table again.
+        fingerprint: { ...fingerprint, mode: 'sample', sample: this.#o.sampleRows },
         params: { ...base, mode: 'sample', rows: this.#o.sampleRows },
       };
       return;
