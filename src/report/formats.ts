@@ -3,6 +3,7 @@
  */
 import type { AssetRecord } from '../catalog/catalog.js';
 import { ENTITY_TYPE_NAMES, ENTITY_TYPES } from '../core/entity-types.js';
+import { sarifLevel } from '../scan/grading.js';
 import { formatLoc, PEOPLE_NOTE } from './html.js';
 import { type ReportModel, rankedAssets } from './model.js';
 
@@ -33,10 +34,6 @@ export function renderJson(model: ReportModel): string {
     null,
     2,
   )}\n`;
-}
-
-function sarifLevel(grade: string): 'error' | 'warning' | 'note' {
-  return grade === 'L4' || grade === 'L3' ? 'error' : grade === 'L2' ? 'warning' : 'note';
 }
 
 /** A `file:` asset URI as a SARIF artifact URI; other assets stay as they are. */
@@ -75,7 +72,7 @@ export function renderSarif(model: ReportModel): string {
       results.push({
         ruleId: type,
         ...(ruleIndex.has(type) ? { ruleIndex: ruleIndex.get(type) } : {}),
-        level: sarifLevel(a.grade),
+        level: sarifLevel(a.grade, model.grading),
         message: {
           text: `${count} × ${type} in ${a.asset} (grade ${a.grade}${a.sensitive ? ', sensitive personal information' : ''}; about ${a.people} people). Samples: ${samples.map((s) => s.preview).join(', ') || 'none kept'}`,
         },

@@ -77,9 +77,15 @@ export async function loadReportModel(
     assets,
     changes: await catalog.changes(run.id),
     problems: await catalog.problems(run.id),
-    grading: options.grading ?? DEFAULT_GRADING,
+    grading: options.grading ?? runGrading(run) ?? DEFAULT_GRADING,
     totals: { findings, byType, people, grades, sensitiveAssets, masked },
   };
+}
+
+/** The grading rules a run was scanned with, when they were given (kept in the run's options). */
+function runGrading(run: RunRecord): GradingConfig | undefined {
+  const g = run.options.grading as Partial<GradingConfig> | undefined;
+  return g && Array.isArray(g.grades) && Array.isArray(g.rules) ? (g as GradingConfig) : undefined;
 }
 
 /** Assets sorted by grade rank (highest first), then findings. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog } from '../catalog/catalog.js';
 import { createAnalyzer } from '../detect/analyzer.js';
 import { defineRecognizer, Trigger } from '../detect/recognizer.js';
+import { type GradingConfig, parseGrading } from '../scan/grading.js';
 import { runScan } from '../scan/scan.js';
 import { createMemorySource } from '../sources/memory.js';
 import { renderJson, renderMarkdown, renderSarif } from './formats.js';
@@ -22,7 +23,7 @@ const fake = defineRecognizer({
   },
 });
 
-async function model() {
+async function model(grading?: GradingConfig) {
   const catalog = await Catalog.open(join(mkdtempSync(join(tmpdir(), 'lgr-')), 'c.db'));
   const source = createMemorySource({
     '<script>alert(1)</script>.txt': { text: 'call 13812345678\nor 13900001111' },
@@ -32,6 +33,7 @@ async function model() {
     catalog,
     analyzer: createAnalyzer({ recognizers: [fake] }),
     hashKey: new Uint8Array(32),
+    ...(grading ? { grading } : {}),
   });
   return { catalog, m: await loadReportModel(catalog, { version: '0.0.0-test' }) };
 }
@@ -59,6 +61,43 @@ describe('reports', () => {
     expect(results[0]).toMatchObject({ ruleId: 'CN_MOBILE', level: 'warning' });
     expect(sarif.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'CN_RESIDENT_ID')).toBe(true);
     expect(JSON.stringify(sarif)).not.toContain('13812345678');
+    await catalog.close();
+  });
+
+  it('renderSarif maps levels from the grading config, also when the report is made without it', async () => {
+    const grading = parseGrading(
+      [
+        'grades:',
+        '  - { grade: RED, rank: 3 }',
+        '  - { grade: AMBER, rank: 2, sarif: error }',
+        '  - { grade: GREEN, rank: 1 }',
+        'rules:',
+        '  - { grade: AMBER, when: { anyPersonal: true } }',
+        '  - { grade: GREEN, when: {} }',
+      ].join('\n'),
+      'g.yaml',
+    );
+    const { m, catalog } = await model(grading);
+    expect(m.grading).toEqual(grading);
+    const results = JSON.parse(renderSarif(m)).runs[0].results;
+    expect(results.map((r: { level: string; properties: { grade: string } }) => [r.properties.grade, r.level])).toEqual(
+      [
+        ['AMBER', 'error'],
+        ['AMBER', 'error'],
+      ],
+    );
+    await catalog.close();
+  });
+
+  it('totals count a person found in two assets once; each asset keeps its own estimate', async () => {
+    const { m, catalog } = await model();
+    // 13812345678 is in both assets: 2 + 2 per asset, 3 distinct.
+    expect(m.assets.map((a) => a.people)).toEqual([2, 2]);
+    expect(m.totals.people).toBe(3);
+    expect(renderMarkdown(m)).toContain(
+      'about **3** people at risk (distinct identifiers, each counted once across assets)',
+    );
+    expect(renderHtml(m)).toMatch(/<b>3<\/b><span>people at risk \(distinct identifiers/);
     await catalog.close();
   });
 

@@ -1,5 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { gradeAsset, parseGrading } from './grading.js';
+import { DEFAULT_GRADING, gradeAsset, loadGrading, parseGrading, sarifLevel } from './grading.js';
 
 describe('gradeAsset', () => {
   const base = { types: {}, people: 0, sensitivePeople: 0, sensitiveFindings: 0 };
@@ -22,5 +23,50 @@ describe('gradeAsset', () => {
       parseGrading('grades: [{ grade: A, rank: 1 }]\nrules:\n  - { grade: B, when: {} }\n', 'g.yaml'),
     ).toThrow(/g\.yaml.*rules\[0\]\.grade: unknown grade "B"/);
     expect(() => parseGrading('grades: []\nrules: []\n', 'g.yaml')).toThrow(/grades/);
+  });
+});
+
+describe('examples/grading.yaml', () => {
+  it('loads with the grading loader and equals the built-in defaults', () => {
+    const file = fileURLToPath(new URL('../../examples/grading.yaml', import.meta.url));
+    expect(loadGrading(file)).toEqual(DEFAULT_GRADING);
+  });
+});
+
+describe('sarifLevel', () => {
+  it('maps the default grades to error, error, warning, note', () => {
+    expect(['L4', 'L3', 'L2', 'L1'].map((g) => sarifLevel(g))).toEqual(['error', 'error', 'warning', 'note']);
+  });
+
+  it('takes a grade’s `sarif` setting, else its rank: lowest note, next warning, higher error', () => {
+    const cfg = parseGrading(
+      [
+        'grades:',
+        '  - { grade: CRIT, rank: 30 }',
+        '  - { grade: HIGH, rank: 20 }',
+        '  - { grade: MID, rank: 10 }',
+        '  - { grade: LOW, rank: 0 }',
+        '  - { grade: AUDIT, rank: 5, sarif: none }',
+        'rules:',
+        '  - { grade: LOW, when: {} }',
+      ].join('\n'),
+      'g.yaml',
+    );
+    expect(['CRIT', 'HIGH', 'MID', 'AUDIT', 'LOW', 'NOPE'].map((g) => sarifLevel(g, cfg))).toEqual([
+      'error',
+      'error',
+      'error',
+      'none',
+      'note',
+      'warning',
+    ]);
+    const two = parseGrading(
+      'grades: [{ grade: HIGH, rank: 2 }, { grade: LOW, rank: 1 }]\nrules: [{ grade: LOW, when: {} }]\n',
+      'g.yaml',
+    );
+    expect([sarifLevel('HIGH', two), sarifLevel('LOW', two)]).toEqual(['error', 'note']);
+    expect(() =>
+      parseGrading('grades: [{ grade: A, rank: 1, sarif: fatal }]\nrules: [{ grade: A, when: {} }]\n', 'g.yaml'),
+    ).toThrow(/sarif/);
   });
 });

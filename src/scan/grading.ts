@@ -15,6 +15,10 @@ import { type LocatedDocument, loadConfigFile, parseConfig } from '../core/confi
 import { ENTITY_TYPES, isEntityType } from '../core/entity-types.js';
 import { ConfigError } from '../core/errors.js';
 
+/** SARIF 2.1.0 result levels a grade can map to (`none`: reported without a level of concern). */
+export const SARIF_LEVELS = ['error', 'warning', 'note', 'none'] as const;
+export type SarifLevel = (typeof SARIF_LEVELS)[number];
+
 const ConditionSchema = z
   .object({
     peopleAtLeast: z.number().int().min(0).optional(),
@@ -29,7 +33,17 @@ const ConditionSchema = z
 const GradingSchema = z
   .object({
     grades: z
-      .array(z.object({ grade: z.string().min(1), label: z.string().default(''), rank: z.number().int() }))
+      .array(
+        z
+          .object({
+            grade: z.string().min(1),
+            label: z.string().default(''),
+            rank: z.number().int(),
+            /** SARIF result level of assets with this grade; default by rank ({@link sarifLevel}). */
+            sarif: z.enum(SARIF_LEVELS).optional(),
+          })
+          .strict(),
+      )
       .min(1),
     rules: z
       .array(z.object({ grade: z.string().min(1), when: ConditionSchema, reason: z.string().default('') }))
@@ -42,10 +56,10 @@ export type GradingConfig = z.output<typeof GradingSchema>;
 /** The default grading rules. */
 export const DEFAULT_GRADING: GradingConfig = {
   grades: [
-    { grade: 'L4', label: '重要 important (large-scale personal information)', rank: 4 },
-    { grade: 'L3', label: '敏感 sensitive personal information', rank: 3 },
-    { grade: 'L2', label: '一般 personal information', rank: 2 },
-    { grade: 'L1', label: '无 no personal information', rank: 1 },
+    { grade: 'L4', label: '重要 important (large-scale personal information)', rank: 4, sarif: 'error' },
+    { grade: 'L3', label: '敏感 sensitive personal information', rank: 3, sarif: 'error' },
+    { grade: 'L2', label: '一般 personal information', rank: 2, sarif: 'warning' },
+    { grade: 'L1', label: '无 no personal information', rank: 1, sarif: 'note' },
   ],
   rules: [
     { grade: 'L4', when: { peopleAtLeast: 1_000_000 }, reason: 'personal information of ≥ 1,000,000 people' },
@@ -106,6 +120,25 @@ export function gradeAsset(
 /** Rank of a grade (higher is more sensitive), or -1 when unknown. */
 export function gradeRank(grade: string, config: GradingConfig = DEFAULT_GRADING): number {
   return config.grades.find((g) => g.grade === grade)?.rank ?? -1;
+}
+
+/**
+ * The SARIF level of `grade`: its `sarif` setting, else by rank — the lowest grade `note`, the one above it
+ * `warning` (when there are three or more grades), every higher one `error`. The defaults give L4/L3 `error`,
+ * L2 `warning`, L1 `note`. An unknown grade is a `warning`.
+ *
+ * @example
+ * sarifLevel('L2') // 'warning'
+ */
+export function sarifLevel(grade: string, config: GradingConfig = DEFAULT_GRADING): SarifLevel {
+  const g = config.grades.find((x) => x.grade === grade);
+  if (!g) return 'warning';
+  if (g.sarif !== undefined) return g.sarif;
+  const ranks = [...new Set(config.grades.map((x) => x.rank))].sort((a, b) => a - b);
+  const position = ranks.indexOf(g.rank);
+  if (position === 0) return ranks.length === 1 ? 'warning' : 'note';
+  if (position === 1 && ranks.length >= 3) return 'warning';
+  return 'error';
 }
 
 function check(config: GradingConfig, doc: LocatedDocument): GradingConfig {

@@ -40,6 +40,7 @@ import { redactUrl } from '../sources/db-url.js';
 import type { Unit } from '../sources/source.js';
 import { DEFAULT_GRADING, type GradingConfig } from './grading.js';
 import { type OpenSourceOptions, openScanSource } from './open-source.js';
+import { UnitPool, UnitThreadError } from './pool.js';
 import {
   aggregateSource,
   assetTotals,
@@ -194,7 +195,7 @@ export function jobOptions(id: string, attempts: number) {
 
 /** A safe one-line reason for a failure: the leakguard code and message (they hold no values), else the name. */
 export function safeReason(e: unknown): string {
-  if (isLeakguardError(e)) return `${e.code}: ${e.message}`;
+  if (isLeakguardError(e) || e instanceof UnitThreadError) return `${e.code}: ${e.message}`;
   return `the worker failed on it (${(e as Error)?.name ?? 'Error'})`;
 }
 
@@ -266,7 +267,8 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
   }
   const runId = await catalog.startRun(
     sources.map((s) => s.id),
-    o.runOptions ?? {},
+    // Grading rules given for the run are kept with it: a later report grades (and maps SARIF levels) alike.
+    { ...o.runOptions, ...(o.grading ? { grading: o.grading } : {}) },
   );
   const attempts = o.attempts ?? DEFAULT_ATTEMPTS;
   const meta: QueuedRunMeta = {
@@ -935,8 +937,19 @@ export type QueueJobHandler = (job: Job<QueueJobData>) => Promise<unknown>;
 export interface QueueWorkerOptions {
   queueUrl: string;
   hashKey: Uint8Array;
-  /** Units read at once by this process. Default 1 (run one process per core, or several). */
+  /**
+   * Worker threads reading units (parse, detect, hash), so one process uses every core. Above 1, units run in
+   * a {@link UnitPool} and this thread only talks to Redis and the catalog (job locks keep being renewed however
+   * heavy a unit is); 1 reads units in this thread. Default 1.
+   */
+  threads?: number;
+  /**
+   * Jobs taken from the queue at once. Default: `threads`. More than `threads` overlaps catalog writes and
+   * source latency with reading, at the price of jobs held (locked) while they wait for a thread.
+   */
   concurrency?: number;
+  /** Heap cap of each worker thread (MiB). Default 2048. */
+  maxHeapMb?: number;
   /**
    * Full URLs (with credentials) this worker may use — sources and catalogs: jobs name them without their
    * password. A catalog or source not listed is used as the job names it (a path, a URL without password).
@@ -944,7 +957,10 @@ export interface QueueWorkerOptions {
   connections?: readonly string[];
   /** Handlers of other job kinds. */
   handlers?: Readonly<Record<string, QueueJobHandler>>;
-  onUnit?: (event: { unitId: string; status: string; ms: number }) => void;
+  /** A unit was taken (before it is read): for logs and tests that need a worker to hold a unit. */
+  onStart?: (event: { unitId: string; job: string }) => void;
+  /** A unit was read and stored; `thread` is the worker thread's id (0: this thread). */
+  onUnit?: (event: { unitId: string; status: string; ms: number; thread: number }) => void;
   /** A job failed (`final`: it will not be tried again). The reason is safe to log. */
   onFailed?: (event: { kind: string; id: string; reason: string; final: boolean }) => void;
   /** This worker finalised a run. */
@@ -967,6 +983,16 @@ export interface QueueWorkerOptions {
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<Worker<QueueJobData>> {
   const connection = redisConnection(options.queueUrl);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError('startQueueWorker: threads must be ≥ 1');
+  // Jobs name their analyzer and open options; the pool's own are never used for queued units.
+  const pool =
+    threads > 1
+      ? new UnitPool(
+          { analyzer: {}, open: { cwd: process.cwd() }, hashKey: options.hashKey },
+          { threads, ...(options.maxHeapMb !== undefined ? { maxHeapMb: options.maxHeapMb } : {}) },
+        )
+      : undefined;
   const byRedacted = new Map((options.connections ?? []).map((url) => [redactUrl(url), url]));
   const sources = new Map<string, Promise<{ source: ScanSource['source'] }>>();
   const catalogs = new Map<string, Promise<Catalog>>();
@@ -995,27 +1021,42 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Wor
     }
     const catalog = await retryCatalog(() => catalogOf(d.catalog), options.catalogRetryMs ?? 120_000);
     const spec = byRedacted.get(d.spec) ?? d.spec;
-    const key = `${spec}\u0000${J(d.open)}`;
-    let source = sources.get(key);
-    if (!source) {
-      source = openScanSource(spec, d.open);
-      sources.set(key, source);
-      source.catch(() => sources.delete(key));
+    options.onStart?.({ unitId: d.unit.id, job: job.id ?? '' });
+    let result: UnitResult;
+    let thread = 0;
+    if (pool) {
+      // The full spec (with its password) crosses to a thread of this process only, never to Redis.
+      ({ result, thread } = await pool.runJob({
+        spec,
+        sourceId: d.sourceId,
+        unit: d.unit,
+        analyzer: d.analyzer,
+        open: d.open,
+        ...(d.samplesPerType !== undefined ? { samplesPerType: d.samplesPerType } : {}),
+      }));
+    } else {
+      const key = `${spec}\u0000${J(d.open)}`;
+      let source = sources.get(key);
+      if (!source) {
+        source = openScanSource(spec, d.open);
+        sources.set(key, source);
+        source.catch(() => sources.delete(key));
+      }
+      const aKey = J(d.analyzer);
+      let analyzer = analyzers.get(aKey);
+      if (!analyzer) {
+        analyzer = analyzerFromSpec(d.analyzer);
+        analyzers.set(aKey, analyzer);
+      }
+      result = await processUnit((await source).source, d.sourceId, d.unit, {
+        analyzer,
+        hashKey: options.hashKey,
+        ...(d.samplesPerType !== undefined ? { samplesPerType: d.samplesPerType } : {}),
+      });
     }
-    const aKey = J(d.analyzer);
-    let analyzer = analyzers.get(aKey);
-    if (!analyzer) {
-      analyzer = analyzerFromSpec(d.analyzer);
-      analyzers.set(aKey, analyzer);
-    }
-    const result = await processUnit((await source).source, d.sourceId, d.unit, {
-      analyzer,
-      hashKey: options.hashKey,
-      ...(d.samplesPerType !== undefined ? { samplesPerType: d.samplesPerType } : {}),
-    });
     // The catalog restarting (a PostgreSQL failover) is waited out here, not charged to the unit's attempts.
     await retryCatalog(() => recordUnit(catalog, d.run, d.runId, result, false), options.catalogRetryMs ?? 120_000);
-    options.onUnit?.({ unitId: d.unit.id, status: result.status, ms: Date.now() - t0 });
+    options.onUnit?.({ unitId: d.unit.id, status: result.status, ms: Date.now() - t0, thread });
     await maybeFinalize(catalog, d.run);
     return { status: result.status, bytes: result.bytes };
   };
@@ -1042,7 +1083,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Wor
     },
     {
       connection,
-      concurrency: options.concurrency ?? 1,
+      concurrency: options.concurrency ?? threads,
       lockDuration: options.lockDurationMs ?? 15_000,
       stalledInterval: options.stalledIntervalMs ?? 5_000,
       maxStalledCount: 3,
@@ -1068,7 +1109,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Wor
   });
   const close = worker.close.bind(worker);
   worker.close = async (force?: boolean) => {
+    // Drain first (jobs in hand finish in their threads), then stop the threads.
     await close(force);
+    await pool?.close();
     for (const s of sources.values()) await (await s.catch(() => undefined))?.source.close();
     for (const c of catalogs.values()) await (await c.catch(() => undefined))?.close();
   };

@@ -122,9 +122,10 @@ export interface ScanReport {
 export async function runScan(sources: readonly ScanSource[], options: ScanOptions): Promise<ScanReport> {
   const { catalog } = options;
   const t0 = Date.now();
+  // Grading rules given for the run are kept with it: a later report grades (and maps SARIF levels) alike.
   const runId = await catalog.startRun(
     sources.map((s) => s.id),
-    options.runOptions ?? {},
+    { ...options.runOptions, ...(options.grading ? { grading: options.grading } : {}) },
   );
   const progress: ScanProgress = {
     phase: 'planning',
