@@ -17,9 +17,9 @@ import {
   IdentifierError,
   type IdentifierKind,
   isIdentifierKind,
+  type NormalizedIdentifier,
   type NormalizeOptions,
   normalizeIdentifier,
-  type NormalizedIdentifier,
 } from './normalize.js';
 import type { BreachInfo } from './store.js';
 import {
