@@ -74,6 +74,8 @@ describe('leakcheck page in Chromium', () => {
     page.on('request', (r) => traffic.push(`${r.method()} ${r.url()} ${r.postData() ?? ''}`));
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
+    // The page states what a range query reveals for this service (default --prefix-length 4).
+    expect(await page.textContent('body')).toContain('a 16-bit bucket number (one of 65,536 buckets)');
 
     const typed = `+86 ${victim.phone.slice(0, 3)} ${victim.phone.slice(3, 7)} ${victim.phone.slice(7)}`;
     await page.fill('#identifier', typed);
