@@ -60,3 +60,54 @@ describe('UnitPool', () => {
     }
   });
 });
+
+describe('UnitPool.runJob (queue workers)', () => {
+  it('reads units on several threads with the analyzer and options each job names, reporting the thread', async () => {
+    const s = await openScanSource(dir, { cwd: dir });
+    const units = [];
+    for await (const u of s.source.units()) units.push(u);
+    // The pool's own analyzer and cwd are never used: every job names its own.
+    const pool = new UnitPool(
+      { analyzer: { types: ['EMAIL_ADDRESS'] }, open: { cwd: tmpdir() }, hashKey },
+      { threads: 2 },
+    );
+    pools.push(pool);
+    const analyzer = createAnalyzer({ recognizers: builtinRecognizers });
+    const got = await Promise.all(
+      units.map((u) => pool.runJob({ spec: s.spec!, sourceId: s.id, unit: u, analyzer: {}, open: { cwd: dir } })),
+    );
+    for (const [i, u] of units.entries()) {
+      expect(got[i]?.result).toEqual(await processUnit(s.source, s.id, u, { analyzer, hashKey }));
+    }
+    expect(new Set(got.map((g) => g.thread)).size).toBe(2);
+    expect(got.every((g) => g.thread > 0)).toBe(true);
+  });
+
+  it('rejects with the code when the thread cannot open the source, and keeps serving', async () => {
+    const pool = new UnitPool({ analyzer: {}, open: { cwd: dir }, hashKey }, { threads: 1 });
+    pools.push(pool);
+    const unit = { id: 'file:/nope/x.csv', kind: 'file' as const, asset: 'file:///nope/x.csv', params: {} };
+    await expect(pool.runJob({ spec: 'ftp://files.example/x', sourceId: 'x', unit })).rejects.toMatchObject({
+      name: 'UnitThreadError',
+      code: 'LG_USAGE',
+      message: 'Cannot scan "ftp://files.example/x": unsupported URL scheme',
+    });
+    const s = await openScanSource(dir, { cwd: dir });
+    for await (const u of s.source.units()) {
+      expect((await pool.runJob({ spec: s.spec!, sourceId: s.id, unit: u })).result.unitId).toBe(u.id);
+      break;
+    }
+  });
+
+  it('rejects with LG_WORKER_CRASHED when the thread dies holding the unit', async () => {
+    const s = await openScanSource(dir, { cwd: dir });
+    const pool = new UnitPool({ analyzer: {}, open: { cwd: dir }, hashKey }, { threads: 1, maxHeapMb: 4 });
+    pools.push(pool);
+    for await (const u of s.source.units()) {
+      await expect(pool.runJob({ spec: s.spec!, sourceId: s.id, unit: u })).rejects.toMatchObject({
+        code: 'LG_WORKER_CRASHED',
+      });
+      break;
+    }
+  });
+});

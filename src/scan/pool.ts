@@ -17,11 +17,18 @@ import type { OpenSourceOptions } from './open-source.js';
 import type { UnitRunner } from './scan.js';
 import { UnitAccumulator } from './unit.js';
 
-/** One unit to read: the source is named by its spec (path or URL) and re-opened in the worker. */
+/**
+ * One unit to read: the source is named by its spec (path or URL) and re-opened in the worker. A job may carry
+ * its own analyzer, open options and samples per type (queued units of different runs share one pool); absent,
+ * the pool's {@link ScanWorkerData} apply.
+ */
 export interface UnitJob {
   spec: string;
   sourceId: string;
   unit: Unit;
+  analyzer?: AnalyzerSpec;
+  open?: OpenSourceOptions;
+  samplesPerType?: number;
 }
 
 /** What every worker is started with. */
@@ -37,7 +44,36 @@ export interface WorkerRequest {
   job: UnitJob;
 }
 
-export type WorkerReply = { id: number; result: UnitResult } | { id: number; error: { code: string; name: string } };
+/**
+ * A worker's answer. `error.message` is set only for leakguard errors (their messages hold no values); `thread`
+ * is the worker's `threadId`.
+ */
+export type WorkerReply =
+  | { id: number; thread: number; result: UnitResult }
+  | { id: number; thread: number; error: { code: string; name: string; message?: string } };
+
+/** A unit read by {@link UnitPool.runJob}: its result and the thread that read it. */
+export interface PooledResult {
+  result: UnitResult;
+  /** The `threadId` of the worker thread that read the unit. */
+  thread: number;
+}
+
+/**
+ * Why {@link UnitPool.runJob} could not read a unit: the worker thread failed on it (`code` and a safe
+ * `message`, as the thread reported them) or died holding it (`LG_WORKER_CRASHED`).
+ */
+export class UnitThreadError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnitThreadError';
+  }
+}
+
+type Outcome = { reply: WorkerReply } | { died: string };
 
 /** Options of {@link UnitPool}. */
 export interface UnitPoolOptions {
@@ -48,7 +84,7 @@ export interface UnitPoolOptions {
 
 interface Slot {
   worker: Worker;
-  busy?: { id: number; job: UnitJob; resolve: (r: UnitResult) => void } | undefined;
+  busy?: { id: number; resolve: (o: Outcome) => void } | undefined;
 }
 
 /** A failed result for a unit whose worker died. */
@@ -99,26 +135,18 @@ export class UnitPool implements UnitRunner {
     const slot: Slot = { worker };
     worker.on('message', (m: WorkerReply | { ready: true }) => {
       if (!('id' in m) || !slot.busy || slot.busy.id !== m.id) return;
-      const { job, resolve } = slot.busy;
+      const { resolve } = slot.busy;
       slot.busy = undefined;
-      resolve(
-        'result' in m
-          ? m.result
-          : crashed(
-              job,
-              this.data.hashKey,
-              `the worker failed (${m.error.code === 'LG_SOURCE_FAILED' ? m.error.name : m.error.code})`,
-            ),
-      );
+      resolve({ reply: m });
       this.waiting.shift()?.();
     });
     const die = (why: string): void => {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
       if (slot.busy) {
-        const { job, resolve } = slot.busy;
+        const { resolve } = slot.busy;
         slot.busy = undefined;
-        resolve(crashed(job, this.data.hashKey, why));
+        resolve({ died: why });
       }
       this.waiting.shift()?.();
     };
@@ -142,23 +170,59 @@ export class UnitPool implements UnitRunner {
     return undefined;
   }
 
-  /**
-   * Read one unit in a worker. Resolves with its result (a failed result when the worker died); waits while
-   * every worker is busy.
-   */
-  async run(job: UnitJob): Promise<UnitResult> {
+  /** Send `job` to a free worker (waiting while every worker is busy) and wait for its outcome. */
+  private async dispatch(job: UnitJob): Promise<Outcome> {
     for (;;) {
       if (this.closed) throw new Error('UnitPool: closed');
       const slot = this.free();
       if (slot) {
         const id = this.nextId++;
-        return new Promise<UnitResult>((resolve) => {
-          slot.busy = { id, job, resolve };
+        return new Promise<Outcome>((resolve) => {
+          slot.busy = { id, resolve };
           slot.worker.postMessage({ id, job } satisfies WorkerRequest);
         });
       }
       await new Promise<void>((r) => this.waiting.push(r));
     }
+  }
+
+  /**
+   * Read one unit in a worker. Resolves with its result (a failed result when the worker failed on it or died:
+   * a local scan reports the unit and goes on); waits while every worker is busy.
+   */
+  async run(job: UnitJob): Promise<UnitResult> {
+    const o = await this.dispatch(job);
+    if ('died' in o) return crashed(job, this.data.hashKey, o.died);
+    const m = o.reply;
+    if ('result' in m) return m.result;
+    return crashed(
+      job,
+      this.data.hashKey,
+      `the worker failed (${m.error.code === 'LG_SOURCE_FAILED' ? m.error.name : m.error.code})`,
+    );
+  }
+
+  /**
+   * Read one unit in a worker, for a caller that retries (a queue worker: the job is tried again, then parked).
+   * Resolves with the result and the thread that read it.
+   *
+   * @throws UnitThreadError when the worker failed on the unit (a source it cannot open) or died holding it
+   * @example
+   * const { result, thread } = await pool.runJob({ spec, sourceId, unit, analyzer: {}, open: { cwd } });
+   */
+  async runJob(job: UnitJob): Promise<PooledResult> {
+    const o = await this.dispatch(job);
+    if ('died' in o) throw new UnitThreadError('LG_WORKER_CRASHED', `Cannot read unit: ${o.died}`);
+    const m = o.reply;
+    if ('result' in m) return { result: m.result, thread: m.thread };
+    throw new UnitThreadError(m.error.code, m.error.message ?? `the worker failed on it (${m.error.name})`);
+  }
+
+  /** Units being read now (workers busy). */
+  get busy(): number {
+    let n = 0;
+    for (const s of this.slots) if (s.busy) n++;
+    return n;
   }
 
   /** Stop every worker. Units in flight resolve as failed. */

@@ -18,13 +18,17 @@ export const workerHelp = `Usage: leakguard worker --queue redis://HOST:PORT [op
 
 Take scan units from the queue a coordinator filled (\`leakguard scan … --queue …\`), read and analyse them,
 and store each result in the run's catalog (the job names it without password; the worker resolves it with
---catalog or --connection). The worker that stores a run's last unit finalises the run. Run one per machine
-(it uses --concurrency units at a time) or several. SIGTERM/SIGINT drains: units in hand finish, then the
-worker exits. A worker killed outright loses nothing: its units go to another worker.
+--catalog or --connection). The worker that stores a run's last unit finalises the run. Run one per machine:
+it reads units in --threads worker threads (default: every core), while its main thread only talks to Redis
+and the catalog. SIGTERM/SIGINT drains: units in hand finish, no new ones are taken, then the worker exits 0.
+A worker killed outright loses nothing: its units go to another worker once their lock lapses (about 20 s).
 
 Options:
   --queue URL          Redis URL of the queue (or LEAKGUARD_QUEUE)
-  --concurrency N      Units read at once (default: the number of cores)
+  --threads N          Worker threads reading units (default: the number of cores; 1 reads in the main
+                       thread)
+  --concurrency N      Jobs taken from the queue at once (default: --threads); more than --threads keeps
+                       units locked while they wait for a thread
   --connection URL     A source URL with its credentials (repeatable, or LEAKGUARD_CONNECTIONS, comma-
                        separated): jobs name sources without passwords; this worker supplies them
   --catalog PATH|URL   The catalog with its credentials, and where the hash key lives: LEAKGUARD_KEY, else
@@ -45,6 +49,7 @@ Exit status: 0 drained and stopped, 2 usage/configuration/fatal error.
 
 const OPTIONS = {
   queue: { type: 'string' },
+  threads: { type: 'string' },
   concurrency: { type: 'string' },
   connection: { type: 'string', multiple: true },
   catalog: { type: 'string' },
@@ -62,7 +67,8 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   }
   const queueUrl = values.queue ?? io.env.LEAKGUARD_QUEUE;
   if (!queueUrl) throw new UsageError('Invalid arguments for "worker": give --queue redis://host:port');
-  const concurrency = numberOption(values.concurrency, 'concurrency', 1, 256) ?? availableParallelism();
+  const threads = numberOption(values.threads, 'threads', 1, 256) ?? availableParallelism();
+  const concurrency = numberOption(values.concurrency, 'concurrency', 1, 256) ?? threads;
   const hashKey = resolveScanKey(catalogTarget(values.catalog, io), io.env);
   const connections = [
     ...(values.connection ?? []),
@@ -84,8 +90,12 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   const worker = await startQueueWorker({
     queueUrl,
     hashKey,
+    threads,
     concurrency,
     connections,
+    onStart: (e) => {
+      if (values.json) void write(io.stderr, `${JSON.stringify({ event: 'start', ...e })}\n`);
+    },
     onUnit: (e) => {
       units++;
       if (values.json) void write(io.stderr, `${JSON.stringify({ event: 'unit', ...e })}\n`);
@@ -119,7 +129,10 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
       if (values.json) void write(io.stderr, `${JSON.stringify({ event: 'finalized', run })}\n`);
     },
   });
-  await write(io.stderr, `worker: reading units from ${redactUrl(queueUrl)} (${concurrency} at a time)\n`);
+  await write(
+    io.stderr,
+    `worker: reading units from ${redactUrl(queueUrl)} (${threads} threads, ${concurrency} jobs at a time)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
