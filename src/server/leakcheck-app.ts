@@ -50,9 +50,10 @@ export interface LeakcheckServerOptions {
   /** Largest request body (default 16 KiB). */
   readonly maxBodyBytes?: number;
   /**
-   * Behind trusted reverse proxies: take the client address from `X-Forwarded-For`, the entry the nearest proxy
-   * appended (`true` = one proxy; a number = that many proxies in front, counting from the end). Without a
-   * usable entry the socket address (the proxy) is the client. Only set it when every request comes through them.
+   * Behind trusted reverse proxies: take the client address from `X-Forwarded-For`, the entry the outermost of
+   * them appended (`true` = one proxy: the last entry; a number n = n proxies in front: the n-th entry from the
+   * end). Without a usable entry the socket address (the proxy) is the client. Only set it when every request
+   * comes through them.
    */
   readonly trustProxy?: boolean | number;
   /** Clock in ms for the rate limits (tests pass their own). */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from './rate-limit.js';
 
@@ -55,6 +56,23 @@ describe('createRateLimiter', () => {
     t = 3000;
     expect(l.take('newcomer', 3)).toBe(0);
     expect(l.size).toBe(100);
+  });
+
+  it('grants at most capacity × (maxClients + 1) tokens before any refill, however clients rotate', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.tuple(fc.nat({ max: 40 }), fc.integer({ min: 1, max: 5 })), { maxLength: 300 }),
+        (capacity, maxClients, requests) => {
+          const l = createRateLimiter({ capacity, refillPerSecond: 1, maxClients, now: () => 0 });
+          let granted = 0;
+          for (const [client, cost] of requests) if (l.take(`c${client}`, cost) === 0) granted += cost;
+          expect(granted).toBeLessThanOrEqual(capacity * (maxClients + 1));
+          expect(l.size).toBeLessThanOrEqual(maxClients);
+        },
+      ),
+    );
   });
 
   it('refuses without charging the overflow bucket twice for one refused request', () => {
