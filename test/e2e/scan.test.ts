@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/testing.js';
+import { buildZip } from '../../src/sources/formats/__fixtures__/build.js';
 
 // Synthetic values with valid check characters.
 const ID = '110105199003071239';
@@ -115,5 +118,145 @@ describe('leakguard scan', () => {
     const none = await runCli(['report', '--catalog', 'empty.db'], '', { cwd: dir });
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toContain('no finished scan yet');
+  });
+});
+
+/** Files with problems, beside the clean workspace: a damaged PDF, a zip bomb, a file with invalid UTF-8. */
+function brokenSet(dir: string): void {
+  writeFileSync(join(dir, 'broken.pdf'), Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\ngarbage'));
+  // 20 MiB of zeros deflate to ~20 KiB: far beyond the 100:1 ratio limit; the member beside it is still read.
+  writeFileSync(
+    join(dir, 'bomb.zip'),
+    buildZip([
+      { name: 'zeros.txt', data: Buffer.alloc(20 * 1024 * 1024) },
+      { name: 'ok.txt', data: `phone ${MOBILE}\n` },
+    ]),
+  );
+  writeFileSync(
+    join(dir, 'latin1.txt'),
+    Buffer.concat([Buffer.from(`line one\ncall ${MOBILE} caf`), Buffer.from([0xe9, 0xff]), Buffer.from(' ok\n')]),
+  );
+}
+
+interface JsonProblem {
+  asset: string;
+  unit: string;
+  code: string;
+  message: string;
+  loc?: Record<string, unknown>;
+}
+
+const BROKEN_PROBLEMS = [
+  expect.objectContaining({ asset: expect.stringMatching(/broken\.pdf$/), code: 'LG_FORMAT_CORRUPT' }),
+  expect.objectContaining({
+    asset: expect.stringMatching(/bomb\.zip$/),
+    code: 'LG_ARCHIVE_REFUSED',
+    loc: expect.objectContaining({ entry: 'bomb.zip!/zeros.txt' }),
+  }),
+  expect.objectContaining({ asset: expect.stringMatching(/latin1\.txt$/), code: 'invalid-utf8' }),
+];
+
+describe('leakguard scan: bad input', () => {
+  it('reports a corrupt PDF, a zip bomb and invalid UTF-8 with file and location, reads the rest, exits 3', async () => {
+    const dir = workspace();
+    brokenSet(dir);
+    const r = await runCli(['scan', '.', '--json'], '', { cwd: dir });
+    expect(r.exitCode).toBe(3);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary).toMatchObject({ problems: 3, unitsFailed: 0 });
+    expect(out.problems).toHaveLength(3);
+    expect(out.problems).toEqual(expect.arrayContaining(BROKEN_PROBLEMS));
+    for (const p of out.problems as JsonProblem[]) expect(p.message).not.toContain(MOBILE);
+    // The good parts were still read: the zip's other member, the text around the bad bytes.
+    const types = (uri: string) => out.assets.find((a: { uri: string }) => a.uri.endsWith(uri)).types;
+    expect(types('bomb.zip')).toEqual({ CN_MOBILE: 1 });
+    expect(types('latin1.txt')).toEqual({ CN_MOBILE: 1 });
+    expect(types('customers.csv').CN_RESIDENT_ID).toBe(2);
+    // The text summary names each file and its problem.
+    const text = await runCli(['scan', '.', '--full'], '', { cwd: dir });
+    expect(text.exitCode).toBe(3);
+    expect(text.stdout).toMatch(/3 problems/);
+    expect(text.stdout).toMatch(/^ {2}LG_FORMAT_CORRUPT {2}file:\/\/\S*broken\.pdf: /m);
+    expect(text.stdout).toMatch(
+      /^ {2}LG_ARCHIVE_REFUSED {2}file:\/\/\S*bomb\.zip \(bomb\.zip!\/zeros\.txt\): .*ratio/m,
+    );
+    expect(text.stdout).toMatch(/^ {2}invalid-utf8 {2}file:\/\/\S*latin1\.txt\b/m);
+  });
+
+  it('keeps reporting a broken file on the next run, when it is skipped as unchanged', async () => {
+    const dir = workspace();
+    brokenSet(dir);
+    const first = await runCli(['scan', '.', '--json'], '', { cwd: dir });
+    expect(first.exitCode).toBe(3);
+    expect(JSON.parse(first.stdout).summary.problems).toBe(3);
+    for (let run = 2; run <= 3; run++) {
+      const r = await runCli(['scan', '.', '--json'], '', { cwd: dir });
+      const out = JSON.parse(r.stdout);
+      expect(out.summary).toMatchObject({ unitsRead: 0, unitsSkipped: 6, problems: 3 });
+      expect(out.problems).toEqual(expect.arrayContaining(BROKEN_PROBLEMS));
+      expect(r.exitCode).toBe(3);
+      const md = await runCli(['report', '--format', 'md'], '', { cwd: dir });
+      expect(md.stdout).toContain(`# leakguard report — run ${run}`);
+      expect(md.stdout).toMatch(/; 3 problems/);
+      expect(md.stdout).toMatch(/\| LG_ARCHIVE_REFUSED \| file:\/\/\S*bomb\.zip \|/);
+    }
+    // Fixed: the file changes, is read again, and its problem is gone.
+    writeFileSync(join(dir, 'broken.pdf'), 'now a plain text file\n');
+    const fixed = JSON.parse((await runCli(['scan', '.', '--json'], '', { cwd: dir })).stdout);
+    expect(fixed.summary).toMatchObject({ unitsRead: 1, problems: 2 });
+  });
+
+  it('reports an unreadable file (permission denied) and goes on', () => {
+    // Root reads any file whatever its mode: as root, the scan runs as the unprivileged user `nobody`
+    // (uid 65534), for whom mode 000 denies reading; otherwise as the current user. Both see EACCES.
+    const dir = workspace();
+    chmodSync(dir, 0o777);
+    writeFileSync(join(dir, 'locked.txt'), `call ${MOBILE}\n`);
+    chmodSync(join(dir, 'locked.txt'), 0o000);
+    const root = process.getuid?.() === 0;
+    const bin = fileURLToPath(new URL('../../bin/leakguard.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'scan', '.', '--threads', '1', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      ...(root ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(3);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary.problems).toBe(1);
+    expect(out.problems).toEqual([
+      expect.objectContaining({
+        asset: expect.stringMatching(/locked\.txt$/),
+        code: 'LG_SOURCE_UNREADABLE',
+        message: expect.stringMatching(/locked\.txt.*permission denied/),
+      }),
+    ]);
+    expect(out.assets.find((a: { uri: string }) => a.uri.endsWith('customers.csv')).types.CN_RESIDENT_ID).toBe(2);
+  });
+
+  it('reads a single line longer than the byte-range split size in pieces and finds values all along it', async () => {
+    // 80 MiB on one line (no newline until the end): beyond the 64 MiB range split, streamed from a file in tmp.
+    const dir = mkdtempSync(join(tmpdir(), 'lg-scan-long-'));
+    const fd = openSync(join(dir, 'one-line.log'), 'w');
+    const filler = Buffer.from('lorem ipsum dolor sit amet '.repeat(2500).slice(0, 65_536));
+    const chunks = 80 * 16;
+    writeSync(fd, `start ${MOBILE} `);
+    for (let i = 0; i < chunks; i++) {
+      writeSync(fd, filler);
+      if (i === chunks / 2) writeSync(fd, ' 13900001111 ');
+    }
+    writeSync(fd, ' end 13700002222\n');
+    closeSync(fd);
+    const r = await runCli(['scan', '.', '--json', '--threads', '1'], '', { cwd: dir });
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary).toMatchObject({ problems: 0, unitsFailed: 0 });
+    expect(out.summary.bytes).toBeGreaterThan(80 * 1024 * 1024);
+    expect(out.assets).toEqual([
+      expect.objectContaining({ uri: expect.stringMatching(/one-line\.log$/), types: { CN_MOBILE: 3 }, people: 3 }),
+    ]);
+    const model = JSON.parse((await runCli(['report', '--format', 'json'], '', { cwd: dir })).stdout);
+    expect(model.assets[0].detail.samples.map((x: { loc: { line: number } }) => x.loc.line)).toEqual([1, 1, 1]);
   });
 });

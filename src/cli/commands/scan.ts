@@ -7,18 +7,18 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { renderAuditHtml } from '../../audit/render.js';
-import { Catalog } from '../../catalog/catalog.js';
+import { Catalog, type UnitProblem } from '../../catalog/catalog.js';
 import { isEntityType } from '../../core/entity-types.js';
 import { UsageError } from '../../core/errors.js';
 import { assetSummary } from '../../report/formats.js';
-import { renderHtml } from '../../report/html.js';
+import { formatLoc, renderHtml } from '../../report/html.js';
 import { loadReportModel } from '../../report/model.js';
 import { DEFAULT_GRADING, type GradingConfig, gradeRank, loadGrading } from '../../scan/grading.js';
 import { resolveScanKey } from '../../scan/key.js';
 import { openScanSource } from '../../scan/open-source.js';
 import { UnitPool } from '../../scan/pool.js';
 import { planQueuedRun, QueuedRuns, queuedRunReport } from '../../scan/queue.js';
-import { runScan, type ScanReport, type ScanSource } from '../../scan/scan.js';
+import { isNote, runScan, type ScanReport, type ScanSource } from '../../scan/scan.js';
 import { numberOption, parse } from '../args.js';
 import { latestAudit } from '../audit-report.js';
 import { analyzerSpec, buildAnalyzer } from '../common.js';
@@ -227,11 +227,24 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
       const audit = await latestAudit(target);
       writeFileSync(resolve(io.cwd, values.report), renderHtml(model, audit ? [renderAuditHtml(audit)] : []));
     }
+    // The run's problems (those of unchanged units carried over): each with its file or table and location.
+    const problems = (await catalog.problems(report.runId)).filter((p) => !isNote(p.code));
     if (values.json) {
       const assets = report.assets.map(assetSummary);
-      await write(io.stdout, `${JSON.stringify({ assets, summary, changes: report.changes }, null, 2)}\n`);
+      const listed = problems.slice(0, MAX_JSON_PROBLEMS).map((p) => ({
+        asset: p.asset,
+        unit: p.unitId,
+        code: p.code,
+        message: p.message,
+        ...(p.loc ? { loc: p.loc } : {}),
+      }));
+      await write(
+        io.stdout,
+        `${JSON.stringify({ assets, summary, changes: report.changes, problems: listed }, null, 2)}\n`,
+      );
     } else {
       await write(io.stdout, renderSummary(report.assets, summary, report.changes.length, grading));
+      if (problems.length > 0) await write(io.stdout, renderProblems(problems));
       if (values.report) await write(io.stderr, `report written to ${values.report}\n`);
     }
     if (failOn !== undefined) {
@@ -246,6 +259,23 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
     await runner?.close();
     await catalog.close();
   }
+}
+
+/** Problems listed in `--json` output (the catalog and `leakguard report` keep them all). */
+const MAX_JSON_PROBLEMS = 1000;
+/** Problems listed after the text summary. */
+const MAX_TEXT_PROBLEMS = 20;
+
+/** The problems after the summary: code, asset, location and message (locations, never values). */
+function renderProblems(problems: readonly (UnitProblem & { asset: string })[]): string {
+  let out = '\nproblems:\n';
+  for (const p of problems.slice(0, MAX_TEXT_PROBLEMS)) {
+    const loc = p.loc ? formatLoc(p.loc) : '';
+    out += `  ${p.code}  ${p.asset}${loc ? ` (${loc})` : ''}: ${p.message}\n`;
+  }
+  if (problems.length > MAX_TEXT_PROBLEMS)
+    out += `  … and ${problems.length - MAX_TEXT_PROBLEMS} more: \`leakguard report --format md\` lists them all\n`;
+  return out;
 }
 
 function renderSummary(
