@@ -106,6 +106,24 @@ describe('leakguard scan', () => {
     expect(out.assets.some((a: { uri: string }) => a.uri.endsWith('crm.sqlite'))).toBe(false);
   });
 
+  it('reads a table again when --sample changes, and skips it when it does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-scan-sample-'));
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(dir, 'crm.sqlite'));
+    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, sjh TEXT)');
+    const insert = db.prepare('INSERT INTO people VALUES (?, ?)');
+    for (let i = 0; i < 20; i++) insert.run(i + 1, `1381234${String(5000 + i)}`);
+    db.close();
+    const scan = async (...args: string[]) =>
+      JSON.parse((await runCli(['scan', '.', '--json', ...args], '', { cwd: dir })).stdout);
+    const first = await scan('--sample', '5');
+    expect(first.summary).toMatchObject({ unitsRead: 1, rows: 5, byType: { CN_MOBILE: 5 } });
+    expect((await scan('--sample', '5')).summary).toMatchObject({ unitsRead: 0, unitsSkipped: 1 });
+    const larger = await scan('--sample', '15');
+    expect(larger.summary).toMatchObject({ unitsRead: 1, unitsSkipped: 0, rows: 15, byType: { CN_MOBILE: 15 } });
+    expect((await scan('--sample', '15')).summary).toMatchObject({ unitsRead: 0, unitsSkipped: 1 });
+  });
+
   it('writes HTML, SARIF and Markdown reports', async () => {
     const dir = workspace();
     await runCli(['scan', '.', '--report', 'report.html', '--quiet'], '', { cwd: dir });
