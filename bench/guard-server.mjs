@@ -40,6 +40,7 @@ const usage = () => {
     userS: ru.userCPUTime / 1e6,
     sysS: ru.systemCPUTime / 1e6,
     maxRssMb: ru.maxRSS / 1024,
+    rssMb: process.memoryUsage.rss() / 1024 / 1024,
   };
 };
 let pending = '';

@@ -4,6 +4,8 @@
 //   /dense/_search   ≈ 10 MB: every hit holds a mobile, a resident ID, a name and a note with both (values
 //                    distinct within 20,000 hits, generated with valid checksums by src/synth)
 //   /mixed/_search   ≈ 10 MB: log-like hits, one in ten with a mobile number (the rest: ids, codes, text)
+//   /huge/_search?mb=N  N MiB (default 500) of the log-like hits, generated as it streams (chunked, honouring
+//                    backpressure: the upstream holds one ~64 KiB piece at a time, never the whole response)
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -56,6 +58,33 @@ function sized(make, bytes) {
   const one = JSON.stringify({ _index: 'people', _id: 'd0', _score: 1, _source: make(0) }).length + 1;
   return response(hits(Math.ceil(bytes / one), make));
 }
+// Log-like hits for the streamed huge response: one pool of 20,000, cycled with a running id.
+const LOG_POOL = Array.from({ length: POOL }, (_, i) => JSON.stringify(logDoc(i)));
+function streamHuge(res, total) {
+  res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+  let written = 0;
+  let i = 0;
+  const head = '{"took":3,"timed_out":false,"hits":{"total":{"value":0,"relation":"gte"},"max_score":1,"hits":[';
+  res.write(head);
+  written += head.length;
+  const pump = () => {
+    while (written < total) {
+      let piece = '';
+      while (piece.length < 64 * 1024 && written + piece.length < total) {
+        piece += `${i ? ',' : ''}{"_index":"logs","_id":"h${i}","_score":1,"_source":${LOG_POOL[i % POOL]}}`;
+        i++;
+      }
+      const b = Buffer.from(piece);
+      written += b.length;
+      if (!res.write(b)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end(']}}');
+  };
+  pump();
+}
 const bodies = {
   '/small/_search': response(hits(5, person)),
   '/dense/_search': sized(person, 10 * MB),
@@ -64,7 +93,13 @@ const bodies = {
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    const b = bodies[req.url.split('?')[0]];
+    const [p, q] = req.url.split('?');
+    if (p === '/huge/_search') {
+      const mb = Number(new URLSearchParams(q ?? '').get('mb') ?? 500);
+      streamHuge(res, Math.max(1, mb) * MB);
+      return;
+    }
+    const b = bodies[p];
     if (!b) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"error":"not found","status":404}');

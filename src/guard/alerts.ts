@@ -35,11 +35,17 @@ export interface AlertSinkOptions {
   /** Same alert kind for the same principal at most once per this many ms (default 60 s). */
   readonly dedupeMs?: number;
   readonly now?: () => number;
+  /** Called once per alert raised (after deduplication), e.g. to count it in metrics. */
+  readonly onRaise?: (alert: Alert) => void;
 }
+
+/** Webhook settings of an {@link AlertSink}. */
+export type WebhookOptions = NonNullable<AlertSinkOptions['webhook']>;
 
 /** Raises alerts: log line, catalog row, webhook. */
 export class AlertSink {
   readonly #o: AlertSinkOptions;
+  #webhook: WebhookOptions | undefined;
   readonly #last = new Map<string, number>();
   readonly #pending = new Set<Promise<void>>();
   raised = 0;
@@ -47,6 +53,15 @@ export class AlertSink {
 
   constructor(options: AlertSinkOptions) {
     this.#o = options;
+    this.#webhook = options.webhook;
+  }
+
+  /**
+   * Sends later alerts to another webhook (or none): configuration reload. Deliveries already under way finish
+   * with the webhook they started with.
+   */
+  setWebhook(webhook: WebhookOptions | undefined): void {
+    this.#webhook = webhook;
   }
 
   /**
@@ -63,6 +78,7 @@ export class AlertSink {
     if (this.#last.size > 10_000) this.#last.clear();
     this.raised++;
     const a: Alert = { ...alert, at: new Date(now).toISOString() };
+    this.#o.onRaise?.(a);
     this.#o.log?.({
       level: 'warn',
       msg: 'alert',
@@ -72,12 +88,12 @@ export class AlertSink {
       alert: a.message,
       ...a.detail,
     });
-    const p = this.#deliver(a).finally(() => this.#pending.delete(p));
+    const p = this.#deliver(a, this.#webhook).finally(() => this.#pending.delete(p));
     this.#pending.add(p);
     return p;
   }
 
-  async #deliver(a: Alert): Promise<void> {
+  async #deliver(a: Alert, hook: WebhookOptions | undefined): Promise<void> {
     let id: number | undefined;
     if (this.#o.db) {
       try {
@@ -94,7 +110,6 @@ export class AlertSink {
         });
       }
     }
-    const hook = this.#o.webhook;
     if (!hook) return;
     const body = JSON.stringify({ source: 'leakguard-guard', ...a });
     const backoff = this.#o.backoffMs ?? 200;

@@ -4,7 +4,8 @@
  * than `zThreshold` standard deviations above the average is anomalous — judged as the bucket fills, so a bulk
  * read is caught within the minute rather than after it. Buckets with no reads count as zero. A warm-up of
  * `minBuckets` buckets and a floor of `minRecords` keep a new or quiet principal from tripping on its first
- * real query. State is per guard instance.
+ * real query. State is per guard instance. `configure` applies new settings on reload: baselines are kept unless
+ * the bucket length changes (a baseline of records per minute says nothing about records per hour).
  */
 
 /** Detector settings. */
@@ -42,11 +43,28 @@ interface State {
  * d.observe('alice', 20, Date.now()).anomalous;
  */
 export class AnomalyDetector {
-  readonly #o: AnomalyOptions;
+  #o: AnomalyOptions;
   readonly #s = new Map<string, State>();
 
   constructor(options: AnomalyOptions) {
     this.#o = options;
+  }
+
+  /** Principals with a baseline. */
+  get principals(): number {
+    return this.#s.size;
+  }
+
+  /**
+   * Applies new settings (configuration reload). Baselines are kept when the bucket length is the same; `alpha`,
+   * `zThreshold`, `minBuckets` and `minRecords` take effect from the next observation. Returns whether the
+   * baselines were kept.
+   */
+  configure(options: AnomalyOptions): boolean {
+    const keep = options.bucketSeconds === this.#o.bucketSeconds;
+    if (!keep) this.#s.clear();
+    this.#o = options;
+    return keep;
   }
 
   #roll(s: State, b: number): void {

@@ -6,6 +6,10 @@
  * the edited row on (a hash chain proves order and integrity against partial edits, not against a full
  * rewrite): export the head hash regularly (`guard audit verify --json` prints it) to anchor it elsewhere.
  *
+ * Row formats: format 1 rows (before masked types were recorded) hash the fields of `entryFields`; format 2 rows
+ * add the masked types and the format number to the hashed fields. Each row stores its format, so rows written
+ * before the upgrade still verify, and changing a row's format breaks its hash.
+ *
  * Rows are written in batches (every 50 ms or 200 rows), in transactions of up to 40 rows, so a request never
  * waits for the disk; the row for a request is queued before its response ends.
  */
@@ -31,14 +35,18 @@ export interface AuditEntry {
   readonly bytes: number;
   /** Personal-data types seen in the response, with counts. */
   readonly types: Readonly<Record<string, number>>;
-  /** Values masked in the response. */
+  /** Values masked in the response (detected values changed plus field values removed by field rules). */
   readonly masked: number;
+  /** Detected values masked in the response, by type (format 2; absent in format 1 rows). */
+  readonly maskedTypes?: Readonly<Record<string, number>> | undefined;
   readonly purpose: string | null;
   readonly durationMs: number;
 }
 
 /** A stored row: the entry with its place in the chain. */
 export interface AuditRow extends AuditEntry {
+  /** Row format (1: before masked types; 2: with them). */
+  readonly format: number;
   readonly seq: number;
   readonly prevHash: string;
   readonly hash: string;
@@ -48,9 +56,11 @@ const GENESIS = '0'.repeat(64);
 const INSERT_ROWS = 40;
 /** Rows per transaction (see `flush`). */
 const TX_ROWS = 40;
+/** The format rows are written in now. */
+export const AUDIT_FORMAT = 2;
 const INSERT_HEAD = `INSERT INTO lg_guard_audit (seq, at, request_id, principal, role, client, method, path, query, status,
-  decision, reason, records, bytes, types, masked, purpose, duration_ms, prev_hash, hash) VALUES `;
-const ROW_PLACEHOLDERS = `(${new Array(20).fill('?').join(', ')})`;
+  decision, reason, records, bytes, types, masked, purpose, duration_ms, masked_types, format, prev_hash, hash) VALUES `;
+const ROW_PLACEHOLDERS = `(${new Array(22).fill('?').join(', ')})`;
 
 /**
  * The stored fields of an entry after `seq`, in column and hash order; `types` is given in the form each caller
@@ -78,12 +88,18 @@ function entryFields(e: AuditEntry, types: unknown): unknown[] {
   ];
 }
 
-/** The hash of one row: SHA-256 over the previous hash and the row's fields in a fixed order. */
-export function auditHash(seq: number, prevHash: string, e: AuditEntry): string {
-  const types = Object.keys(e.types)
+const sortedPairs = (m: Readonly<Record<string, number>>) =>
+  Object.keys(m)
     .sort()
-    .map((k) => [k, e.types[k]]);
-  const fields = [seq, ...entryFields(e, types)];
+    .map((k) => [k, m[k]]);
+
+/**
+ * The hash of one row: SHA-256 over the previous hash and the row's fields in a fixed order. Format 1 hashes the
+ * original fields; format 2 adds the masked types (sorted pairs) and the number 2.
+ */
+export function auditHash(seq: number, prevHash: string, e: AuditEntry, format = AUDIT_FORMAT): string {
+  const fields: unknown[] = [seq, ...entryFields(e, sortedPairs(e.types))];
+  if (format >= 2) fields.push(sortedPairs(e.maskedTypes ?? {}), format);
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 
@@ -106,6 +122,8 @@ type DbRow = {
   masked: number | string;
   purpose: string | null;
   duration_ms: number | string;
+  masked_types: string | null;
+  format: number | string | null;
   prev_hash: string;
   hash: string;
 };
@@ -117,7 +135,17 @@ function fromDb(r: DbRow): AuditRow {
   } catch {
     types = { __unparseable__: 1 };
   }
+  const format = Number(r.format ?? 1);
+  let maskedTypes: Record<string, number> | undefined;
+  if (r.masked_types !== null && r.masked_types !== undefined) {
+    try {
+      maskedTypes = JSON.parse(r.masked_types) as Record<string, number>;
+    } catch {
+      maskedTypes = { __unparseable__: 1 };
+    }
+  }
   return {
+    format,
     seq: Number(r.seq),
     at: r.at,
     requestId: r.request_id,
@@ -134,6 +162,7 @@ function fromDb(r: DbRow): AuditRow {
     bytes: Number(r.bytes),
     types,
     masked: Number(r.masked),
+    ...(maskedTypes !== undefined ? { maskedTypes } : {}),
     purpose: r.purpose,
     durationMs: Number(r.duration_ms),
     prevHash: r.prev_hash,
@@ -220,7 +249,14 @@ export class AuditLog {
       for (const e of batch) {
         seq++;
         const hash = auditHash(seq, prev, e);
-        params.push(seq, ...(entryFields(e, JSON.stringify(e.types)) as (string | number | null)[]), prev, hash);
+        params.push(
+          seq,
+          ...(entryFields(e, JSON.stringify(e.types)) as (string | number | null)[]),
+          JSON.stringify(e.maskedTypes ?? {}),
+          AUDIT_FORMAT,
+          prev,
+          hash,
+        );
         rows++;
         prev = hash;
         if (rows === INSERT_ROWS) await put();
@@ -273,7 +309,9 @@ export async function verifyAudit(db: SqlDb, options: { maxProblems?: number } =
       if (r.seq !== expect) add(r.seq, `rows ${expect}..${r.seq - 1} are missing`);
       if (r.prevHash !== prev)
         add(r.seq, 'previous-hash link broken (a row before it was removed, edited or reordered)');
-      if (auditHash(r.seq, r.prevHash, r) !== r.hash) add(r.seq, 'row content does not match its hash (edited)');
+      if (r.format !== 1 && r.format !== AUDIT_FORMAT) add(r.seq, `unknown row format ${r.format} (edited)`);
+      else if (auditHash(r.seq, r.prevHash, r, r.format) !== r.hash)
+        add(r.seq, 'row content does not match its hash (edited)');
       prev = r.hash;
       expect = r.seq + 1;
       lastSeq = r.seq;

@@ -58,6 +58,13 @@ export interface RequestPlan {
   readonly scrollId: string | undefined;
   /** A PIT used by this request (must belong to the principal). */
   readonly pitId: string | undefined;
+  /** Scroll or PIT ids this request frees (`DELETE /_search/scroll`, `DELETE /_pit`): each must be the principal's. */
+  readonly clearIds: readonly string[] | undefined;
+  /**
+   * Where field rules apply: `source` — inside document sources (Elasticsearch); `body` — the whole response
+   * body, by key name anywhere or by `$` path from the root (generic mode).
+   */
+  readonly fieldScope: 'source' | 'body';
 }
 
 const ADMIN_ONLY_TOP = new Set([
@@ -262,7 +269,21 @@ function adminOnly(role: CompiledRole, what: string): void {
   if (!role.config.admin) throw denied(`${what} is admin-only`);
 }
 
-const PLAN_DEFAULTS = { sourceRoot: false, capture: undefined, scrollId: undefined, pitId: undefined } as const;
+const PLAN_DEFAULTS = {
+  sourceRoot: false,
+  capture: undefined,
+  scrollId: undefined,
+  pitId: undefined,
+  clearIds: undefined,
+  fieldScope: 'source',
+} as const;
+
+/** Ids from a string or an array of strings (`scroll_id` in a clear-scroll body); undefined when malformed. */
+function idList(v: unknown): string[] | undefined {
+  if (typeof v === 'string') return v.split(',').filter((s) => s !== '');
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return undefined;
+}
 
 /**
  * Decides an Elasticsearch/OpenSearch request. `path` is decoded segment by segment; `body` is the whole request
@@ -315,7 +336,22 @@ export function authorizeElasticsearch(
     case '_search': {
       if (rest[0] === 'scroll') {
         if (!role.config.admin && !role.config.scroll) throw denied('scroll is not allowed for this role');
-        if (method === 'DELETE') return { endpoint: 'scroll-clear', records: none, ...PLAN_DEFAULTS };
+        if (method === 'DELETE') {
+          // Freeing a scroll is as much the owner's business as reading it: one principal must not end another's.
+          const b = parseJsonBody(body);
+          const fromBody = b?.scroll_id === undefined ? [] : idList(b.scroll_id);
+          if (fromBody === undefined)
+            throw new GuardError('LG_GUARD_BAD_REQUEST', 'scroll_id must be a string or an array of strings');
+          const ids = [
+            ...(rest[1] !== undefined ? (idList(rest[1]) ?? []) : []),
+            ...(idList(query.get('scroll_id') ?? undefined) ?? []),
+            ...fromBody,
+          ];
+          if (ids.includes('_all')) adminOnly(role, 'clearing every scroll');
+          if (ids.length === 0) throw new GuardError('LG_GUARD_BAD_REQUEST', 'scroll_id is required');
+          if (ids.length > 1000) throw new GuardError('LG_GUARD_LIMIT', 'more than 1000 scroll ids');
+          return { endpoint: 'scroll-clear', records: none, ...PLAN_DEFAULTS, clearIds: ids };
+        }
         const b = parseJsonBody(body);
         const id = rest[1] ?? query.get('scroll_id') ?? (typeof b?.scroll_id === 'string' ? b.scroll_id : undefined);
         if (!id) throw new GuardError('LG_GUARD_BAD_REQUEST', 'scroll_id is required');
@@ -438,8 +474,12 @@ export function authorizeElasticsearch(
     }
     case '_pit': {
       if (!role.config.admin && !role.config.pit) throw denied('point in time is not allowed for this role');
-      if (method === 'DELETE' && indexExpr === undefined)
-        return { endpoint: 'pit-close', records: none, ...PLAN_DEFAULTS };
+      if (method === 'DELETE' && indexExpr === undefined) {
+        noSubpath(role, rest, ep);
+        const id = parseJsonBody(body)?.id;
+        if (typeof id !== 'string' || id === '') throw new GuardError('LG_GUARD_BAD_REQUEST', 'id is required');
+        return { endpoint: 'pit-close', records: none, ...PLAN_DEFAULTS, clearIds: [id] };
+      }
       noSubpath(role, rest, ep);
       if (method !== 'POST' || indexExpr === undefined) throw denied(`${method} ${ep} not allowed`);
       requireIndices(role, indexExpr);
@@ -454,6 +494,43 @@ export function authorizeElasticsearch(
     return { endpoint: ep.slice(1) || 'admin', records: none, ...PLAN_DEFAULTS };
   }
   throw denied('endpoint not allowed');
+}
+
+/**
+ * Generic-mode paging caps, as in Elasticsearch mode: the page size (`sizeParam`) is capped by the role's
+ * `maxPageSize`, and how deep a caller may page — `offsetParam` + size, or `pageParam` × size — by its `maxFrom`.
+ * Without a size in the request the rule's `defaultSize` counts (absent: `maxPageSize`, the worst case). A
+ * repeated paging parameter is refused (frameworks disagree on which copy they read), as is a non-integer.
+ */
+function checkGenericPaging(role: CompiledRole, rule: PathRule, query: URLSearchParams): void {
+  const c = role.config;
+  for (const p of [rule.sizeParam, rule.offsetParam, rule.pageParam]) {
+    if (p !== undefined && query.getAll(p).length > 1)
+      throw new GuardError('LG_GUARD_BAD_REQUEST', `"${p}" is given more than once`);
+  }
+  const size = rule.sizeParam ? intParam(query.get(rule.sizeParam) ?? undefined, rule.sizeParam) : undefined;
+  if (size !== undefined && size > c.maxPageSize) {
+    throw new GuardError('LG_GUARD_LIMIT', `${rule.sizeParam} ${size} exceeds this role's maximum ${c.maxPageSize}`);
+  }
+  const pageSize = size ?? rule.defaultSize ?? c.maxPageSize;
+  if (rule.offsetParam) {
+    const offset = intParam(query.get(rule.offsetParam) ?? undefined, rule.offsetParam);
+    if (offset !== undefined && offset + pageSize > c.maxFrom) {
+      throw new GuardError(
+        'LG_GUARD_LIMIT',
+        `${rule.offsetParam} + page size ${offset + pageSize} exceeds this role's maximum ${c.maxFrom}`,
+      );
+    }
+  }
+  if (rule.pageParam) {
+    const page = intParam(query.get(rule.pageParam) ?? undefined, rule.pageParam);
+    if (page !== undefined && Math.max(page, 1) * pageSize > c.maxFrom) {
+      throw new GuardError(
+        'LG_GUARD_LIMIT',
+        `${rule.pageParam} × page size ${Math.max(page, 1) * pageSize} exceeds this role's maximum ${c.maxFrom}`,
+      );
+    }
+  }
 }
 
 /** A compiled generic-mode path rule. */
@@ -489,17 +566,9 @@ export function authorizeGeneric(
     if (rule.adminOnly) adminOnly(role, 'this path');
     const named = rule.roles ? rule.roles.includes(role.name) : role.paths.some((r) => r.test(path));
     if (!named && !role.config.admin) throw denied('path not allowed for this role');
-    if (rule.sizeParam && !role.config.admin) {
-      const size = intParam(query.get(rule.sizeParam) ?? undefined, rule.sizeParam);
-      if (size !== undefined && size > role.config.maxPageSize) {
-        throw new GuardError(
-          'LG_GUARD_LIMIT',
-          `${rule.sizeParam} ${size} exceeds this role's maximum ${role.config.maxPageSize}`,
-        );
-      }
-    }
+    if (!role.config.admin) checkGenericPaging(role, rule, query);
     const records: RecordCount = rule.records ? { kind: 'path', prefix: rule.records } : { kind: 'none' };
-    return { endpoint: 'path', records, ...PLAN_DEFAULTS };
+    return { endpoint: 'path', records, ...PLAN_DEFAULTS, fieldScope: 'body' };
   }
   throw denied('no path rule allows this request');
 }

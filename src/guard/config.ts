@@ -39,6 +39,11 @@ const Windows = z
 
 const QuotaSchema = z.strictObject({ records: Windows, bytes: Windows }).optional();
 
+/**
+ * Field rules. Elasticsearch mode: dotted paths inside `_source` (`address.city`, `id_*`). Generic mode: the whole
+ * response body — a `$` path from the root (`$.items[*].mobile`, array steps optional) or a key name (or dotted
+ * run of keys) that matches wherever it appears (`mobile` removes every `mobile` value at any depth).
+ */
 const FieldsSchema = z
   .strictObject({
     allow: z.array(z.string().min(1).max(256)).max(1000).optional(),
@@ -88,6 +93,12 @@ const PathRuleSchema = z.strictObject({
     .optional(),
   /** Query parameter holding the page size (capped by the role's maxPageSize). */
   sizeParam: z.string().min(1).max(64).optional(),
+  /** Query parameter holding the offset of the first record: offset + size is capped by the role's maxFrom. */
+  offsetParam: z.string().min(1).max(64).optional(),
+  /** Query parameter holding a 1-based page number: page × size is capped by the role's maxFrom. */
+  pageParam: z.string().min(1).max(64).optional(),
+  /** Page size the API uses when the request names none (default: the role's maxPageSize, the worst case). */
+  defaultSize: z.number().int().positive().optional(),
   adminOnly: z.boolean().default(false),
 });
 export type PathRule = z.output<typeof PathRuleSchema>;

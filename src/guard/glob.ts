@@ -80,22 +80,60 @@ export class IndexMatcher {
   }
 }
 
-/** A compiled field allow or deny list (`phone`, `address.*`, `id_card`). */
+/**
+ * A field name as given in a rule: `$.items[*].mobile` (rooted JSON path) becomes `items.mobile`; array steps
+ * (`[*]`, `[3]`) are dropped because field paths skip arrays. Example: `$.data.owner` → `data.owner`.
+ */
+function rootedName(f: string): string {
+  return f
+    .replace(/^\$\.?/, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^\.|\.$/g, '');
+}
+
+/**
+ * A compiled field allow or deny list (`phone`, `address.*`, `id_card`, `$.items[*].mobile`).
+ *
+ * Elasticsearch mode matches dotted paths inside a document's `_source` ({@link matches}). Generic mode
+ * ({@link matchesAnywhere}) matches the whole response body: an entry starting with `$` is a JSON path from the
+ * body's root (array steps optional); any other entry names a key (or a dotted run of keys) wherever it appears.
+ */
 export class FieldMatcher {
   readonly #patterns: RegExp[];
   readonly #names: string[];
+  readonly #rooted: boolean[];
 
   constructor(fields: readonly string[]) {
-    this.#names = [...fields];
-    this.#patterns = fields.map(namePattern);
+    this.#rooted = fields.map((f) => f.startsWith('$'));
+    this.#names = fields.map((f) => (f.startsWith('$') ? rootedName(f) : f));
+    this.#patterns = this.#names.map(namePattern);
+  }
+
+  #one(i: number, path: string): boolean {
+    if ((this.#patterns[i] as RegExp).test(path)) return true;
+    const n = this.#names[i] as string;
+    return path.length > n.length && path.startsWith(n) && path.charCodeAt(n.length) === 0x2e;
   }
 
   /** Whether a dotted field path is the listed field or inside it. */
   matches(path: string): boolean {
+    for (let i = 0; i < this.#patterns.length; i++) if (this.#one(i, path)) return true;
+    return false;
+  }
+
+  /**
+   * Whether a dotted path from the response body's root (array steps skipped) is a listed field or inside one:
+   * a rooted entry (`$.items.mobile`) from the root only, a key entry (`mobile`, `owner.mobile`) starting at any
+   * key. Example: `mobile` matches `items.mobile` and `data.owner.mobile.raw`, not `mobile_note`.
+   */
+  matchesAnywhere(path: string): boolean {
     for (let i = 0; i < this.#patterns.length; i++) {
-      if ((this.#patterns[i] as RegExp).test(path)) return true;
-      const n = this.#names[i] as string;
-      if (path.length > n.length && path.startsWith(n) && path.charCodeAt(n.length) === 0x2e) return true;
+      if (this.#one(i, path)) return true;
+      if (this.#rooted[i]) continue;
+      for (let at = path.indexOf('.'); at >= 0; at = path.indexOf('.', at + 1)) {
+        if (this.#one(i, path.slice(at + 1))) return true;
+      }
     }
     return false;
   }
@@ -107,7 +145,7 @@ export class FieldMatcher {
     return false;
   }
 
-  /** Listed names (for reference checks in queries). */
+  /** Listed names (for reference checks in queries); rooted entries without their `$`. */
   get names(): readonly string[] {
     return this.#names;
   }

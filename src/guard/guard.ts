@@ -9,14 +9,19 @@
  *
  * Upstream failures answer 502 (refused, reset, malformed) or 504 (timeout) with a generic body; once part of a
  * masked response is sent, a failure closes the connection instead (a truncated response, never clear data).
- * `reload()` swaps configuration, roles, policies and keys atomically: requests in flight finish with the state
- * they started with and no connection is dropped.
+ * `reload()` swaps configuration, roles, policies, keys, JWT settings, the upstream, the alert webhook, anomaly
+ * settings (baselines kept unless the bucket length changes), the TLS certificate and key (re-read; new
+ * connections get them), the key refresh interval and the quota store (memory ↔ Redis or another Redis: counters
+ * and scroll/PIT ownership start afresh in the new store) atomically: requests in flight finish with the state
+ * they started with and no connection is dropped. The listen address, turning TLS on or off and the catalog
+ * need a restart (logged as a warning).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { migrate } from '../catalog/migrations.js';
 import { openSqlDb, type SqlDb } from '../catalog/sql.js';
 import { ConfigError, isLeakguardError } from '../core/errors.js';
@@ -39,6 +44,7 @@ import {
   type RequestPlan,
 } from './authorize.js';
 import { type GuardConfig, loadGuardConfig, resolveFrom } from './config.js';
+import { type ContextOwner, type ContextStore, createMemoryContextStore, createRedisContextStore } from './contexts.js';
 import { GuardError, isGuardError } from './errors.js';
 import { KeyTable } from './keys.js';
 import { type CanaryMatcher, CleanCache, ResponseMasker } from './mask.js';
@@ -100,11 +106,19 @@ interface State {
   readonly upstream: URL;
   readonly agent: http.Agent;
   readonly upstreamAuth: string | undefined;
+  readonly shared: Shared;
 }
 
-interface Owned {
-  principal: string;
-  pages: number;
+/**
+ * Stores shared with other guard instances when Redis is configured: quota counters and scroll/PIT ownership.
+ * Requests hold the one they started with; a store replaced by a reload is closed when its last request ends.
+ */
+interface Shared {
+  readonly key: string;
+  readonly quota: QuotaStore;
+  readonly contexts: ContextStore;
+  users: number;
+  retired: boolean;
 }
 
 const DEFAULT_POLICY = 'rules: []\ndefault: { action: mask }\n';
@@ -189,6 +203,35 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   const clearCache = new CleanCache();
   const metrics = new GuardMetrics();
 
+  const sharedKey = (cfg: GuardConfig): string =>
+    options.quotaStore ? 'injected' : cfg.quotas?.redis ? `redis ${cfg.quotas.redis} ${cfg.quotas.prefix}` : 'memory';
+  const openShared = async (cfg: GuardConfig): Promise<Shared> => {
+    const key = sharedKey(cfg);
+    const redis = cfg.quotas?.redis;
+    if (options.quotaStore || !redis) {
+      return {
+        key,
+        quota: options.quotaStore ?? createMemoryQuotaStore(),
+        contexts: createMemoryContextStore(),
+        users: 0,
+        retired: false,
+      };
+    }
+    const quota = await createRedisQuotaStore(redis, cfg.quotas?.prefix ?? 'lg:guard:');
+    let contexts: ContextStore;
+    try {
+      contexts = await createRedisContextStore(redis, cfg.quotas?.prefix ?? 'lg:guard:');
+    } catch (e) {
+      await quota.close();
+      throw e;
+    }
+    return { key, quota, contexts, users: 0, retired: false };
+  };
+  const closeShared = async (sh: Shared): Promise<void> => {
+    if (!options.quotaStore) await sh.quota.close();
+    await sh.contexts.close();
+  };
+
   const build = async (cfg: GuardConfig, old?: State): Promise<State> => {
     const roles = compilePolicies(cfg, env, analyzer);
     const upstream = new URL(cfg.upstream.url);
@@ -207,24 +250,15 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
             timeout: 60_000,
           })
         : new http.Agent({ keepAlive: true, maxSockets: cfg.upstream.maxSockets, timeout: 60_000 });
-    return {
-      cfg,
-      roles,
-      pathRules: compilePathRules(cfg.paths),
-      keys: await KeyTable.load(db),
-      jwt: await createJwtVerifier(cfg, env),
-      upstream,
-      agent,
-      upstreamAuth: upstreamAuthHeader(cfg, env),
-    };
+    const keys = await KeyTable.load(db);
+    const jwt = await createJwtVerifier(cfg, env);
+    const upstreamAuth = upstreamAuthHeader(cfg, env);
+    // Last: the one step that opens connections (closed again if anything after it failed).
+    const shared = old && old.shared.key === sharedKey(cfg) ? old.shared : await openShared(cfg);
+    return { cfg, roles, pathRules: compilePathRules(cfg.paths), keys, jwt, upstream, agent, upstreamAuth, shared };
   };
 
   let state = await build(options.config);
-  const quota =
-    options.quotaStore ??
-    (state.cfg.quotas?.redis
-      ? await createRedisQuotaStore(state.cfg.quotas.redis, state.cfg.quotas.prefix)
-      : createMemoryQuotaStore());
   const anomaly = new AnomalyDetector(state.cfg.anomaly);
   const webhookOf = (cfg: GuardConfig) => {
     const w = cfg.alerts.webhook;
@@ -242,6 +276,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     webhook: webhookOf(state.cfg),
     log,
     now,
+    onRaise: (a) => metrics.inc('leakguard_guard_alerts_total', { kind: a.kind, severity: a.severity }),
     ...(options.alertBackoffMs !== undefined ? { backoffMs: options.alertBackoffMs } : {}),
   });
   const audit = new AuditLog(db);
@@ -255,7 +290,6 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       detail: {},
     });
   };
-  const owned = new Map<string, Owned>();
   const blockedUntil = new Map<string, number>();
   const throttledUntil = new Map<string, number>();
   let inFlight = 0;
@@ -277,12 +311,13 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     return out + t.slice(pos);
   };
 
-  const remember = (id: string, o: Owned) => {
-    if (owned.size >= 100_000) {
-      const first = owned.keys().next().value;
-      if (first !== undefined) owned.delete(first);
+  /** A call to the shared context store; unreachable → 503 (fail closed). */
+  const contextCall = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw new GuardError('LG_GUARD_UNAVAILABLE', 'context store unreachable', { cause: e });
     }
-    owned.set(id, o);
   };
 
   async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
@@ -354,6 +389,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     let records = 0;
     let bytes = 0;
     let types: Record<string, number> = {};
+    let maskedTypes: Record<string, number> = {};
     let masked = 0;
     let endpoint = 'unknown';
 
@@ -393,6 +429,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
         bytes,
         types,
         masked,
+        maskedTypes,
         purpose,
         durationMs: Math.round(ms),
       });
@@ -418,6 +455,8 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     };
 
     inFlight++;
+    const shared = st.shared;
+    shared.users++;
     try {
       principal = await authenticate(req.headers, cfg, st.keys, st.jwt);
       const rs = st.roles.get(principal.role);
@@ -444,18 +483,30 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           ? authorizeElasticsearch(role, method, url.pathname, url.searchParams, reqBody)
           : authorizeGeneric(role, st.pathRules, method, url.pathname, url.searchParams);
       endpoint = plan.endpoint;
-      // A scroll or PIT belongs to the principal that opened it.
+      // A scroll or PIT belongs to the principal that opened it: using, continuing and freeing it too.
+      const contexts = shared.contexts;
       const ctxId = plan.scrollId ?? plan.pitId;
-      let ctx: Owned | undefined;
+      let ctx: ContextOwner | undefined;
       if (ctxId !== undefined && !role.config.admin) {
-        ctx = owned.get(ctxId);
+        ctx = await contextCall(() => contexts.owner(ctxId));
         if (!ctx || ctx.principal !== principal.name)
           throw new GuardError('LG_GUARD_NOT_ALLOWED', 'scroll or point in time not opened by this principal');
-        if (plan.scrollId !== undefined && ++ctx.pages > role.config.maxScrollPages) {
-          throw new GuardError(
-            'LG_GUARD_LIMIT',
-            `scroll exceeds this role's maximum of ${role.config.maxScrollPages} pages`,
-          );
+        if (plan.scrollId !== undefined) {
+          const pages = await contextCall(() => contexts.page(ctxId));
+          ctx = { principal: ctx.principal, pages };
+          if (pages > role.config.maxScrollPages) {
+            throw new GuardError(
+              'LG_GUARD_LIMIT',
+              `scroll exceeds this role's maximum of ${role.config.maxScrollPages} pages`,
+            );
+          }
+        }
+      }
+      if (plan.clearIds && !role.config.admin) {
+        for (const id of plan.clearIds) {
+          const o = await contextCall(() => contexts.owner(id));
+          if (!o || o.principal !== principal.name)
+            throw new GuardError('LG_GUARD_NOT_ALLOWED', 'scroll or point in time not opened by this principal');
         }
       }
       const th = throttledUntil.get(principal.name);
@@ -469,7 +520,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       if (role.config.quota) {
         let usage: Awaited<ReturnType<QuotaStore['usage']>>;
         try {
-          usage = await quota.usage(principal.name, now());
+          usage = await shared.quota.usage(principal.name, now());
         } catch (e) {
           throw new GuardError('LG_GUARD_UNAVAILABLE', 'quota store unreachable', { cause: e });
         }
@@ -499,11 +550,36 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       records = result.records;
       bytes = result.bytes;
       types = result.types;
+      maskedTypes = result.maskedTypes;
       masked = result.masked;
       decision = result.error ? 'error' : 'allow';
       reason = result.error ?? (clear ? 'clear values with purpose' : null);
-      if (result.captured && plan.capture) {
-        remember(result.captured, ctx ?? { principal: principal.name, pages: plan.capture === 'scroll' ? 1 : 0 });
+      const captured = result.captured;
+      if (captured && plan.capture && captured !== ctxId && status < 300) {
+        // A new context (or a scroll's next id) belongs to the principal holding the one it came from.
+        const p = principal.name;
+        const pages = ctx?.pages ?? (plan.capture === 'scroll' ? 1 : 0);
+        try {
+          await contexts.bind(captured, ctx?.principal ?? p, pages);
+        } catch (e) {
+          // Its owner will be refused on the next page (fail closed).
+          log({
+            level: 'error',
+            msg: 'context store failed',
+            error: (e as NodeJS.ErrnoException).code ?? (e as Error).name,
+          });
+        }
+      }
+      if (plan.clearIds && status < 300) {
+        try {
+          for (const id of plan.clearIds) await contexts.release(id);
+        } catch (e) {
+          log({
+            level: 'error',
+            msg: 'context store failed',
+            error: (e as NodeJS.ErrnoException).code ?? (e as Error).name,
+          });
+        }
       }
       if (result.canaries.length > 0) {
         void alerts.raise(
@@ -517,7 +593,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           [...result.canaries].sort().join('\u0000'),
         );
       }
-      await afterResponse(st, principal, role, records, bytes);
+      await afterResponse(st, shared, principal, role, records, bytes);
     } catch (e) {
       const ge = isGuardError(e)
         ? e
@@ -547,12 +623,14 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       if (!req.complete) req.resume();
     } finally {
       inFlight--;
+      if (--shared.users === 0 && shared.retired) void closeShared(shared);
       finish();
     }
   }
 
   async function afterResponse(
     st: State,
+    shared: Shared,
     p: Principal,
     role: CompiledRole,
     records: number,
@@ -561,7 +639,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     const t = now();
     if (role.config.quota && (records > 0 || bytes > 0)) {
       try {
-        const usage = await quota.add(p.name, records, bytes, t);
+        const usage = await shared.quota.add(p.name, records, bytes, t);
         const over = exceeded(usage, role.config.quota, t);
         if (over) {
           void alerts.raise({
@@ -608,6 +686,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     records: number;
     bytes: number;
     types: Record<string, number>;
+    maskedTypes: Record<string, number>;
     masked: number;
     canaries: string[];
     captured: string | undefined;
@@ -689,6 +768,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           sourceRoot: plan.sourceRoot,
           allowFields: ctx.role.config.admin ? undefined : ctx.role.allowFields,
           denyFields: ctx.role.config.admin ? undefined : ctx.role.denyFields,
+          fieldScope: plan.fieldScope,
           canary: options.canary,
           capture: plan.capture,
           maxStringChars: cfg.limits.maxStringChars,
@@ -706,6 +786,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
           records: masker.records,
           bytes,
           types: { ...masker.types },
+          maskedTypes: masker.maskedTypes,
           masked: masker.masked,
           canaries: [...masker.canaries],
           captured: masker.captured,
@@ -830,17 +911,35 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       } else res.destroy();
     });
   };
-  const tls = state.cfg.listen.tls;
-  const server = tls
-    ? https.createServer(
-        {
-          cert: readFileSync(resolveFrom(state.cfg, tls.cert)),
-          key: readFileSync(resolveFrom(state.cfg, tls.key)),
-          ...(tls.ca ? { ca: readFileSync(resolveFrom(state.cfg, tls.ca)) } : {}),
-        },
-        listener,
-      )
-    : http.createServer(listener);
+  /** The TLS certificate, key and CA files of a configuration, read now (reload re-reads them). */
+  const secureOptions = (cfg: GuardConfig) => {
+    const t = cfg.listen.tls;
+    if (!t) return undefined;
+    const read = (field: string, f: string): Buffer => {
+      try {
+        return readFileSync(resolveFrom(cfg, f));
+      } catch (e) {
+        throw new ConfigError(
+          'LG_CONFIG_INVALID',
+          `Invalid "${cfg.file}" at listen.tls.${field}: cannot read "${f}": ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+          { cause: e, location: { file: cfg.file, field: `listen.tls.${field}` } },
+        );
+      }
+    };
+    const o = { cert: read('cert', t.cert), key: read('key', t.key), ...(t.ca ? { ca: read('ca', t.ca) } : {}) };
+    try {
+      createSecureContext(o);
+    } catch (e) {
+      throw new ConfigError('LG_CONFIG_INVALID', `Invalid "${cfg.file}" at listen.tls: certificate or key not usable`, {
+        cause: e,
+        location: { file: cfg.file, field: 'listen.tls' },
+      });
+    }
+    return o;
+  };
+  const tlsAtStart = secureOptions(state.cfg);
+  const tls = tlsAtStart !== undefined;
+  const server = tlsAtStart ? https.createServer(tlsAtStart, listener) : http.createServer(listener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 60_000;
   server.requestTimeout = 0;
@@ -861,15 +960,19 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       });
     }
   };
-  const keysTimer = setInterval(() => {
-    KeyTable.load(db)
-      .then((k) => {
-        state = { ...state, keys: k };
-      })
-      .catch(() => log({ level: 'error', msg: 'key refresh failed' }));
-    void refreshCanaries();
-  }, state.cfg.keysRefreshSeconds * 1000);
-  keysTimer.unref();
+  const startKeysTimer = (seconds: number): NodeJS.Timeout => {
+    const t = setInterval(() => {
+      KeyTable.load(db)
+        .then((k) => {
+          state = { ...state, keys: k };
+        })
+        .catch(() => log({ level: 'error', msg: 'key refresh failed' }));
+      void refreshCanaries();
+    }, seconds * 1000);
+    t.unref();
+    return t;
+  };
+  let keysTimer = startKeysTimer(state.cfg.keysRefreshSeconds);
 
   let url = '';
   const guard: Guard = {
@@ -903,9 +1006,45 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     async reload(config) {
       try {
         const cfg = config ?? (options.configPath ? loadGuardConfig(options.configPath) : state.cfg);
+        // Everything that can fail comes first; nothing is applied unless all of it succeeded.
+        const secure = tls && cfg.listen.tls ? secureOptions(cfg) : undefined;
         const next = await build(cfg, state);
-        if (cfg.listen.port !== state.cfg.listen.port || cfg.listen.host !== state.cfg.listen.host) {
+        const old = state;
+        if (cfg.listen.port !== old.cfg.listen.port || cfg.listen.host !== old.cfg.listen.host) {
           log({ level: 'warn', msg: 'listen address changes need a restart' });
+        }
+        if (tls !== (cfg.listen.tls !== undefined)) {
+          log({ level: 'warn', msg: 'turning TLS on or off needs a restart; TLS settings kept as started' });
+        }
+        if (cfg.catalog !== old.cfg.catalog) log({ level: 'warn', msg: 'catalog changes need a restart' });
+        // New connections get the re-read certificate and key; open ones keep theirs.
+        if (secure) (server as https.Server).setSecureContext(secure);
+        alerts.setWebhook(webhookOf(cfg));
+        const a = cfg.anomaly;
+        const o = old.cfg.anomaly;
+        if (
+          a.bucketSeconds !== o.bucketSeconds ||
+          a.alpha !== o.alpha ||
+          a.zThreshold !== o.zThreshold ||
+          a.minBuckets !== o.minBuckets ||
+          a.minRecords !== o.minRecords
+        ) {
+          if (!anomaly.configure(a))
+            log({ level: 'warn', msg: 'anomaly bucket length changed: per-principal baselines start afresh' });
+        }
+        if (cfg.keysRefreshSeconds !== old.cfg.keysRefreshSeconds) {
+          clearInterval(keysTimer);
+          keysTimer = startKeysTimer(cfg.keysRefreshSeconds);
+        }
+        if (next.shared !== old.shared) {
+          log({
+            level: 'warn',
+            msg: 'quota store changed: counters and scroll/point-in-time ownership start afresh in the new store',
+            from: old.shared.quota.kind,
+            to: next.shared.quota.kind,
+          });
+          old.shared.retired = true;
+          if (old.shared.users === 0) void closeShared(old.shared);
         }
         state = next;
         await refreshCanaries();
@@ -934,7 +1073,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       });
       await audit.close();
       await alerts.idle();
-      await quota.close();
+      await closeShared(state.shared);
       state.agent.destroy();
       if (ownsDb) await db.close();
     },

@@ -10,6 +10,7 @@
 export { type Alert, type AlertKind, type AlertSeverity, AlertSink, listAlerts, type StoredAlert } from './alerts.js';
 export { AnomalyDetector, type AnomalyOptions, type AnomalyVerdict } from './anomaly.js';
 export {
+  AUDIT_FORMAT,
   type AuditEntry,
   AuditLog,
   type AuditRow,
@@ -28,6 +29,12 @@ export {
   type RequestPlan,
 } from './authorize.js';
 export { type GuardConfig, loadGuardConfig, parseGuardConfig, type RoleConfig } from './config.js';
+export {
+  type ContextOwner,
+  type ContextStore,
+  createMemoryContextStore,
+  createRedisContextStore,
+} from './contexts.js';
 export { GUARD_ERRORS, GuardError, type GuardErrorCode, isGuardError } from './errors.js';
 export { createGuard, type Guard, type GuardLog, type GuardOptions } from './guard.js';
 export { type ApiKeyRecord, createApiKey, KeyTable, listApiKeys, revokeApiKey } from './keys.js';

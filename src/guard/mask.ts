@@ -37,6 +37,8 @@ export interface MaskerOptions {
   readonly sourceRoot: boolean;
   readonly allowFields?: FieldMatcher | undefined;
   readonly denyFields?: FieldMatcher | undefined;
+  /** Where field rules apply (default `source`; see `RequestPlan.fieldScope`). */
+  readonly fieldScope?: 'source' | 'body' | undefined;
   readonly canary?: CanaryMatcher | undefined;
   /** `scroll`: capture `$._scroll_id`; `pit`: capture `$.id` and `$.pit_id`. */
   readonly capture?: 'scroll' | 'pit' | undefined;
@@ -199,6 +201,14 @@ export class ResponseMasker {
   /** Field rule decisions (true: removed) by dotted source path. */
   readonly #fieldOut = new Map<string, boolean>();
   readonly #pathRules: boolean;
+  /**
+   * How masked types are counted: `all` — every detected span is changed (no rule keeps one), so they are the
+   * types seen; `none` — every rule keeps (clear values with a purpose); `track` — per value, by comparing the
+   * type counts and changed values before and after it.
+   */
+  readonly #maskedMode: 'all' | 'none' | 'track';
+  readonly #masked: Record<string, number> = {};
+  readonly #seen: Record<string, number> = {};
   readonly #prefixSegs: string[] = [];
   #lastRecordKey = '';
   #line = '';
@@ -217,6 +227,9 @@ export class ResponseMasker {
     this.#o = options;
     this.#values = new ValueTransformer(options.policy, options.analyzer, 'protect', { rememberValues: false });
     this.#pathRules = options.policy.rules.some((r) => r.columns?.some((c) => c.startsWith('$')) ?? false);
+    const rules = [...options.policy.rules, options.policy.defaultRule];
+    const keeps = rules.filter((r) => r.action === 'keep').length;
+    this.#maskedMode = keeps === 0 ? 'all' : keeps === rules.length ? 'none' : 'track';
     this.#clean = options.cache ?? new CleanCache();
     this.#clean.refresh(options.now ?? Date.now());
     if (options.json)
@@ -231,6 +244,17 @@ export class ResponseMasker {
   /** Detected types (with counts) in what went through. */
   get types(): Record<string, number> {
     return this.#values.stats.byType;
+  }
+
+  /**
+   * Detected values that were masked (changed), by type: what the audit log records as "which were masked".
+   * Whole values changed by a column rule without a detected type, and field values removed by field rules,
+   * count in {@link masked} only.
+   */
+  get maskedTypes(): Record<string, number> {
+    if (this.#maskedMode === 'none') return {};
+    if (this.#maskedMode === 'all') return { ...this.#values.stats.byType };
+    return { ...this.#masked };
   }
 
   /** Values changed by masking, plus field values removed. */
@@ -293,7 +317,7 @@ export class ResponseMasker {
       const cf = value.length <= CACHE_MAX_CHARS ? this.#clean.field(KEYS_FIELD) : undefined;
       if (cf?.has(value)) return undefined;
       const before = cf ? this.#typesTotal() : 0;
-      const r = this.#values.value(value, undefined, undefined, () => ({ field: 'key' })) as string;
+      const r = this.#apply(value, undefined, 'key', false);
       if (r === value) {
         if (cf && this.#typesTotal() === before) cf.add(value);
         return undefined;
@@ -342,7 +366,7 @@ export class ResponseMasker {
     }
     // Counting types walks the stats: only for values that can be cached.
     const before = cf ? this.#typesTotal() : 0;
-    const r = this.#values.value(value, ref, undefined, () => ({ field: last ?? '$' }), kind === 'number') as string;
+    const r = this.#apply(value, ref, last ?? '$', kind === 'number');
     if (r === value) {
       if (cf && this.#typesTotal() === before) cf.add(value);
       return undefined;
@@ -351,16 +375,55 @@ export class ResponseMasker {
     return JSON.stringify(r);
   }
 
+  /** Masks one value through the policy; in `track` mode also counts which types it masked. */
+  #apply(value: string, ref: ColumnRef | undefined, label: string, numeric: boolean): string {
+    if (this.#maskedMode !== 'track')
+      return this.#values.value(value, ref, undefined, () => ({ field: label }), numeric) as string;
+    const stats = this.#values.stats;
+    const v0 = stats.values;
+    const t0 = this.#typesTotal();
+    const r = this.#values.value(value, ref, undefined, () => ({ field: label }), numeric) as string;
+    const dt = this.#typesTotal() - t0;
+    if (dt > 0) {
+      const dv = stats.values - v0;
+      for (const k in stats.byType) {
+        const now = stats.byType[k] as number;
+        const delta = now - (this.#seen[k] ?? 0);
+        if (delta <= 0) continue;
+        this.#seen[k] = now;
+        if (dv === 0) continue;
+        // Every span of this value changed, or (some kept) the type's rule for this field does not keep.
+        if (dv >= dt || this.#o.policy.ruleFor(k, ref?.name ?? label)?.action !== 'keep')
+          this.#masked[k] = (this.#masked[k] ?? 0) + delta;
+      }
+    }
+    return r;
+  }
+
+  /** Dotted keys from the body's root, array steps skipped (generic-mode field rules). */
+  #bodyPath(s: JsonStream): string {
+    let p = '';
+    for (const f of s.stack) {
+      if (!f.obj || f.key === undefined) continue;
+      p = p ? `${p}.${f.key}` : f.key;
+    }
+    return p;
+  }
+
   /** Whether the field rules (allow/deny lists) remove the value at the current position. */
   #removed(s: JsonStream): boolean {
     const o = this.#o;
-    const field = this.#sourcePath(s);
+    const body = o.fieldScope === 'body';
+    const field = body ? this.#bodyPath(s) : this.#sourcePath(s);
     if (field === undefined || field === '') return false;
     let out = this.#fieldOut.get(field);
     if (out === undefined) {
+      const allow = o.allowFields as FieldMatcher;
       out = o.denyFields
-        ? o.denyFields.matches(field)
-        : !(o.allowFields as FieldMatcher).matches(field) && !(o.allowFields as FieldMatcher).isAncestor(field);
+        ? body
+          ? o.denyFields.matchesAnywhere(field)
+          : o.denyFields.matches(field)
+        : !(body ? allow.matchesAnywhere(field) : allow.matches(field)) && !allow.isAncestor(field);
       if (this.#fieldOut.size < 10_000) this.#fieldOut.set(detach(field), out);
     }
     return out;
@@ -449,7 +512,7 @@ export class ResponseMasker {
   #maskLine(line: string): string {
     if (!line) return line;
     if (this.#o.canary) this.#canary(line);
-    return this.#values.value(line, undefined, undefined, () => ({ field: 'line' })) as string;
+    return this.#apply(line, undefined, 'line', false);
   }
 }
 

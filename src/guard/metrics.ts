@@ -23,7 +23,7 @@ export class GuardMetrics {
     this.#define('leakguard_guard_bytes_total', 'Response bytes sent by role');
     this.#define('leakguard_guard_masked_values_total', 'Values masked in responses by role');
     this.#define('leakguard_guard_upstream_errors_total', 'Upstream failures by kind');
-    this.#define('leakguard_guard_alerts_total', 'Alerts raised by kind');
+    this.#define('leakguard_guard_alerts_total', 'Alerts raised by kind and severity');
     this.#define('leakguard_guard_reloads_total', 'Configuration reloads by result');
   }
 

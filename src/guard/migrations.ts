@@ -58,4 +58,13 @@ CREATE TABLE lg_guard_alerts (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'guard audit rows record masked types (row format 2)',
+    // Rows written before stay format 1 and verify as they were hashed; new rows are format 2.
+    sql: `
+ALTER TABLE lg_guard_audit ADD COLUMN masked_types TEXT;
+ALTER TABLE lg_guard_audit ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+`,
+  },
 ];

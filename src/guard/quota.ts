@@ -120,7 +120,13 @@ export async function createRedisQuotaStore(url: string, prefix: string): Promis
   redis.on('error', () => {
     // Connection errors surface on the next command (the guard then fails closed).
   });
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (e) {
+    // A client left behind would go on reconnecting for ever.
+    redis.disconnect();
+    throw e;
+  }
   const keys = (p: string, now: number) => {
     const out: string[] = [];
     for (const k of ['r', 'b']) for (const w of NAMES) out.push(`${prefix}${p}:${k}:${w}:${bucket(now, w)}`);
