@@ -23,6 +23,11 @@ describe('HTML report in Chromium', () => {
       '姓名,身份证号,手机号,银行卡号\n张三,110105199003071239,13812345678,6222021234567890128\n',
     );
     writeFileSync(join(dir, 'b.txt'), 'contact 13900001111 or zhang.wei@example.com\n');
+    const first = await runCli(['scan', '.', '--quiet'], '', { cwd: dir });
+    expect(first.exitCode).toBe(0);
+    // A change between two scans, so the change chart has bars: b.txt grows a phone, c.txt is new.
+    writeFileSync(join(dir, 'b.txt'), 'contact 13900001111 or zhang.wei@example.com\nalso 13700002222\n');
+    writeFileSync(join(dir, 'c.txt'), 'fax 13600003333\n');
     const scan = await runCli(['scan', '.', '--report', 'report.html', '--quiet'], '', { cwd: dir });
     expect(scan.exitCode).toBe(0);
     const page = await browser.newPage();
@@ -33,14 +38,21 @@ describe('HTML report in Chromium', () => {
     });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(pathToFileURL(join(dir, 'report.html')).href);
-    for (const id of ['chart-types', 'chart-assets', 'chart-grades', 'chart-people']) {
+    for (const id of ['chart-types', 'chart-assets', 'chart-grades', 'chart-people', 'chart-changes']) {
       const bars = await page.locator(`#${id} svg rect`).count();
       expect(bars, id).toBeGreaterThan(0);
       const box = await page.locator(`#${id} svg`).boundingBox();
       expect(box!.width).toBeGreaterThan(100);
     }
-    expect(await page.locator('#assets tbody tr.asset').count()).toBe(2);
-    expect(await page.locator('#totals .card b').first().textContent()).toBe('6');
+    // The change chart: one bar per kind of change (new-asset for c.txt, grown for b.txt's phones).
+    const changeLabels = await page.locator('#chart-changes svg text').allTextContents();
+    expect(changeLabels.join(' ')).toMatch(/new-asset/);
+    expect(changeLabels.join(' ')).toMatch(/grown/);
+    expect(await page.locator('#totals .card', { hasText: 'changes since run 1' }).locator('b').textContent()).toBe(
+      '2',
+    );
+    expect(await page.locator('#assets tbody tr.asset').count()).toBe(3);
+    expect(await page.locator('#totals .card b').first().textContent()).toBe('8');
     expect(await page.content()).not.toContain('110105199003071239');
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
