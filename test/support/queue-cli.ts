@@ -83,15 +83,18 @@ export interface WorkerOptions {
 }
 
 /**
- * Start `leakguard worker --queue QUEUE --concurrency 1 [ARGS] --json`; its stderr is kept (see {@link workerLog}).
- * `env` is laid over the suite's (a `LEAKGUARD_KEY` in it replaces {@link KEY}).
+ * Start `leakguard worker --queue QUEUE --concurrency 1 [ARGS] --json` (`--concurrency 1` unless ARGS give
+ * `--threads` or `--concurrency`); its stderr is kept (see {@link workerLog}). `env` is laid over the suite's (a
+ * `LEAKGUARD_KEY` in it replaces {@link KEY}).
  */
 export function startWorker(
   queue: string,
   env: Record<string, string> = {},
   options: WorkerOptions = {},
 ): ChildProcess {
-  const args = [BIN, 'worker', '--queue', queue, '--concurrency', '1', ...(options.args ?? []), '--json'];
+  const own = options.args ?? [];
+  const one = own.includes('--threads') || own.includes('--concurrency') ? [] : ['--concurrency', '1'];
+  const args = [BIN, 'worker', '--queue', queue, ...one, ...own, '--json'];
   const child = spawn(process.execPath, args, {
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: { ...process.env, LEAKGUARD_KEY: KEY, ...env },
@@ -109,6 +112,46 @@ export function startWorker(
 /** What a worker started by {@link startWorker} has written on stderr so far (unit ids and codes, no values). */
 export function workerLog(child: ChildProcess): string {
   return logs.get(child)?.text ?? '';
+}
+
+/** A `--json` worker event (`start`, `unit`, `failed`, `finalized`), in the order logged. */
+export interface WorkerEvent {
+  event: string;
+  unitId?: string;
+  status?: string;
+  thread?: number;
+  final?: boolean;
+  reason?: string;
+}
+
+/** The JSON events a worker started by {@link startWorker} has logged so far (other lines are left out). */
+export function workerEvents(child: ChildProcess): WorkerEvent[] {
+  const out: WorkerEvent[] = [];
+  for (const line of workerLog(child).split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as WorkerEvent);
+    } catch {
+      // A line cut by a kill.
+    }
+  }
+  return out;
+}
+
+/** Resolves when `child`'s log satisfies `test` (checked on every write to its stderr). */
+export function logged(child: ChildProcess, test: (log: string) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (test(workerLog(child))) return resolve();
+    const on = () => {
+      // Checked after the support module's own listener appended the chunk.
+      setImmediate(() => {
+        if (!test(workerLog(child))) return;
+        child.stderr?.off('data', on);
+        resolve();
+      });
+    };
+    child.stderr?.on('data', on);
+  });
 }
 
 /** Resolves when `child` has logged `n` finished units. */
