@@ -5,10 +5,12 @@
  */
 import type { Analyzer } from '../detect/analyzer.js';
 import { Session } from './net.js';
+import { markIncomplete } from './probes/common.js';
 import { probesFor } from './probes/index.js';
 import { createRateLimiter } from './rate.js';
 import type { AuditStore } from './store.js';
-import type { AuditResult, Credentials, Endpoint, ProbeContext, ProbeOutcome } from './types.js';
+import { DEFAULT_PORTS } from './targets.js';
+import type { AuditResult, Credentials, Endpoint, Probe, ProbeContext, ProbeOutcome } from './types.js';
 
 /** Options of {@link auditEndpoints}. */
 export interface AuditEndpointsOptions {
@@ -81,6 +83,79 @@ async function probeOne(
   return again;
 }
 
+/**
+ * Run one probe under a deadline. The probe honours its deadline; the race is a last guard against a library that
+ * does not. If the probe settled a verdict ({@link ProbeContext.settle}) and then outlasts the deadline while
+ * describing or sampling, that verdict is kept with the step marked incomplete: an open store stays open however
+ * slowly it answers afterwards.
+ *
+ * @example
+ * const out = await runProbe(PROBES.redis, ep, { budgetMs: 3000, acquire: () => Promise.resolve(), tryDefaults: true });
+ */
+export async function runProbe(
+  probe: Probe,
+  ep: Endpoint,
+  o: {
+    budgetMs: number;
+    acquire: (s: AbortSignal) => Promise<void>;
+    tryDefaults: boolean;
+    sample?: number;
+    credentials?: Credentials;
+    signal?: AbortSignal;
+  },
+): Promise<ProbeOutcome> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), o.budgetMs + 250);
+  const onOuter = () => ac.abort();
+  o.signal?.addEventListener('abort', onOuter, { once: true });
+  let settled: ProbeOutcome | undefined;
+  const ctx: ProbeContext = {
+    deadline: Date.now() + o.budgetMs,
+    signal: ac.signal,
+    acquire: () => o.acquire(ac.signal),
+    tryDefaults: o.tryDefaults,
+    ...(o.sample ? { sample: o.sample } : {}),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+    settle: (outcome) => {
+      settled = outcome;
+    },
+  };
+  try {
+    return await Promise.race([
+      probe.probe(ep, ctx),
+      new Promise<ProbeOutcome>((resolve) =>
+        ac.signal.addEventListener(
+          'abort',
+          () => {
+            if (!settled) {
+              resolve({ service: probe.service, verdict: 'not-service', reason: `no verdict within ${o.budgetMs} ms` });
+              return;
+            }
+            const copy: ProbeOutcome = {
+              ...settled,
+              ...(settled.details ? { details: { ...settled.details } } : {}),
+              ...(settled.samples ? { samples: [...settled.samples] } : {}),
+            };
+            markIncomplete(copy, 'describe/sample', `no answer within ${o.budgetMs} ms`);
+            resolve(copy);
+          },
+          { once: true },
+        ),
+      ),
+    ]);
+  } catch (e) {
+    if (settled) {
+      markIncomplete(settled, 'describe/sample', e);
+      return settled;
+    }
+    return { service: probe.service, verdict: 'not-service', reason: `probe failed: ${(e as Error).name}` };
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+    o.signal?.removeEventListener('abort', onOuter);
+  }
+}
+
 async function probeAll(
   ep: Endpoint,
   o: AuditEndpointsOptions,
@@ -90,40 +165,16 @@ async function probeAll(
   const notService: string[] = [];
   let outcome: ProbeOutcome | undefined;
   for (const probe of probesFor(ep)) {
-    // One deadline per probe; with sampling, reading the sample gets the same again.
-    const ac = new AbortController();
-    const budget = o.sample ? timeoutMs * 3 : timeoutMs;
-    const timer = setTimeout(() => ac.abort(), budget + 250);
-    const onOuter = () => ac.abort();
-    o.signal?.addEventListener('abort', onOuter, { once: true });
     const creds = o.credentials?.(ep);
-    const ctx: ProbeContext = {
-      deadline: Date.now() + budget,
-      signal: ac.signal,
-      acquire: () => acquire(ac.signal),
+    // One deadline per probe; with sampling, reading the sample gets the same again twice.
+    outcome = await runProbe(probe, ep, {
+      budgetMs: o.sample ? timeoutMs * 3 : timeoutMs,
+      acquire,
       tryDefaults: o.tryDefaults ?? true,
       ...(o.sample ? { sample: o.sample } : {}),
       ...(creds ? { credentials: creds } : {}),
-    };
-    try {
-      // The probe honours its deadline; the race is a last guard against a library that does not.
-      outcome = await Promise.race([
-        probe.probe(ep, ctx),
-        new Promise<ProbeOutcome>((resolve) =>
-          ac.signal.addEventListener(
-            'abort',
-            () => resolve({ service: probe.service, verdict: 'not-service', reason: `no verdict within ${budget} ms` }),
-            { once: true },
-          ),
-        ),
-      ]);
-    } catch (e) {
-      outcome = { service: probe.service, verdict: 'not-service', reason: `probe failed: ${(e as Error).name}` };
-    } finally {
-      clearTimeout(timer);
-      ac.abort();
-      o.signal?.removeEventListener('abort', onOuter);
-    }
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     if (outcome.verdict === 'unreachable') break;
     if (outcome.verdict !== 'not-service') break;
     notService.push(`${probe.service}: ${outcome.reason}`);
@@ -139,6 +190,8 @@ async function probeAll(
     ...(outcome?.details ? { details: outcome.details } : {}),
   };
   if (outcome?.verdict === 'not-service' && notService.length > 1) result.service = 'unknown';
+  // Nothing answered on a port no service owns: the HTTP family was only a guess, so no service is named.
+  if (outcome?.verdict === 'unreachable' && !ep.service && !DEFAULT_PORTS[ep.port]) result.service = 'unknown';
   if (o.sample && o.analyzer && outcome?.samples) {
     result.exposed = countExposed(o.analyzer, outcome.samples);
     result.sampled = outcome.samples.length;

@@ -450,3 +450,171 @@ describe('leakguard audit endpoints (CLI)', () => {
     expect(r.stdout).toMatch(/redis\s+open/);
   });
 });
+
+/** A minimal Elasticsearch on loopback that answers `GET /` without security and never answers paths matching `stall`. */
+async function startStallingEs(stall: RegExp): Promise<Running & { url: string }> {
+  const { createServer: createHttp } = await import('node:http');
+  const held: import('node:http').ServerResponse[] = [];
+  const server = createHttp((req, res) => {
+    const path = req.url ?? '/';
+    req.resume();
+    if (stall.test(path)) {
+      held.push(res);
+      return;
+    }
+    const send = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+      res.end(JSON.stringify(body));
+    };
+    if (path === '/')
+      return send({
+        name: 'n1',
+        cluster_name: 'stalling',
+        version: { number: '8.13.4', lucene_version: '9.10.0' },
+        tagline: 'You Know, for Search',
+      });
+    if (path.startsWith('/_cat/indices')) return send([{ index: 'citizens', 'docs.count': '3' }]);
+    if (path === '/_search') return send({ hits: { total: { value: 3 }, hits: [] } });
+    if (path.startsWith('/citizens/_search'))
+      return send({ hits: { hits: PEOPLE.map((p, i) => ({ _id: String(i), _source: p })) } });
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const h of held) h.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A minimal Redis without a password: INFO answers (3 keys in db0); commands named in `stall` are never answered. */
+async function startStallingRedis(stall: readonly string[]): Promise<Running> {
+  const { parseResp } = await import('../../src/audit/probes/redis.js');
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((sock) => {
+    sockets.add(sock);
+    sock.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    let stalled = false;
+    sock.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        if (stalled) return;
+        const r = parseResp(buf);
+        if (!r) return;
+        buf = buf.subarray(r.next);
+        const args = r.value as string[];
+        const name = String(args[0]).toUpperCase();
+        if (stall.includes(name)) {
+          stalled = true;
+          return;
+        }
+        const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
+        if (name === 'INFO')
+          sock.write(bulk('# Server\r\nredis_version:7.2.4\r\n# Keyspace\r\ndb0:keys=3,expires=0\r\n'));
+        else if (name === 'CONFIG') sock.write(`*2\r\n${bulk('protected-mode')}${bulk('no')}`);
+        else if (name === 'SCAN') sock.write(`*2\r\n${bulk('0')}*1\r\n${bulk('person:1')}`);
+        else if (name === 'TYPE') sock.write('+string\r\n');
+        else if (name === 'GETRANGE') sock.write(bulk(`id_card: ${PEOPLE[0]!.id_card}`));
+        else sock.write('-ERR unknown command\r\n');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('an open store stays open when a later step stalls', () => {
+  const running: Running[] = [];
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-audit-stall-'));
+  });
+  afterAll(async () => {
+    for (const r of running) await r.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  async function keep<T extends Running>(p: Promise<T>): Promise<T> {
+    const r = await p;
+    running.push(r);
+    return r;
+  }
+
+  it('Elasticsearch answering GET / without auth, then stalling on _cat/indices: open, listing incomplete, exit 1', async () => {
+    const es = await keep(startStallingEs(/^\/_cat\/indices/));
+    const [r] = await audit([`es+${es.url}`], { timeoutMs: 700 });
+    expect(r).toMatchObject({ service: 'elasticsearch', verdict: 'open' });
+    expect(r!.reason).toMatch(
+      /cluster info, indices and search answer without credentials; index listing incomplete: no answer before the deadline/,
+    );
+    expect(r!.details?.incomplete).toEqual(['index listing']);
+    const cli = await runAudit([
+      'endpoints',
+      `es+${es.url}`,
+      '--json',
+      '--timeout',
+      '700',
+      '--catalog',
+      join(dir, 'c.db'),
+    ]);
+    expect(cli.exitCode).toBe(1);
+    expect(JSON.parse(cli.stdout).results[0]).toMatchObject({ service: 'elasticsearch', verdict: 'open' });
+  });
+
+  it('Elasticsearch stalling on the sample reads: open, counts kept, sample incomplete', async () => {
+    const es = await keep(startStallingEs(/^\/citizens\/_search/));
+    const [r] = await audit([`es+${es.url}`], { timeoutMs: 400, sample: 10, analyzer });
+    expect(r).toMatchObject({ service: 'elasticsearch', verdict: 'open' });
+    expect(r!.details?.records).toBe(3);
+    expect(r!.reason).toMatch(
+      /1 index\(es\), ~3 documents, _search answers; sample incomplete: no answer before the deadline/,
+    );
+    expect(r!.sampled).toBe(0);
+  });
+
+  it('Redis stalling on CONFIG GET: open with its key count, CONFIG GET incomplete', async () => {
+    const redis = await keep(startStallingRedis(['CONFIG']));
+    const [r] = await audit([`redis://127.0.0.1:${redis.port}`], { timeoutMs: 700 });
+    expect(r).toMatchObject({ service: 'redis', verdict: 'open' });
+    expect(r!.details?.records).toBe(3);
+    expect(r!.reason).toMatch(
+      /INFO answered without AUTH; 3 keys; CONFIG GET incomplete: no answer before the deadline/,
+    );
+  });
+
+  it('Redis stalling on SCAN during --sample: open, sample incomplete', async () => {
+    const redis = await keep(startStallingRedis(['SCAN']));
+    const [r] = await audit([`redis://127.0.0.1:${redis.port}`], { timeoutMs: 400, sample: 10, analyzer });
+    expect(r).toMatchObject({ service: 'redis', verdict: 'open' });
+    expect(r!.reason).toMatch(/CONFIG command available.*; sample incomplete: no answer before the deadline/);
+    expect(r!.details?.incomplete).toEqual(['sample']);
+  });
+
+  it('MongoDB stalling on dbStats, and on find during --sample: open in both cases', async () => {
+    const data = { crm: { users: PEOPLE.map((p) => ({ ...p })) } };
+    const stats = await keep(startFakeMongo({ databases: data, hang: ['dbStats'] }));
+    const find = await keep(startFakeMongo({ databases: data, hang: ['find'] }));
+    const [a] = await audit([`mongodb://127.0.0.1:${stats.port}`], { timeoutMs: 700 });
+    expect(a).toMatchObject({ service: 'mongodb', verdict: 'open' });
+    expect(a!.reason).toMatch(
+      /listDatabases answered without credentials; \d+ database\(s\); document count \(dbStats\) incomplete: no answer before the deadline/,
+    );
+    const [b] = await audit([`mongodb://127.0.0.1:${find.port}`], { timeoutMs: 400, sample: 10, analyzer });
+    expect(b).toMatchObject({ service: 'mongodb', verdict: 'open' });
+    expect(b!.details?.records).toBe(3);
+    expect(b!.reason).toMatch(/sample incomplete: no answer before the deadline/);
+  });
+});

@@ -8,8 +8,11 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SecretFinding } from '../../src/audit/secrets/types.js';
+import type { AuditSecretsResult } from '../../src/audit/secrets/scan.js';
+import type { SecretFinding, Verifiable } from '../../src/audit/secrets/types.js';
+import { verifySecrets } from '../../src/audit/secrets/verify.js';
 import { runAudit } from '../support/audit-cli.js';
+import { type Started, startPostgresWithPassword, startRedisWithPassword } from '../support/audit-services.js';
 
 // Secrets assembled at run time so this file itself holds none in one piece.
 const S = {
@@ -214,12 +217,15 @@ describe('leakguard audit secrets', () => {
     unlinkSync(join(repo, 'deploy/new.env'));
   });
 
-  it('--verify checks only named hosts: live on trust PostgreSQL and open Redis, skipped elsewhere', async () => {
+  it('--verify checks only named hosts: server-open on trust PostgreSQL and open Redis, skipped elsewhere', async () => {
     const { findings } = await audit(['--verify', '--verify-host', '127.0.0.1']);
     const byTarget = new Map(findings.filter((f) => f.target).map((f) => [f.target, f.verified]));
-    expect(byTarget.get('postgres://127.0.0.1:5432')?.status).toBe('live');
-    expect(byTarget.get('postgres://127.0.0.1:5432')?.detail).toMatch(/opens .*test/);
-    expect(byTarget.get('redis://127.0.0.1:6379')?.status).toBe('live');
+    // The machine's PostgreSQL trusts loopback and its Redis has no password: both let anyone in, so the
+    // credential was not tested — the server is open, which is not the same as a live credential.
+    expect(byTarget.get('postgres://127.0.0.1:5432')?.status).toBe('server-open');
+    expect(byTarget.get('postgres://127.0.0.1:5432')?.detail).toMatch(/^server open, credential not tested: trust/);
+    expect(byTarget.get('redis://127.0.0.1:6379')?.status).toBe('server-open');
+    expect(byTarget.get('redis://127.0.0.1:6379')?.detail).toMatch(/^server open, credential not tested: INFO/);
     expect(byTarget.get('postgres://db.example.com:5432')).toEqual({
       status: 'skipped',
       detail: 'host not named with --verify-host',
@@ -256,5 +262,92 @@ describe('leakguard audit secrets', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('--verify against servers that check passwords (loopback only)', () => {
+  const redisPw = ['Vr1', 'fy-r3dis', '-pw'].join('');
+  const pgPw = ['Vr1', 'fy-pg', '-pw'].join('');
+  let redis: Started;
+  let pg: Started;
+  beforeAll(async () => {
+    redis = await startRedisWithPassword(redisPw);
+    pg = await startPostgresWithPassword(pgPw);
+  });
+  afterAll(async () => {
+    await redis?.close();
+    await pg?.close();
+  });
+
+  /** Verify connection strings directly (no repository): one finding per verifiable, keyed by its label. */
+  async function verify(cases: Record<string, Verifiable>): Promise<Record<string, SecretFinding['verified']>> {
+    const result: AuditSecretsResult = {
+      findings: [],
+      suppressed: { inline: 0, allowlist: 0, baseline: 0 },
+      files: 0,
+      commits: 0,
+      bytes: 0,
+      verifiable: new Map(),
+      git: false,
+    };
+    for (const [label, v] of Object.entries(cases)) {
+      result.findings.push({
+        rule: 'secret-url',
+        type: 'SECRET',
+        file: label,
+        line: 1,
+        preview: '***',
+        fingerprint: label,
+        score: 1,
+        inWorkingTree: true,
+      });
+      result.verifiable.set(label, v);
+    }
+    await verifySecrets(result, { owned: (h) => h === '127.0.0.1', timeoutMs: 5000 });
+    return Object.fromEntries(result.findings.map((f) => [f.file, f.verified]));
+  }
+
+  const at = (scheme: string, port: number, user: string, password: string, path = '/'): Verifiable => ({
+    scheme,
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    path,
+  });
+
+  it('a right password is live and a wrong one refused, on a Redis with requirepass and a scram PostgreSQL', async () => {
+    const v = await verify({
+      redisRight: at('redis', redis.port, '', redisPw),
+      redisWrong: at('redis', redis.port, '', 'WRONG-pw-1'),
+      pgRight: at('postgres', pg.port, 'postgres', pgPw, '/postgres'),
+      pgWrong: at('postgres', pg.port, 'postgres', 'WRONG-pw-1', '/postgres'),
+      pgMissingDb: at('postgres', pg.port, 'postgres', pgPw, '/no_such_db'),
+    });
+    expect(v.redisRight?.status).toBe('live');
+    expect(v.redisRight?.detail).toMatch(/AUTH accepted|db0|keys/);
+    expect(v.redisWrong).toMatchObject({ status: 'refused' });
+    expect(v.redisWrong?.detail).not.toMatch(/accepted/);
+    expect(v.pgRight?.status).toBe('live');
+    expect(v.pgRight?.detail).toMatch(/opens .*postgres/);
+    expect(v.pgWrong).toEqual({
+      status: 'refused',
+      detail: 'the credential was refused (password authentication failed)',
+    });
+    expect(v.pgMissingDb?.status).toBe('live');
+    for (const r of Object.values(v)) expect(JSON.stringify(r)).not.toMatch(/Vr1|WRONG/);
+  });
+
+  it('a wrong password on a server that never checks one is server-open, not live; a missing role is not a wrong password', async () => {
+    const v = await verify({
+      redisOpen: at('redis', 6379, '', 'WRONG-pw-1'),
+      pgTrust: at('postgres', 5432, 'postgres', 'WRONG-pw-1', '/test'),
+      pgNoRole: at('postgres', 5432, 'nosuchrole', 'WRONG-pw-1', '/test'),
+    });
+    expect(v.redisOpen?.status).toBe('server-open');
+    expect(v.redisOpen?.detail).not.toMatch(/AUTH accepted/);
+    expect(v.pgTrust?.status).toBe('server-open');
+    expect(v.pgTrust?.detail).toMatch(/credential was not tested/);
+    expect(v.pgNoRole).toEqual({ status: 'refused', detail: 'the credential was refused (role does not exist)' });
   });
 });

@@ -3,13 +3,16 @@
  * protocol's OP_MSG (opcode 2013, flagBits, section kind 0) with MongoDB 6's reply shapes: `hello` (answered
  * without authentication, as a real server does), `listDatabases`, `dbStats`, `listCollections`, `find` (cursor
  * `firstBatch`), and, when `auth` is on, error code 13 `Unauthorized` for everything else — the reply a real
- * `mongod --auth` gives an unauthenticated client. Unknown commands get code 59 `CommandNotFound`.
+ * `mongod --auth` gives an unauthenticated client. Unknown commands get code 59 `CommandNotFound`. `hang` names
+ * commands the server never answers.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { type BsonDoc, decodeBson, encodeBson } from '../../src/audit/probes/bson.js';
 
 export interface FakeMongoOptions {
   auth?: boolean;
+  /** Commands never answered (a server that stalls after the verdict, e.g. on `dbStats` or `find`). */
+  hang?: readonly string[];
   databases?: Record<string, Record<string, BsonDoc[]>>;
 }
 
@@ -124,6 +127,10 @@ export async function startFakeMongo(options: FakeMongoOptions = {}): Promise<Fa
           return;
         }
         const { doc } = decodeBson(msg, 21);
+        if (options.hang?.includes(Object.keys(doc)[0] ?? '')) {
+          commands.push(Object.keys(doc)[0]!);
+          return; // stalls: later requests on this connection are never read
+        }
         socket.write(reply(nextId++, requestId, handle(doc)));
       }
     });

@@ -87,9 +87,7 @@ export async function readCluster(
     .map((r) => ({ index: String(r.index), docs: Number(r['docs.count'] ?? 0) || 0 }))
     .filter((r) => !r.index.startsWith('.'))
     .sort((a, b) => b.docs - a.docs);
-  const search = await step(read, 'search', () =>
-    get('/_search', JSON.stringify({ size: 0, track_total_hits: true })),
-  );
+  const search = await step(read, 'search', () => get('/_search', JSON.stringify({ size: 0, track_total_hits: true })));
   read.searchable = search?.status === 200;
   if (!sampleSize || !read.searchable) return read;
   await step(read, 'sample', async () => {

@@ -16,26 +16,30 @@ function isKibana(headers: Record<string, string>, body: Record<string, unknown>
 }
 
 async function viaConsole(ep: Endpoint, ctx: ProbeContext, samples: SampleText[]) {
-  return readCluster(async (path, body) => {
-    const r = await request(
-      ep,
-      ctx,
-      `/api/console/proxy?path=${encodeURIComponent(path)}&method=${body !== undefined ? 'POST' : 'GET'}`,
-      {
-        method: 'POST',
-        headers: { 'kbn-xsrf': 'true', 'content-type': 'application/json' },
-        body: body ?? '',
-        maxBody: 4 * 1024 * 1024,
-      },
-    );
-    let parsed: Record<string, unknown> | unknown[] | undefined;
-    try {
-      parsed = JSON.parse(r.body.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: r.status, body: parsed };
-  }, ctx.sample, samples);
+  return readCluster(
+    async (path, body) => {
+      const r = await request(
+        ep,
+        ctx,
+        `/api/console/proxy?path=${encodeURIComponent(path)}&method=${body !== undefined ? 'POST' : 'GET'}`,
+        {
+          method: 'POST',
+          headers: { 'kbn-xsrf': 'true', 'content-type': 'application/json' },
+          body: body ?? '',
+          maxBody: 4 * 1024 * 1024,
+        },
+      );
+      let parsed: Record<string, unknown> | unknown[] | undefined;
+      try {
+        parsed = JSON.parse(r.body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: r.status, body: parsed };
+    },
+    ctx.sample,
+    samples,
+  );
 }
 
 /** The Kibana probe. */

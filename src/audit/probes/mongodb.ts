@@ -7,7 +7,15 @@
 import { Session } from '../net.js';
 import type { Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from '../types.js';
 import { type BsonDoc, BsonError, decodeBson, encodeBson } from './bson.js';
-import { capNames, failureOutcome, flattenRecord, humanCount, ProtocolError } from './common.js';
+import {
+  afterVerdict,
+  capNames,
+  failureOutcome,
+  flattenRecord,
+  humanCount,
+  markIncomplete,
+  ProtocolError,
+} from './common.js';
 
 const OP_MSG = 2013;
 const OP_REPLY = 1;
@@ -75,8 +83,7 @@ function ok(doc: BsonDoc): boolean {
 
 const SYSTEM_DBS = new Set(['admin', 'local', 'config']);
 
-async function sample(wire: Wire, dbs: string[], limit: number): Promise<SampleText[]> {
-  const out: SampleText[] = [];
+async function sample(wire: Wire, dbs: string[], limit: number, out: SampleText[]): Promise<void> {
   for (const db of dbs.filter((d) => !SYSTEM_DBS.has(d)).slice(0, 5)) {
     const lc = await wire.command({ listCollections: 1, nameOnly: true, $db: db });
     const batch = ((lc.cursor as BsonDoc | undefined)?.firstBatch ?? []) as BsonDoc[];
@@ -88,7 +95,6 @@ async function sample(wire: Wire, dbs: string[], limit: number): Promise<SampleT
       for (const d of docs) out.push({ where: `${db}.${name}`, text: flattenRecord(d).join('\n') });
     }
   }
-  return out;
 }
 
 async function countRecords(wire: Wire, dbs: string[]): Promise<number> {
@@ -138,14 +144,24 @@ export const mongodbProbe: Probe = {
         return { service: 'mongodb', verdict: 'auth-required', reason: `listDatabases failed (code ${code})` };
       }
       const dbs = ((list.databases ?? []) as BsonDoc[]).map((d) => String(d.name));
-      const records = await countRecords(wire, dbs);
       const result: ProbeOutcome = {
         service: 'mongodb',
         verdict: 'open',
-        reason: `listDatabases answered without credentials; ${dbs.length} database(s), ~${humanCount(records)} documents`,
-        details: { containers: capNames(dbs), records, ...(version ? { version } : {}) },
+        reason: `listDatabases answered without credentials; ${dbs.length} database(s)`,
+        details: { containers: capNames(dbs), ...(version ? { version } : {}) },
       };
-      if (ctx.sample) result.samples = await sample(wire, dbs, Math.min(ctx.sample, 1000));
+      ctx.settle?.(result);
+      const records = await afterVerdict(result, 'document count (dbStats)', () => countRecords(wire, dbs));
+      if (records !== undefined) {
+        result.reason += `, ~${humanCount(records)} documents`;
+        result.details = { ...result.details, records };
+      }
+      if (ctx.sample) {
+        const samples: SampleText[] = [];
+        result.samples = samples;
+        if (records === undefined) markIncomplete(result, 'sample', 'not read (the connection ended at dbStats)');
+        else await afterVerdict(result, 'sample', () => sample(wire, dbs, Math.min(ctx.sample ?? 0, 1000), samples));
+      }
       return result;
     } catch (e) {
       return failureOutcome('mongodb', e, 'MongoDB');

@@ -4,9 +4,17 @@
  * `root` with an empty password and the well-known defaults (`root`/`root`, `root`/`password`): any accepted is
  * `weak-credentials` — a MySQL server has no passwordless "trust" mode; an empty root password is its equivalent.
  */
-import { Session } from '../net.js';
+import { NetError, Session } from '../net.js';
 import type { Credentials, Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from '../types.js';
-import { capNames, failureOutcome, flattenRecord, humanCount, ProtocolError } from './common.js';
+import {
+  afterVerdict,
+  capNames,
+  failureOutcome,
+  flattenRecord,
+  humanCount,
+  isDeadline,
+  ProtocolError,
+} from './common.js';
 
 const DEFAULTS: readonly Credentials[] = [
   { user: 'root', password: '' },
@@ -72,38 +80,50 @@ async function describeOpen(
   head: string,
   version: string,
 ): Promise<ProbeOutcome> {
-  const [dbRows] = await conn.query('SHOW DATABASES');
-  const dbs = (dbRows as Record<string, string>[]).map((r) => Object.values(r)[0] as string);
-  const [countRows] = await conn.query(
-    "SELECT COALESCE(SUM(table_rows), 0) AS n FROM information_schema.tables WHERE table_schema NOT IN ('information_schema','mysql','performance_schema','sys')",
-  );
-  const rows = Number((countRows as { n: unknown }[])[0]?.n ?? 0);
-  const user = c.user;
   const result: ProbeOutcome = {
     service: 'mysql',
     verdict: 'weak-credentials',
-    reason: `${head}; ${dbs.length} database(s), ~${humanCount(rows)} rows`,
-    details: { containers: capNames(dbs), records: rows, user, version },
+    reason: head,
+    details: { user: c.user, version },
   };
+  ctx.settle?.(result);
+  const d = await afterVerdict(result, 'listing databases', async () => {
+    const [dbRows] = await conn.query('SHOW DATABASES');
+    const dbs = (dbRows as Record<string, string>[]).map((r) => Object.values(r)[0] as string);
+    const [countRows] = await conn.query(
+      "SELECT COALESCE(SUM(table_rows), 0) AS n FROM information_schema.tables WHERE table_schema NOT IN ('information_schema','mysql','performance_schema','sys')",
+    );
+    return { dbs, rows: Number((countRows as { n: unknown }[])[0]?.n ?? 0) };
+  });
+  if (d) {
+    result.reason = `${head}; ${d.dbs.length} database(s), ~${humanCount(d.rows)} rows`;
+    result.details = { ...result.details, containers: capNames(d.dbs), records: d.rows };
+  }
   if (ctx.sample) {
     const samples: SampleText[] = [];
-    await conn.query('SET SESSION TRANSACTION READ ONLY');
-    const [tables] = await conn.query(
-      "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('information_schema','mysql','performance_schema','sys') ORDER BY 1, 2 LIMIT 40",
-    );
-    for (const { s, t } of tables as { s: string; t: string }[]) {
-      if (SYSTEM_DBS.has(s)) continue;
-      try {
-        const [r] = await conn.query(
-          `SELECT * FROM \`${s.replaceAll('`', '``')}\`.\`${t.replaceAll('`', '``')}\` LIMIT ${Math.floor(ctx.sample)}`,
-        );
-        for (const row of r as Record<string, unknown>[])
-          samples.push({ where: `${s}.${t}`, text: flattenRecord(row).join('\n') });
-      } catch {
-        // an unreadable table is skipped
-      }
-    }
     result.samples = samples;
+    const perTable = Math.floor(ctx.sample);
+    await afterVerdict(result, 'sample', async () => {
+      await conn.query('SET SESSION TRANSACTION READ ONLY');
+      const [tables] = await conn.query(
+        "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('information_schema','mysql','performance_schema','sys') ORDER BY 1, 2 LIMIT 40",
+      );
+      for (const { s, t } of tables as { s: string; t: string }[]) {
+        if (SYSTEM_DBS.has(s)) continue;
+        if (Date.now() >= ctx.deadline) throw new NetError('timeout', 'deadline passed', true);
+        try {
+          const [r] = await conn.query({
+            sql: `SELECT * FROM \`${s.replaceAll('`', '``')}\`.\`${t.replaceAll('`', '``')}\` LIMIT ${perTable}`,
+            timeout: Math.max(1, ctx.deadline - Date.now()),
+          });
+          for (const row of r as Record<string, unknown>[])
+            samples.push({ where: `${s}.${t}`, text: flattenRecord(row).join('\n') });
+        } catch (e) {
+          if (isDeadline(e)) throw e;
+          // an unreadable table is skipped
+        }
+      }
+    });
   }
   return result;
 }
@@ -141,12 +161,15 @@ export const mysqlProbe: Probe = {
         await conn.end().catch(() => {});
       }
     }
+    const product = hello.version.includes('MariaDB') ? 'MariaDB' : 'MySQL';
     return {
       service: 'mysql',
       verdict: 'auth-required',
       reason: ctx.credentials
         ? 'the credential was refused'
-        : `${hello.version.includes('MariaDB') ? 'MariaDB' : 'MySQL'} refused root with an empty or default password`,
+        : tries.length > 0
+          ? `${product} refused root with an empty or default password`
+          : `${product} answers and asks for a login; no password was tried (--no-defaults)`,
       details: { version: hello.version },
     };
   },

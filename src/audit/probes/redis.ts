@@ -145,7 +145,10 @@ type AuthReply = 'ok' | 'refused' | 'no-password' | 'none';
 /** Classify an `AUTH` reply. Redis without a password answers `-ERR AUTH <password> called without any password configured…`. */
 export function authReply(r: Resp): AuthReply {
   if (r === 'OK') return 'ok';
-  if (isError(r) && /without any password configured|no password is set|Client sent AUTH, but no password is set/i.test(r.error))
+  if (
+    isError(r) &&
+    /without any password configured|no password is set|Client sent AUTH, but no password is set/i.test(r.error)
+  )
     return 'no-password';
   return 'refused';
 }

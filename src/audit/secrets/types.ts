@@ -4,7 +4,12 @@
 
 /** What `--verify` concluded about a credential. */
 export interface Verification {
-  status: 'live' | 'refused' | 'unreachable' | 'not-service' | 'skipped' | 'unsupported';
+  /**
+   * `live`: the server checked the password and accepted it. `server-open`: the server let the client in without
+   * checking any password, so the credential was not tested (and the server is exposed). `refused`: the server
+   * checked and refused it.
+   */
+  status: 'live' | 'server-open' | 'refused' | 'unreachable' | 'not-service' | 'skipped' | 'unsupported';
   /** What it opens (databases, indices) or why it was not tried. Never the secret. */
   detail?: string;
 }

@@ -1,10 +1,12 @@
 /**
  * `--verify`: for connection strings (and `curl -u` lines) pointing at hosts the user named as theirs, connect
  * read-only with the credential through the endpoint probes and say whether it is live and what it opens, joined
- * with the catalog. Hosts not named are never contacted. MongoDB needs SCRAM, which the hand-written wire client
+ * with the catalog. A server that lets anyone in without checking a password (Redis without requirepass,
+ * PostgreSQL trust, Elasticsearch without security) proves nothing about the credential: `server-open`, not `live`. Hosts not named are never contacted. MongoDB needs SCRAM, which the hand-written wire client
  * does not speak: those are reported `unsupported`.
  */
 import { isIP } from 'node:net';
+import { runProbe } from '../endpoints.js';
 import { PROBES } from '../probes/index.js';
 import { createRateLimiter } from '../rate.js';
 import type { AuditStore } from '../store.js';
@@ -79,35 +81,33 @@ export async function verifySecrets(
       path: '/',
       display: `${v.host}:${v.port}`,
     };
-    const ac = new AbortController();
-    const timeoutMs = options.timeoutMs ?? 5000;
-    const timer = setTimeout(() => ac.abort(), timeoutMs + 250);
-    try {
-      const out = await PROBES[service].probe(ep, {
-        deadline: Date.now() + timeoutMs,
-        signal: ac.signal,
-        acquire: () => limiter.acquire(ac.signal),
-        tryDefaults: false,
-        credentials: {
-          user: v.user,
-          password: v.password,
-          ...(service === 'postgresql' || service === 'mysql'
-            ? { database: safeDecode(v.path.replace(/^\/+/, '').split('/')[0] ?? '') }
-            : {}),
-        },
-      });
-      if (out.verdict === 'weak-credentials' || out.verdict === 'open') {
-        const opens = out.details?.containers?.length
-          ? `opens ${out.details.containers.slice(0, 5).join(', ')}`
-          : out.reason;
-        const known = options.store ? await options.store.catalogKnowledge(ep, service) : undefined;
-        f.verified = { status: 'live', detail: `${opens}${known ? `; ${known.summary}` : ''}` };
-      } else if (out.verdict === 'auth-required') f.verified = { status: 'refused', detail: out.reason };
-      else f.verified = { status: out.verdict === 'unreachable' ? 'unreachable' : 'not-service', detail: out.reason };
-    } finally {
-      clearTimeout(timer);
-      ac.abort();
-    }
+    const out = await runProbe(PROBES[service], ep, {
+      budgetMs: options.timeoutMs ?? 5000,
+      acquire: (sig) => limiter.acquire(sig),
+      tryDefaults: false,
+      credentials: {
+        user: v.user,
+        password: v.password,
+        ...(service === 'postgresql' || service === 'mysql'
+          ? { database: safeDecode(v.path.replace(/^\/+/, '').split('/')[0] ?? '') }
+          : {}),
+      },
+    });
+    const opens = out.details?.containers?.length
+      ? `opens ${out.details.containers.slice(0, 5).join(', ')}`
+      : out.reason;
+    if (out.verdict === 'weak-credentials') {
+      const known = options.store ? await options.store.catalogKnowledge(ep, service) : undefined;
+      f.verified = { status: 'live', detail: `${opens}${known ? `; ${known.summary}` : ''}` };
+    } else if (out.verdict === 'open') {
+      // The server let anyone in without checking a password: it is exposed, but this credential proves nothing.
+      const known = options.store ? await options.store.catalogKnowledge(ep, service) : undefined;
+      f.verified = {
+        status: 'server-open',
+        detail: `server open, credential not tested: ${out.reason}${known ? `; ${known.summary}` : ''}`,
+      };
+    } else if (out.verdict === 'auth-required') f.verified = { status: 'refused', detail: out.reason };
+    else f.verified = { status: out.verdict === 'unreachable' ? 'unreachable' : 'not-service', detail: out.reason };
   }
   result.verifiable.clear();
 }
