@@ -32,6 +32,7 @@ import {
   freePort,
   type Started,
   startPostgresWithPassword,
+  startRedis,
   startRedisWithPassword,
 } from '../support/audit-services.js';
 import { type FakeElasticsearch, start as startEs } from '../support/fake-elasticsearch.js';
@@ -77,6 +78,38 @@ describe('real services on loopback', () => {
     expect(r!.reason).toMatch(/NOAUTH/);
   });
 
+  it('a Redis of the suite is open, then auth-required once the test turns on requirepass', async () => {
+    const own = await startRedis();
+    const sock = await import('node:net');
+    const { encodeCommand, parseResp } = await import('../../src/audit/probes/redis.js');
+    /** One command over a raw socket (the suite's own server only: never the shared 6379). */
+    const send = (args: string[]) =>
+      new Promise<unknown>((resolve, reject) => {
+        const c = sock.connect(own.port, '127.0.0.1');
+        let buf = Buffer.alloc(0);
+        c.on('error', reject);
+        c.on('data', (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          const r = parseResp(buf);
+          if (r) {
+            c.destroy();
+            resolve(r.value);
+          }
+        });
+        c.write(encodeCommand(args));
+      });
+    try {
+      const [before] = await audit([`redis://127.0.0.1:${own.port}`]);
+      expect(before).toMatchObject({ service: 'redis', verdict: 'open' });
+      expect(await send(['CONFIG', 'SET', 'requirepass', 'Kq2-turned-on-pw'])).toBe('OK');
+      const [after] = await audit([`redis://127.0.0.1:${own.port}`]);
+      expect(after).toMatchObject({ service: 'redis', verdict: 'auth-required' });
+      expect(after!.reason).toMatch(/NOAUTH/);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('reports a Redis whose password is a well-known default as weak-credentials', async () => {
     const weak = await startRedisWithPassword('foobared');
     try {
@@ -104,6 +137,11 @@ describe('real services on loopback', () => {
     const [r] = await audit([hostPort(MYSQL_URL)]);
     expect(r).toMatchObject({ service: 'mysql', verdict: 'weak-credentials' });
     expect(r!.reason).toMatch(/empty password/);
+    // With --no-defaults nothing is tried, and the reason does not claim a refusal.
+    const [quiet] = await audit([hostPort(MYSQL_URL)], { tryDefaults: false });
+    expect(quiet).toMatchObject({ service: 'mysql', verdict: 'auth-required' });
+    expect(quiet!.reason).toMatch(/no password was tried \(--no-defaults\)/);
+    expect(quiet!.reason).not.toMatch(/refused/);
   });
 
   it('samples an open PostgreSQL and counts personal data types without printing values', async () => {
@@ -310,7 +348,8 @@ describe('bad input: a verdict with a reason, never a hang', () => {
     ];
     const results = await audit(targets, { timeoutMs: 800, concurrency: 16 });
     expect(results).toHaveLength(targets.length);
-    expect(results[0]).toMatchObject({ verdict: 'unreachable', reason: 'connection refused' });
+    // A closed port no service owns: nothing answered, so no service is named (the HTTP family was a guess).
+    expect(results[0]).toMatchObject({ service: 'unknown', verdict: 'unreachable', reason: 'connection refused' });
     for (const r of results.slice(1)) {
       expect(r.verdict).toBe('not-service');
       expect(r.reason.length).toBeGreaterThan(10);
@@ -354,7 +393,16 @@ describe('leakguard audit endpoints (CLI)', () => {
     const closed = await freePort();
     const r = await runAudit(['endpoints', `127.0.0.1:${closed}`, '--json', '--catalog', join(dir, 'c.db')]);
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout).results[0].verdict).toBe('unreachable');
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ service: 'unknown', verdict: 'unreachable' });
+    // A closed port of a known service, or a URL scheme, keeps the service that was tried.
+    const pg = await runAudit([
+      'endpoints',
+      `postgres://127.0.0.1:${closed}`,
+      '--json',
+      '--catalog',
+      join(dir, 'c.db'),
+    ]);
+    expect(JSON.parse(pg.stdout).results[0]).toMatchObject({ service: 'postgresql', verdict: 'unreachable' });
   });
 
   it('refuses public addresses and more than one /24 without --yes, probing nothing', async () => {

@@ -45,7 +45,16 @@ export interface Started {
 }
 
 /** Start `redis-server` with a password on a free port (no persistence). */
-export async function startRedisWithPassword(password: string): Promise<Started> {
+export function startRedisWithPassword(password: string): Promise<Started> {
+  return startRedis(password);
+}
+
+/**
+ * Start the suite's own `redis-server` on a free loopback port (no persistence), with `requirepass` when a
+ * password is given and without one otherwise — a server a test may reconfigure (`CONFIG SET`), unlike the
+ * machine's shared Redis.
+ */
+export async function startRedis(password?: string): Promise<Started> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lg-audit-redis-'));
   const child: ChildProcess = spawn(
@@ -55,8 +64,7 @@ export async function startRedisWithPassword(password: string): Promise<Started>
       String(port),
       '--bind',
       '127.0.0.1',
-      '--requirepass',
-      password,
+      ...(password !== undefined ? ['--requirepass', password] : []),
       '--save',
       '',
       '--appendonly',
