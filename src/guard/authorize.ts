@@ -312,7 +312,12 @@ export function authorizeElasticsearch(
   if (segs.some((s) => s === '..' || s === '.' || s.includes('/')))
     throw new GuardError('LG_GUARD_BAD_REQUEST', 'malformed path');
   const none: RecordCount = { kind: 'none' };
-  requireMethod(role, method);
+  // Freeing one's own scroll or point in time is part of reading with it: it needs scroll/pit (checked below),
+  // not DELETE in the role's methods (which would also allow deleting documents).
+  const freeing =
+    method === 'DELETE' &&
+    ((segs[0] === '_search' && segs[1] === 'scroll') || (segs[0] === '_pit' && segs.length === 1));
+  if (!freeing) requireMethod(role, method);
   checkQueryParams(role, query);
   // Cluster info (clients' product check).
   if (segs.length === 0) {
