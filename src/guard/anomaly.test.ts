@@ -52,3 +52,23 @@ describe('quotas', () => {
     expect((await q.usage('b', t)).records.day).toBe(0);
   });
 });
+
+describe('AnomalyDetector.configure', () => {
+  it('keeps baselines when the bucket length stays, drops them when it changes; new thresholds apply at once', () => {
+    const d = new AnomalyDetector({ ...opts, zThreshold: 1e9 });
+    let t = 0;
+    for (let b = 0; b < 10; b++, t += 60_000) d.observe('alice', 40, t);
+    expect(d.observe('alice', 2000, t).anomalous).toBe(false);
+    expect(d.configure({ ...opts, zThreshold: 4 })).toBe(true);
+    expect(d.principals).toBe(1);
+    t += 60_000;
+    expect(d.observe('alice', 2000, t).anomalous).toBe(false); // the earlier 2000 is in the baseline now
+    const e = new AnomalyDetector({ ...opts, zThreshold: 1e9 });
+    t = 0;
+    for (let b = 0; b < 10; b++, t += 60_000) e.observe('bob', 40, t);
+    e.configure({ ...opts, zThreshold: 4 });
+    expect(e.observe('bob', 2000, t).anomalous).toBe(true);
+    expect(e.configure({ ...opts, bucketSeconds: 3600 })).toBe(false);
+    expect(e.principals).toBe(0);
+  });
+});

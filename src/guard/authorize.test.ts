@@ -241,3 +241,74 @@ describe('authorizeGeneric', () => {
     );
   });
 });
+
+describe('generic paging and context frees', () => {
+  const g = parseGuardConfig(
+    `upstream: { url: http://127.0.0.1:9200 }
+mode: generic
+roles:
+  reader: { paths: [/api/**], maxPageSize: 10, maxFrom: 50, scroll: true, pit: true }
+  admin: { admin: true }
+paths:
+  - { path: /api/users, methods: [GET], sizeParam: limit, offsetParam: offset }
+  - { path: /api/pages, methods: [GET], sizeParam: per_page, pageParam: page }
+`,
+    'g.yaml',
+  );
+  const reader = compileRole('reader', g.roles.reader!);
+  const gadmin = compileRole('admin', g.roles.admin!);
+  const rules = compilePathRules(g.paths);
+  const gen = (role: typeof reader, path: string, query: string) =>
+    code(() => authorizeGeneric(role, rules, 'GET', path, q(query)));
+
+  it('authorizeGeneric caps offset + size and page × size by maxFrom, like from + size in Elasticsearch mode', () => {
+    expect(gen(reader, '/api/users', 'offset=40&limit=10')).toBe('ok');
+    expect(gen(reader, '/api/users', 'offset=41&limit=10')).toBe('LG_GUARD_LIMIT');
+    expect(gen(reader, '/api/users', 'offset=41')).toBe('LG_GUARD_LIMIT'); // size absent: maxPageSize counts
+    expect(gen(reader, '/api/users', 'offset=x')).toBe('LG_GUARD_BAD_REQUEST');
+    expect(gen(reader, '/api/users', 'limit=1&limit=100')).toBe('LG_GUARD_BAD_REQUEST');
+    expect(gen(reader, '/api/pages', 'page=5&per_page=10')).toBe('ok');
+    expect(gen(reader, '/api/pages', 'page=6&per_page=10')).toBe('LG_GUARD_LIMIT');
+    expect(gen(gadmin, '/api/users', 'offset=100000')).toBe('ok');
+    expect(authorizeGeneric(reader, rules, 'GET', '/api/users', q()).fieldScope).toBe('body');
+  });
+
+  it('authorizeGeneric never lets offset + size past maxFrom (property)', () => {
+    fc.assert(
+      fc.property(fc.nat(200), fc.nat(20), (offset, limit) => {
+        const r = gen(reader, '/api/users', `offset=${offset}&limit=${limit}`);
+        return r === (limit > 10 || offset + limit > 50 ? 'LG_GUARD_LIMIT' : 'ok');
+      }),
+    );
+  });
+
+  it('authorizeElasticsearch lists the ids a free names; clearing every scroll is admin-only', () => {
+    const scroller = compileRole('s', { ...cfg.roles.analyst!, scroll: true, pit: true });
+    const plan = authorizeElasticsearch(
+      scroller,
+      'DELETE',
+      '/_search/scroll',
+      q('scroll_id=c'),
+      b({ scroll_id: ['a', 'b'] }),
+    );
+    expect(plan.clearIds).toEqual(['c', 'a', 'b']);
+    expect(authorizeElasticsearch(scroller, 'DELETE', '/_search/scroll/x', q(), b('')).clearIds).toEqual(['x']);
+    expect(code(() => authorizeElasticsearch(scroller, 'DELETE', '/_search/scroll/_all', q(), b('')))).toBe(
+      'LG_GUARD_NOT_ALLOWED',
+    );
+    expect(code(() => authorizeElasticsearch(scroller, 'DELETE', '/_search/scroll', q(), b('')))).toBe(
+      'LG_GUARD_BAD_REQUEST',
+    );
+    expect(code(() => authorizeElasticsearch(scroller, 'DELETE', '/_search/scroll', q(), b({ scroll_id: 3 })))).toBe(
+      'LG_GUARD_BAD_REQUEST',
+    );
+    expect(authorizeElasticsearch(scroller, 'DELETE', '/_pit', q(), b({ id: 'p1' })).clearIds).toEqual(['p1']);
+    expect(code(() => authorizeElasticsearch(analyst, 'DELETE', '/_pit', q(), b({ id: 'p1' })))).toBe(
+      'LG_GUARD_NOT_ALLOWED',
+    );
+    // A free needs scroll/pit, not DELETE; DELETE on documents still needs the method.
+    expect(code(() => authorizeElasticsearch(scroller, 'DELETE', '/people/_doc/1', q(), b('')))).toBe(
+      'LG_GUARD_NOT_ALLOWED',
+    );
+  });
+});

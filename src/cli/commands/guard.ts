@@ -39,9 +39,10 @@ Options:
   --json               Machine-readable output (keys, audit verify, alerts)
   -h, --help           Show this help
 
-While running: SIGHUP reloads the configuration, policies and keys (requests in flight finish with the old
-ones; an invalid new configuration is refused and the running one kept); SIGINT/SIGTERM stop after the
-requests in flight. Logs are JSON lines on stderr, without personal values.
+While running: SIGHUP reloads the configuration — roles, policies, keys, JWT, upstream, alert webhook,
+anomaly settings, TLS certificate and key, key refresh interval, quota store — (requests in flight finish with
+the old ones; an invalid new configuration is refused and the running one kept; the listen address, turning
+TLS on or off and the catalog need a restart); SIGINT/SIGTERM stop after the requests in flight. Logs are JSON lines on stderr, without personal values.
 
 Exit status: 0 ok, 1 audit verify found tampering, 2 usage/configuration/fatal error.
 `;
