@@ -686,6 +686,12 @@ export interface WaitOptions {
   pollMs?: number;
   /** Check units against Redis at least this often while no unit finishes (ms). Default 30000. */
   reconcileMs?: number;
+  /**
+   * Failed and parked units are reported through `onNotice` as they appear — at once for the first, then at
+   * most this often while the counts change, and once more at the end — so a log (stderr not a terminal) shows
+   * them, not only a progress bar. Default 10000.
+   */
+  failuresEveryMs?: number;
   signal?: AbortSignal;
 }
 
@@ -808,6 +814,18 @@ export class QueuedRuns {
     let lastChange = Date.now();
     let lastReconcile = 0;
     let down: string | undefined;
+    let reported = '0/0';
+    let reportedAt = 0;
+    const failures = (p: QueuedRunProgress, end: boolean): void => {
+      const { failed, parked } = p.units;
+      const now = `${failed}/${parked}`;
+      if (now === reported || (!end && Date.now() - reportedAt < (options.failuresEveryMs ?? 10_000))) return;
+      reported = now;
+      reportedAt = Date.now();
+      options.onNotice?.(
+        `${end ? `run ${p.run} complete: ` : ''}${failed} ${failed === 1 ? 'unit' : 'units'} failed, ${parked} parked${end ? '' : ' so far'} (\`leakguard scan status ${p.run}\` lists them with their errors)`,
+      );
+    };
     for (;;) {
       options.signal?.throwIfAborted();
       try {
@@ -815,6 +833,7 @@ export class QueuedRuns {
         if (down === 'catalog') options.onNotice?.('the catalog is reachable again');
         if (down === 'catalog') down = undefined;
         options.onProgress?.(p);
+        failures(p, p.state === 'done');
         if (p.state === 'done' || p.state === 'failed') return p;
         if (p.units.queued === 0 && (p.state === 'running' || p.state === 'finalizing')) {
           if (await finalizeQueuedRun(this.catalog, p.run)) continue;
