@@ -76,7 +76,7 @@ export function renderAuditSarif(report: AuditReport): string {
       ruleId: `secret/${s.rule}`,
       level: s.inWorkingTree ? 'error' : 'warning',
       message: {
-        text: `${s.type} (${s.rule}) ${s.preview}${s.inWorkingTree ? '' : ` — deleted, still in history at ${s.commit?.slice(0, 12)}`}${s.verified ? `; verification: ${s.verified.status}${s.verified.detail ? ` (${s.verified.detail})` : ''}` : ''}`,
+        text: `${s.type} (${s.rule}) ${s.preview}${s.inWorkingTree ? '' : s.stillInTree ? ` — in history at ${s.commit?.slice(0, 12)}, the value still in the working tree at ${s.stillInTree}` : ` — deleted, still in history at ${s.commit?.slice(0, 12)}`}${s.verified ? `; verification: ${s.verified.status}${s.verified.detail ? ` (${s.verified.detail})` : ''}` : ''}`,
       },
       locations: [{ physicalLocation: { artifactLocation: { uri: s.file }, region: { startLine: s.line } } }],
       partialFingerprints: { 'leakguard/secret': s.fingerprint },
@@ -118,7 +118,7 @@ export function renderAuditHtml(report: AuditReport): string {
     html +=
       '<h2>Exposure audit: secrets</h2><table><thead><tr><th>File</th><th>Line</th><th>Rule</th><th>Preview</th><th>Where</th><th>Verified</th></tr></thead><tbody>';
     for (const s of secrets) {
-      html += `<tr><td>${esc(s.file)}</td><td>${s.line}</td><td>${esc(s.rule)}</td><td><code>${esc(s.preview)}</code></td><td>${s.inWorkingTree ? 'working tree' : `history ${esc(s.commit?.slice(0, 12) ?? '')}`}</td><td>${s.verified ? esc(s.verified.status) : ''}</td></tr>`;
+      html += `<tr><td>${esc(s.file)}</td><td>${s.line}</td><td>${esc(s.rule)}</td><td><code>${esc(s.preview)}</code></td><td>${s.inWorkingTree ? 'working tree' : `history ${esc(s.commit?.slice(0, 12) ?? '')}${s.stillInTree ? `; still in the tree at ${esc(s.stillInTree)}` : ''}`}</td><td>${s.verified ? esc(s.verified.status) : ''}</td></tr>`;
     }
     html += '</tbody></table>';
   }

@@ -351,3 +351,100 @@ describe('--verify against servers that check passwords (loopback only)', () => 
     expect(v.pgNoRole).toEqual({ status: 'refused', detail: 'the credential was refused (role does not exist)' });
   });
 });
+
+describe('--history reads inline suppressions from the file as it stands at each commit', () => {
+  const V = {
+    earlierComment: ['Hc1', 'Ear', 'lierK9'].join(''),
+    allowFile: ['Hc2', 'Fix', 'tureQ4'].join(''),
+    otherHunk: ['Hc3', 'Oth', 'erHunkZ7'].join(''),
+    markedLater: ['Hc4', 'Mar', 'kedW2'].join(''),
+    moved: ['Hc5', 'Mov', 'edP8'].join(''),
+  };
+  let dir: string;
+  const commits: string[] = [];
+  const g = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, ...args], {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Test',
+        GIT_AUTHOR_EMAIL: 't@example.invalid',
+        GIT_COMMITTER_NAME: 'Test',
+        GIT_COMMITTER_EMAIL: 't@example.invalid',
+      },
+    })
+      .toString()
+      .trim();
+  const w = (rel: string, text: string) => {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  };
+  const commit = (msg: string) => {
+    g('add', '-A');
+    g('commit', '-q', '-m', msg);
+    commits.push(g('rev-parse', 'HEAD'));
+  };
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `LINE_${i + 1}=x`);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-audit-hist-sup-'));
+    g('init', '-q', '-b', 'main');
+    // 1. An allow-next-line comment above a harmless line; an allow-file fixture; a file of filler lines; a
+    //    secret not yet marked; a secret at a path it later moves from.
+    w('conf/a.env', `# leakguard:allow-next-line\nREDIS_PASSWORD=\nOTHER=1\n`);
+    w('test/fixture.env', '# leakguard:allow-file (fake credentials)\nA=1\n');
+    w('conf/c.env', `${filler(10).join('\n')}\n`);
+    w('conf/d.env', `MYSQL_PASSWORD=${V.markedLater}\n`);
+    w('old/moved.env', `MONGODB_PASSWORD=${V.moved}\n`);
+    commit('one');
+    // 2. The secret goes on the line the earlier comment covers; the fixture gets a password below its allow-file
+    //    line; in c.env an allow-next-line comment covers line 3 while a secret lands on line 8 (another hunk);
+    //    d.env's secret is marked allowed; moved.env moves.
+    w('conf/a.env', `# leakguard:allow-next-line\nREDIS_PASSWORD=${V.earlierComment}\nOTHER=1\n`);
+    w('test/fixture.env', `# leakguard:allow-file (fake credentials)\nA=1\nPOSTGRES_PASSWORD=${V.allowFile}\n`);
+    const c = filler(10);
+    c[1] = '# leakguard:allow-next-line';
+    c[7] = `POSTGRES_PASSWORD=${V.otherHunk}`;
+    w('conf/c.env', `${c.join('\n')}\n`);
+    w('conf/d.env', `MYSQL_PASSWORD=${V.markedLater} # leakguard:allow\n`);
+    unlinkSync(join(dir, 'old/moved.env'));
+    w('new/moved.env', `MONGODB_PASSWORD=${V.moved}\n`);
+    commit('two');
+    // 3. The secret in c.env is deleted again: only history holds it.
+    w('conf/c.env', `${filler(10).join('\n')}\n`);
+    commit('three');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('suppressions from earlier commits hold; a comment in another hunk does not; a marked or moved secret is not "deleted"', async () => {
+    const r = await runAudit(
+      ['secrets', dir, '--history', '--json', '--catalog', join(dir, '..', `${dir.split('/').pop()}.db`)],
+      {
+        env,
+      },
+    );
+    const { findings } = JSON.parse(r.stdout) as { findings: SecretFinding[] };
+    const byFile = new Map(findings.map((f) => [f.file, f]));
+    // Suppressed by a comment committed before the secret, and by allow-file at the top of the file.
+    expect(byFile.has('conf/a.env')).toBe(false);
+    expect(byFile.has('test/fixture.env')).toBe(false);
+    // The allow-next-line comment at c.env line 2 covers line 3, not the secret on line 8 of another hunk.
+    expect(byFile.get('conf/c.env')).toMatchObject({ line: 8, inWorkingTree: false, commit: commits[1] });
+    // Marked allowed in the working tree since: the commit that added it unmarked is not reported as deleted.
+    expect(byFile.has('conf/d.env')).toBe(false);
+    // Moved: reported at its new path in the tree; at its old path, history says where it still is.
+    expect(byFile.get('new/moved.env')).toMatchObject({ inWorkingTree: true });
+    expect(byFile.get('old/moved.env')).toMatchObject({ inWorkingTree: false, stillInTree: 'new/moved.env:1' });
+    const text = await runAudit(
+      ['secrets', dir, '--history', '--catalog', join(dir, '..', `${dir.split('/').pop()}.db`)],
+      {
+        env,
+      },
+    );
+    expect(text.stdout).toMatch(
+      /^old\/moved\.env:1 .*\[in history at \w{12}; the value is still in the working tree at new\/moved\.env:1\]$/m,
+    );
+    expect(text.stdout).not.toMatch(/^old\/moved\.env.*deleted/m);
+    expect(text.stdout).toMatch(/^conf\/c\.env:8 .*\[deleted; in history at \w{12}\]$/m);
+    for (const v of Object.values(V)) expect(text.stdout + r.stdout).not.toContain(v);
+  });
+});

@@ -205,6 +205,10 @@ class Collector {
   readonly byPrint = new Map<string, SecretFinding>();
   readonly verifiable = new Map<string, Verifiable>();
   readonly suppressed = { inline: 0, allowlist: 0, baseline: 0 };
+  /** Fingerprints suppressed inline in the working tree. */
+  private readonly treeSuppressed = new Set<string>();
+  /** Keyed HMAC of (rule, value) → `file:line` of every secret in the working tree, suppressed or not. */
+  private readonly treeValues = new Map<string, string>();
   private readonly allowPath: (p: string) => boolean;
 
   constructor(private readonly o: AuditSecretsOptions) {
@@ -220,25 +224,62 @@ class Collector {
     return createHmac('sha256', this.o.fingerprintKey).update(`${rule}\0${file}\0${value}`).digest('hex').slice(0, 32);
   }
 
-  /** Scan `text` of `file`; `lineNo(i)` maps the text's line index to the file's line number. */
-  scan(text: string, file: string, where: { commit?: string; lineNo: (i: number) => number }): void {
-    if (text.length === 0) return;
+  private valueKey(rule: string, value: string): string {
+    return createHmac('sha256', this.o.fingerprintKey).update(`value\0${rule}\0${value}`).digest('hex').slice(0, 32);
+  }
+
+  /** Candidate secrets in `text` (engine SECRET findings plus audit rules), sorted by offset. */
+  hits(text: string, file: string): Hit[] {
+    if (text.length === 0) return [];
     const hits: Hit[] = [];
     for (const f of this.o.analyzer.detect(text)) {
       if (f.type === 'SECRET') hits.push({ rule: f.recognizer, start: f.start, end: f.end, score: f.score });
     }
     for (const h of auditRules(text, file)) hits.push(h);
-    if (hits.length === 0) return;
     hits.sort((a, b) => a.start - b.start || b.score - a.score);
+    return hits;
+  }
+
+  /** Scan a working-tree file. */
+  scan(text: string, file: string): void {
+    const hits = this.hits(text, file);
+    if (hits.length > 0) this.record(text, file, hits, { lineNo: (i) => i + 1 });
+  }
+
+  /**
+   * Record `hits` in `text` of `file`. `lineNo(i)` maps the text's line index to the file's line number. Without
+   * `suppressedAt`, `text` is the whole file and inline suppressions are read from it; a history scan passes
+   * `suppressedAt` (line numbers suppressed in the file as it stands at that commit), because its text holds only
+   * the added lines.
+   */
+  record(
+    text: string,
+    file: string,
+    hits: readonly Hit[],
+    where: { commit?: string; lineNo: (i: number) => number; suppressedAt?: (line: number) => boolean },
+  ): void {
     const starts = lineStarts(text);
+    const inTree = where.commit === undefined;
     let lastEnd = -1;
     for (const h of hits) {
       if (h.start < lastEnd) continue; // overlapping: the earlier (or higher-scoring at the same start) wins
       lastEnd = h.end;
       const value = text.slice(h.start, h.end);
       const li = lineOf(starts, h.start);
-      const line = lineText(text, starts, li);
-      if (ALLOW_LINE.test(line) || (li > 0 && ALLOW_NEXT.test(lineText(text, starts, li - 1)))) {
+      const lineNo = where.lineNo(li);
+      const fp = this.fingerprint(h.rule, file, value);
+      const inline = where.suppressedAt
+        ? where.suppressedAt(lineNo)
+        : ALLOW_LINE.test(lineText(text, starts, li)) || (li > 0 && ALLOW_NEXT.test(lineText(text, starts, li - 1)));
+      if (inTree) {
+        // Remembered even when suppressed: history must not report a secret still in the tree as deleted.
+        const key = this.valueKey(h.rule, value);
+        if (!this.treeValues.has(key)) this.treeValues.set(key, `${file}:${lineNo}`);
+        if (inline) this.treeSuppressed.add(fp);
+      }
+      // Suppressed at this commit, or suppressed in the working tree at the same path (the same secret, marked
+      // allowed since it was added).
+      if (inline || (!inTree && this.treeSuppressed.has(fp))) {
         this.suppressed.inline++;
         continue;
       }
@@ -252,13 +293,11 @@ class Collector {
         this.suppressed.allowlist++;
         continue;
       }
-      const fp = this.fingerprint(h.rule, file, value);
       if (this.o.baseline?.has(fp)) {
         this.suppressed.baseline++;
         continue;
       }
       const existing = this.byPrint.get(fp);
-      const inTree = where.commit === undefined;
       let target: string | undefined;
       let ver: Verifiable | null = null;
       if (h.rule === 'secret-url') ver = parseVerifiable(value);
@@ -268,33 +307,51 @@ class Collector {
       if (existing) {
         if (inTree) {
           existing.inWorkingTree = true;
-          existing.line = where.lineNo(li);
+          existing.line = lineNo;
         } else if (where.commit) existing.commit = where.commit; // git log runs newest first: the last seen added it
         continue;
       }
+      const elsewhere = inTree ? undefined : this.treeValues.get(this.valueKey(h.rule, value));
       this.byPrint.set(fp, {
         rule: h.rule,
         type: 'SECRET',
         file,
-        line: where.lineNo(li),
+        line: lineNo,
         preview: previewOf(h.rule, value),
         fingerprint: fp,
         score: h.score,
         inWorkingTree: inTree,
         ...(where.commit ? { commit: where.commit } : {}),
+        ...(elsewhere ? { stillInTree: elsewhere } : {}),
         ...(target ? { target } : {}),
       });
     }
   }
 }
 
-function run(cmd: string, args: readonly string[], cwd: string): Promise<{ code: number; stdout: Buffer }> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    let cut = false;
+    child.stdout.on('data', (c: Buffer) => {
+      if (cut) return;
+      chunks.push(c);
+      size += c.length;
+      if (size >= maxBytes) {
+        // Enough read: the rest of a large blob is not needed.
+        cut = true;
+        child.kill();
+      }
+    });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(chunks) }));
+    child.on('close', (code) => resolve({ code: cut ? 0 : (code ?? 1), stdout: Buffer.concat(chunks) }));
   });
 }
 
@@ -356,6 +413,63 @@ function unquoteGitPath(p: string): string {
 /** Largest text of added lines scanned per file per commit (bigger additions are cut). */
 const MAX_ADDED = 4 * 1024 * 1024;
 
+/** Inline suppressions of one file version: `allow-file`, and the line numbers an allow comment covers. */
+interface Suppressions {
+  file: boolean;
+  lines: Set<number>;
+}
+
+/** Read inline suppressions from a file's full text (1-based line numbers). */
+export function suppressionsIn(text: string): Suppressions {
+  const lines = new Set<number>();
+  const file = ALLOW_FILE.test(text.slice(0, 4000));
+  if (!file && /(?:leakguard|gitleaks):allow/.test(text)) {
+    let n = 1;
+    let at = 0;
+    while (at <= text.length) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const line = text.slice(at, end);
+      if (ALLOW_LINE.test(line)) lines.add(n);
+      if (ALLOW_NEXT.test(line)) lines.add(n + 1);
+      n++;
+      at = end + 1;
+    }
+  }
+  return { file, lines };
+}
+
+/**
+ * Inline suppressions of file versions in history, read from each blob as it stands at its commit (the diff holds
+ * only the added lines: an allow comment from an earlier commit, or `allow-file` at the top of the file, is not in
+ * it). Blobs are read only for files with a hit, once each (`git cat-file blob`, or `git show commit:path` when the
+ * diff names no blob).
+ */
+class BlobSuppressions {
+  private readonly cache = new Map<string, Suppressions>();
+  constructor(
+    private readonly root: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  async get(blob: string | null, commit: string, file: string): Promise<Suppressions> {
+    const key = blob ?? `${commit}:${file}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const args = blob ? ['cat-file', 'blob', blob] : ['show', `${commit}:${file}`];
+    let sup: Suppressions = { file: false, lines: new Set() };
+    try {
+      const r = await run('git', ['-C', this.root, ...args], this.root, this.maxBytes);
+      if (r.code === 0) sup = suppressionsIn(r.stdout.subarray(0, this.maxBytes).toString('utf8'));
+    } catch {
+      // unreadable: no suppressions
+    }
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, sup);
+    return sup;
+  }
+}
+
 async function scanHistory(
   root: string,
   c: Collector,
@@ -373,6 +487,7 @@ async function scanHistory(
       '--all',
       '-p',
       '-U0',
+      '--full-index',
       '--no-color',
       '--no-ext-diff',
       '--no-renames',
@@ -392,16 +507,28 @@ async function scanHistory(
   });
   let commit = '';
   let file: string | null = null;
+  let blob: string | null = null;
   let newLine = 0;
   let lines: string[] = [];
   let lineNos: number[] = [];
   let size = 0;
-  const flush = () => {
+  const blobs = new BlobSuppressions(root, o.maxFileBytes ?? 8 * 1024 * 1024);
+  const flush = async () => {
     if (file !== null && lines.length > 0 && !c.skipPath(file)) {
       const text = lines.join('\n');
-      const nos = lineNos;
-      const head = text.slice(0, 4000);
-      if (!ALLOW_FILE.test(head)) c.scan(text, file, { commit, lineNo: (i) => nos[i] ?? 0 });
+      const hits = c.hits(text, file);
+      if (hits.length > 0) {
+        const sup = await blobs.get(blob, commit, file);
+        if (sup.file) c.suppressed.inline += hits.length;
+        else {
+          const nos = lineNos;
+          c.record(text, file, hits, {
+            commit,
+            lineNo: (i) => nos[i] ?? 0,
+            suppressedAt: (n) => sup.lines.has(n),
+          });
+        }
+      }
     }
     lines = [];
     lineNos = [];
@@ -411,7 +538,7 @@ async function scanHistory(
   for await (const raw of rl) {
     stats.bytes += raw.length + 1;
     if (raw.charCodeAt(0) === 1) {
-      flush();
+      await flush();
       commit = raw.slice(1).trim();
       file = null;
       stats.commits++;
@@ -419,8 +546,15 @@ async function scanHistory(
       continue;
     }
     if (raw.startsWith('diff --git ')) {
-      flush();
+      await flush();
       file = null;
+      blob = null;
+      continue;
+    }
+    if (file === null && raw.startsWith('index ')) {
+      // `index <old>..<new>[ mode]` (full ids with --full-index): the file version this diff produces.
+      const m = /^index [0-9a-f]{7,64}\.\.([0-9a-f]{7,64})/.exec(raw);
+      blob = m && !/^0+$/.test(m[1]!) ? m[1]! : null;
       continue;
     }
     if (raw.startsWith('+++ ')) {
@@ -444,7 +578,7 @@ async function scanHistory(
       newLine++;
     } else if (raw.startsWith(' ')) newLine++;
   }
-  flush();
+  await flush();
   o.signal?.removeEventListener('abort', onAbort);
   const code = await exited;
   if (code !== 0 && !o.signal?.aborted) {
@@ -508,7 +642,7 @@ export async function auditSecrets(path: string, o: AuditSecretsOptions): Promis
       c.suppressed.inline++;
       continue;
     }
-    c.scan(text, rel, { lineNo: (i) => i + 1 });
+    c.scan(text, rel);
     if (stats.files % 500 === 0) o.onProgress?.({ ...stats });
   }
   if (o.history && git) await scanHistory(root, c, o, stats);

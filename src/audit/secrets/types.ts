@@ -31,6 +31,11 @@ export interface SecretFinding {
   inWorkingTree: boolean;
   /** The commit that added it (history scans). */
   commit?: string;
+  /**
+   * For a secret no longer at this path: where the same value still is in the working tree (`file:line`), so it is
+   * not reported as deleted. Absent when the value is gone from the tree.
+   */
+  stillInTree?: string;
   /** For connection strings: scheme and host:port (no credentials). */
   target?: string;
   verified?: Verification;

@@ -331,7 +331,11 @@ async function secretsCommand(argv: readonly string[], io: CliIO): Promise<numbe
     else {
       let out = '';
       for (const f of result.findings) {
-        const where = f.inWorkingTree ? '' : `  [deleted; in history at ${f.commit?.slice(0, 12)}]`;
+        const where = f.inWorkingTree
+          ? ''
+          : f.stillInTree
+            ? `  [in history at ${f.commit?.slice(0, 12)}; the value is still in the working tree at ${f.stillInTree}]`
+            : `  [deleted; in history at ${f.commit?.slice(0, 12)}]`;
         const ver = f.verified
           ? `  verify: ${f.verified.status}${f.verified.detail ? ` (${f.verified.detail})` : ''}`
           : '';
