@@ -216,6 +216,8 @@ export interface RevealResult {
   readonly revealed: RevealedSpan[];
   /** Candidates that could not be reverted (unknown key id, altered ciphertext, unknown token): left as they were. */
   readonly failed: number;
+  /** Offset in the input of the first candidate that could not be reverted (for locating it), when any. */
+  readonly firstFailedAt?: number;
 }
 
 interface Candidate {
@@ -303,13 +305,14 @@ function assembleReveal(
   const parts: string[] = [];
   const revealed: RevealedSpan[] = [];
   let failed = 0;
+  let firstFailedAt: number | undefined;
   let pos = 0;
   let outLen = 0;
   for (let i = 0; i < cands.length; i++) {
     const c = cands[i] as Candidate;
     const out = outs[i];
     if (out === undefined) {
-      failed++;
+      if (failed++ === 0) firstFailedAt = c.start;
       continue;
     }
     parts.push(text.slice(pos, c.start));
@@ -320,7 +323,7 @@ function assembleReveal(
     pos = c.end;
   }
   parts.push(text.slice(pos));
-  return { text: parts.join(''), revealed, failed };
+  return { text: parts.join(''), revealed, failed, ...(firstFailedAt !== undefined ? { firstFailedAt } : {}) };
 }
 
 /**

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLeakguardError, type LeakguardError } from '../core/errors.js';
 import { loadPolicy, parsePolicy } from './policy.js';
+import { createMemoryTokenVault } from './vault/memory-vault.js';
 
 const KEY = 'c3'.repeat(32);
 const env = { LEAKGUARD_KEY: KEY };
@@ -160,8 +161,11 @@ rules:
 });
 
 describe('loadPolicy', () => {
-  it('loads examples/policy.yaml when LEAKGUARD_KEY is set', () => {
-    const p = loadPolicy(resolve(import.meta.dirname, '../../examples/policy.yaml'), { env });
+  it('loads examples/policy.yaml when LEAKGUARD_KEY is set and a vault is given for its tokenize rule', () => {
+    const file = resolve(import.meta.dirname, '../../examples/policy.yaml');
+    // The example leaves the vault to the CLI (the catalog database): a program passes one.
+    expect(errorOf(() => loadPolicy(file, { env })).message).toContain('needs a token vault');
+    const p = loadPolicy(file, { env, vault: createMemoryTokenVault() });
     expect(p.rules.length).toBeGreaterThan(5);
     expect(p.ruleFor('CN_RESIDENT_ID')?.action).toBe('pseudonym');
     expect(p.ruleFor('US_SSN')?.apply('123-45-6789', { type: 'US_SSN' })).toBe('<US_SSN>');

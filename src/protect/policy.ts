@@ -80,6 +80,13 @@ export interface CompiledRule {
   readonly key: KeyMaterial | undefined;
   /** Where the rule is written. */
   readonly location: ErrorLocation;
+  /**
+   * Set on a reversible rule with `type:` whose output `reveal` cannot find again in free text (text and logs,
+   * values without a column rule): its output is untagged and does not look like its type, so re-detection
+   * misses it (`fpe` without `preserveCheck`, `tokenize` with `format: preserve`). Such values are restored only
+   * where a column rule or JSON path names them. The loader warns about each such rule.
+   */
+  readonly unfindableInText?: true;
   /** Applies the rule's operator to one value. */
   apply(value: string, options?: ApplyOptions): MaybePromise<string>;
   /** Reverts one value (reversible operators only). */
@@ -366,6 +373,12 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
           }
         }
       }
+      if (src.types && unfindableInText(op.name, params)) {
+        const what = `${op.name}${op.name === 'tokenize' ? ' (format: preserve)' : ''} of ${src.types.join(', ')}`;
+        warn(
+          `Policy "${fileName}" ${lineOf(loc.at(path))}${fieldOf(path)}: ${what} writes values that do not look like their type, so reveal cannot find them again in free text (text, logs, values without a column rule) and they stay protected there; reveal restores them only where a column rule or JSON path names them. For free text use encrypt or tokenize (tagged outputs are found by pattern), or fpe with preserveCheck (resident IDs, bank cards, USCC)`,
+        );
+      }
       return { path, index, src, op, params, keyName };
     },
   );
@@ -422,6 +435,23 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
   return buildPolicy(fileName, compiled, defaultRule, keys, vault, ownsVault, raw.onError, warnings);
 }
 
+/** `line N, ` for a location with a line. */
+function lineOf(l: ErrorLocation): string {
+  return l.line !== undefined ? `line ${l.line}, ` : '';
+}
+
+/**
+ * Whether a type rule's reversible output escapes re-detection (see {@link CompiledRule.unfindableInText}):
+ * `fpe` keeps a checksum-valid, detectable shape only with `preserveCheck` on a type that has a check scheme;
+ * `tokenize` in `preserve` format draws random characters. Tagged outputs (`encrypt`, tagged tokens) are found
+ * by pattern; `dateshift` writes a date.
+ */
+function unfindableInText(action: string, params: unknown): boolean {
+  if (action === 'fpe') return !(params as { preserveCheck?: boolean }).preserveCheck;
+  if (action === 'tokenize') return (params as { format?: string }).format === 'preserve';
+  return false;
+}
+
 function compileRule(
   index: number,
   src: RuleSource,
@@ -452,6 +482,7 @@ function compileRule(
     params,
     key,
     location,
+    ...(src.types && unfindableInText(op.name, params) ? { unfindableInText: true as const } : {}),
     apply: (value, o) => op.apply(value, ctxOf(o)),
   };
   if (op.revert) {

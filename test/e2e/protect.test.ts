@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/testing.js';
@@ -162,7 +163,126 @@ describe('leakguard protect (end to end)', () => {
       .trim()
       .split('\n');
     expect(audit).toHaveLength(3);
-    expect(existsSync(join(dir, '.leakguard', 'vault.db'))).toBe(true);
+    // Tokens live in the catalog database (its lg_token_vault table), not in a separate vault file.
+    const db = new Database(join(dir, '.leakguard', 'catalog.db'), { readonly: true });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'lg_token_vault'").pluck().get()).toBe(
+      'lg_token_vault',
+    );
+    db.close();
+    expect(existsSync(join(dir, '.leakguard', 'vault.db'))).toBe(false);
+  });
+
+  it('reveal restores fpe without preserveCheck by column and JSON path, and warns where free text hides it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakguard-e2e-fpe-'));
+    const rng = createSeededRng(77);
+    const mobiles = Array.from({ length: 5 }, () => generateMobile(rng));
+    // fpe over all 11 digits: 13812345678 → 11 digits that no longer look like a mobile number.
+    writeFileSync(
+      join(dir, 'policy.yaml'),
+      'keys:\n  main: { env: LEAKGUARD_KEY }\nrules:\n  - { type: CN_MOBILE, action: fpe, key: main }\n  - { column: [phone, $.user.phone], action: fpe, key: main }\ndefault: { action: keep }\n',
+    );
+    const csv = `id,phone\n${mobiles.map((m, i) => `${i},${m}`).join('\n')}\n`;
+    const ndjson = mobiles.map((m, i) => JSON.stringify({ id: i, user: { phone: m } })).join('\n') + '\n';
+    const log = mobiles.map((m) => `2024-11-29T10:00:00Z INFO sms sent to 手机 ${m}`).join('\n') + '\n';
+    writeFileSync(join(dir, 'in.csv'), csv);
+    writeFileSync(join(dir, 'in.ndjson'), ndjson);
+    writeFileSync(join(dir, 'in.log'), log);
+
+    const check = await runCli(['policy', 'check', 'policy.yaml'], '', { cwd: dir, env });
+    expect(check.exitCode).toBe(0);
+    expect(check.stdout).toContain('rules[0]: fpe of CN_MOBILE writes values that do not look like their type');
+
+    for (const [name, original] of [
+      ['in.csv', csv],
+      ['in.ndjson', ndjson],
+    ] as const) {
+      const p = await runCli(['protect', name, '-o', `mid-${name}`, '-p', 'policy.yaml'], '', { cwd: dir, env });
+      expect(p.exitCode, p.stderr).toBe(0);
+      const mid = readFileSync(join(dir, `mid-${name}`), 'utf8');
+      for (const m of mobiles) expect(mid).not.toContain(m);
+      // Most protected values are no longer found by detection: reveal goes by the column rule / JSON path.
+      expect(detect(mid).filter((f) => f.type === 'CN_MOBILE').length).toBeLessThan(mobiles.length);
+      const r = await runCli(['reveal', `mid-${name}`, '-o', `back-${name}`, '-p', 'policy.yaml'], '', {
+        cwd: dir,
+        env,
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toContain('5 values revealed');
+      expect(readFileSync(join(dir, `back-${name}`), 'utf8')).toBe(original);
+    }
+
+    // Free text: the type rule protects, and both directions say reveal cannot find these values again.
+    const p = await runCli(['protect', 'in.log', '-o', 'mid.log', '-p', 'policy.yaml'], '', { cwd: dir, env });
+    expect(p.exitCode, p.stderr).toBe(0);
+    expect(p.stderr).toContain(
+      '5 value(s) in "in.log" were protected by rules[0] (fpe of CN_MOBILE, line 4) in free text, where reveal cannot find them again',
+    );
+    for (const m of mobiles) expect(readFileSync(join(dir, 'mid.log'), 'utf8')).not.toContain(m);
+    const r = await runCli(['reveal', 'mid.log', '-o', 'back.log', '-p', 'policy.yaml'], '', { cwd: dir, env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    // Only an output that happens to look like a mobile again is found; the rest stay protected, and it says so.
+    expect(Number(/(\d+) values? revealed/.exec(r.stderr)?.[1])).toBeLessThan(mobiles.length);
+    expect(readFileSync(join(dir, 'back.log'), 'utf8')).not.toBe(log);
+    expect(r.stderr).toContain('cannot be found by reveal and stay protected in "mid.log"');
+  });
+
+  it('reveal with the wrong key fails closed: exit 2, LG_KEY_INVALID, no output, a failed audit record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakguard-e2e-wrongkey-'));
+    writeFileSync(
+      join(dir, 'policy.yaml'),
+      'keys:\n  main: { env: LEAKGUARD_KEY }\nrules:\n  - { type: CN_RESIDENT_ID, action: encrypt, key: main }\n  - { type: CN_PASSPORT, action: tokenize, key: main }\n  - { column: phone, action: encrypt, key: main }\ndefault: { action: keep }\n',
+    );
+    const rng = createSeededRng(78);
+    const rows = Array.from({ length: 3 }, (_, i) => `${i},${generateMobile(rng)},${generatePassport(rng)}`);
+    writeFileSync(join(dir, 'in.csv'), `id,phone,护照\n${rows.join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'in.log'),
+      `start\nuser 身份证 ${generateResidentId(rng, { birthDate: randomDate(rng, 1960, 1990) })} logged in\n`,
+    );
+    const wrong = { LEAKGUARD_KEY: '6f'.repeat(32) };
+    for (const [input, where] of [
+      ['in.csv', /row 1 \(line 2\), column "phone"/],
+      ['in.log', /"mid-in\.log" line 2/],
+    ] as const) {
+      const p = await runCli(['protect', input, '-o', `mid-${input}`, '-p', 'policy.yaml'], '', { cwd: dir, env });
+      expect(p.exitCode, p.stderr).toBe(0);
+      const r = await runCli(['reveal', `mid-${input}`, '-o', `back-${input}`, '-p', 'policy.yaml'], '', {
+        cwd: dir,
+        env: wrong,
+      });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^error LG_KEY_INVALID: Cannot reveal /);
+      expect(r.stderr).toMatch(where);
+      expect(existsSync(join(dir, `back-${input}`))).toBe(false);
+      // The same to standard output: non-zero, stopped at the first value that does not open.
+      const s = await runCli(['reveal', `mid-${input}`, '-o', '-', '-p', 'policy.yaml'], '', { cwd: dir, env: wrong });
+      expect(s.exitCode).toBe(2);
+      expect(s.stderr).toContain('LG_KEY_INVALID');
+    }
+    const audit = readFileSync(join(dir, '.leakguard', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { outcome: string; error?: string });
+    expect(audit.filter((a) => a.outcome === 'failed').map((a) => a.error)).toEqual([
+      'LG_KEY_INVALID',
+      'LG_KEY_INVALID',
+    ]);
+  });
+
+  it('tokens written with examples/policy.yaml are revealed by a later run (the vault is the catalog database)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakguard-e2e-example-'));
+    const rng = createSeededRng(79);
+    const passports = Array.from({ length: 3 }, () => generatePassport(rng));
+    const log = passports.map((p) => `2024-11-29T10:00:00Z WARN passport ${p} checked`).join('\n') + '\n';
+    writeFileSync(join(dir, 'in.log'), log);
+    const p = await runCli(['protect', 'in.log', '-o', 'mid.log', '-p', POLICY], '', { cwd: dir, env });
+    expect(p.exitCode, p.stderr).toBe(0);
+    const mid = readFileSync(join(dir, 'mid.log'), 'utf8');
+    for (const x of passports) expect(mid).not.toContain(x);
+    expect(mid).toMatch(/tok:main:[a-z2-7]{26}/);
+    const r = await runCli(['reveal', 'mid.log', '-o', 'back.log', '-p', POLICY], '', { cwd: dir, env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'back.log'), 'utf8')).toBe(log);
   });
 
   it('bad input gives located errors and leaves no output', async () => {

@@ -32,7 +32,7 @@ describe('leakguard policy check', () => {
       rules: [{ index: 1, line: 4, match: 'CN_PASSPORT', action: 'tokenize', key: 'k1' }],
       default: { action: 'redact' },
       keys: [{ name: 'main', id: 'k1' }],
-      vault: `default (${join(dir, '.leakguard', 'vault.db')})`,
+      vault: `default (the catalog database ${join(dir, '.leakguard', 'catalog.db')})`,
       onError: 'fail',
       warnings: [],
     });

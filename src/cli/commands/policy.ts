@@ -12,7 +12,7 @@ import { createMemoryTokenVault } from '../../protect/vault/memory-vault.js';
 import { parse } from '../args.js';
 import { buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
-import { defaultVaultPath } from './protect.js';
+import { defaultVaultTarget } from './protect.js';
 
 export const policyHelp = `Usage: leakguard policy check FILE [options]
 
@@ -23,6 +23,8 @@ or too-short key fails here, before any data is read.
 
 Options:
   --config FILE   Detection config whose custom recognizers declare extra entity types
+  --catalog P|URL The catalog database, shown as the default token vault (never opened here)
+  --vault F|URL   The token vault protect would use when the policy names none (never opened here)
   --json          Print { valid, file, rules, default, keys, vault, warnings } (or { valid: false, error })
   -h, --help      Show this help
 
@@ -84,7 +86,7 @@ export async function policyCommand(argv: readonly string[], io: CliIO): Promise
     } catch {
       // Just loaded; a vanished file only loses the vault description.
     }
-    if (policyNeedsDefaultVault(text)) vault = `default (${defaultVaultPath(values, io)})`;
+    if (policyNeedsDefaultVault(text)) vault = `default (${defaultVaultTarget(values, io).describe})`;
     else if (policy.vault) vault = 'configured';
     const rules = policy.rules.map((r) => ({ index: r.index + 1, line: r.location.line, ...describeRule(r) }));
     const keys = policy.keys.names().map((n) => ({ name: n, id: policy.keys.get(n)?.id ?? n }));

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ENV, filesIn, leaks, people, REVERSIBLE_POLICY, tempDir } from '../../protect/files/__fixtures__/data.js';
 import { runCli } from '../testing.js';
@@ -39,8 +40,38 @@ describe('leakguard protect', () => {
     expect(r.stderr).toMatch(/^in\.csv → out\.csv \(csv, 8 rows\): 24 values protected \(by type: /);
     const out = readFileSync(join(dir, 'out.csv'), 'utf8');
     expect(leaks(out, originals)).toEqual({ detected: [], present: 0 });
-    expect(existsSync(join(dir, '.leakguard', 'vault.db'))).toBe(true);
+    // The default vault is the catalog database: tokens sit in its lg_token_vault table, no vault.db beside it.
+    const db = new Database(join(dir, '.leakguard', 'catalog.db'), { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM lg_token_vault').pluck().get()).toBe(8);
+    db.close();
+    expect(existsSync(join(dir, '.leakguard', 'vault.db'))).toBe(false);
     for (const v of originals) expect(r.stderr).not.toContain(v);
+  });
+
+  it('reveal moves the tokens of an old default vault.db into the catalog database once, then reveals', async () => {
+    const dir = setup();
+    // Earlier versions' default: a vault.db beside the catalog.
+    const p = await runCli(
+      ['protect', 'in.csv', '-o', 'out.csv', '-p', 'policy.yaml', '--vault', '.leakguard/vault.db'],
+      '',
+      { cwd: dir, env: ENV },
+    );
+    expect(p.exitCode, p.stderr).toBe(0);
+    const r = await runCli(['reveal', 'out.csv', '-o', 'back.csv', '-p', 'policy.yaml'], '', { cwd: dir, env: ENV });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('reveal: moved 8 tokens from the old token vault');
+    expect(r.stderr).toContain('the file is no longer used');
+    expect(readFileSync(join(dir, 'back.csv'), 'utf8')).toContain(P[0]?.passport);
+    const db = new Database(join(dir, '.leakguard', 'catalog.db'), { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM lg_token_vault').pluck().get()).toBe(8);
+    db.close();
+    const again = await runCli(['reveal', 'out.csv', '-o', 'back2.csv', '-p', 'policy.yaml'], '', {
+      cwd: dir,
+      env: ENV,
+    });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('moved');
+    expect(readFileSync(join(dir, 'back2.csv'), 'utf8')).toBe(readFileSync(join(dir, 'back.csv'), 'utf8'));
   });
 
   it('protect fails before reading any data when a key is missing', async () => {

@@ -560,6 +560,8 @@ async function runDistributed(
     ...(threshold !== undefined ? { threshold } : {}),
   });
   const hash = db.policyHash(policy);
+  const { policyVaultId } = await import('../../protect/db/distributed.js');
+  const vaultId = await policyVaultId(policy);
   const queueUrl = values.queue as string;
   const jobs = await QueueJobs.open(queueUrl);
   const token = randomUUID();
@@ -590,6 +592,7 @@ async function runDistributed(
           analyzer: spec,
           ...(values['subject-column'] !== undefined ? { subjectColumn: values['subject-column'] } : {}),
           actor,
+          ...(vaultId !== undefined ? { vaultId } : {}),
         };
       };
       const finish = () => db.finishDistributedJob({ ...common, table: plan.table, job, policy, ranges: n });

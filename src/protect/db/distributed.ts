@@ -10,7 +10,8 @@
  *
  * Jobs name the database without password and the policy by its hash: each worker resolves the connection
  * (`--connection URL`) and loads the policy and its keys itself (`--policy FILE`), and refuses a range queued
- * with another policy.
+ * with another policy. A policy that tokenizes also names its vault by id: every process must write tokens into
+ * the one vault (the catalog database by default, so workers given the coordinator's `--catalog` share it).
  */
 import { PolicyError } from '../../core/errors.js';
 import type { Analyzer } from '../../detect/analyzer.js';
@@ -37,6 +38,23 @@ export interface ProtectRangeJobData {
   analyzer: AnalyzerSpec;
   subjectColumn?: string;
   actor: string;
+  /**
+   * The coordinator's token vault id ({@link policyVaultId}) when the policy tokenizes: a worker with another
+   * vault refuses the range, or one value would get a token per vault and `reveal` would miss some.
+   */
+  vaultId?: string;
+}
+
+/**
+ * The id of `policy`'s token vault when it has a `tokenize` rule and its vault tells its id; undefined otherwise.
+ *
+ * @example
+ * const data = { ...range, vaultId: await policyVaultId(policy) };
+ */
+export async function policyVaultId(policy: CompiledPolicy): Promise<string | undefined> {
+  const tokenizes = policy.defaultRule.action === 'tokenize' || policy.rules.some((r) => r.action === 'tokenize');
+  if (!tokenizes || !policy.vault?.vaultId) return undefined;
+  return await policy.vault.vaultId();
 }
 
 /** Options of {@link createProtectRangeHandler}. */
@@ -67,6 +85,12 @@ export function createProtectRangeHandler(
       throw new PolicyError(
         'LG_POLICY_INVALID',
         `Cannot protect a range of "${data.table}": it was queued with another policy (give this worker the coordinator's --policy)`,
+      );
+    }
+    if (data.vaultId !== undefined && (await policyVaultId(options.policy)) !== data.vaultId) {
+      throw new PolicyError(
+        'LG_POLICY_INVALID',
+        `Cannot protect a range of "${data.table}": it tokenizes into another token vault than this worker's (give every worker the coordinator's --catalog or --vault)`,
       );
     }
     const key = JSON.stringify(data.analyzer);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import type { LeakguardError } from '../../core/errors.js';
 import { isLuhnValid } from '../../detect/validators/luhn.js';
 import { isMod112Valid } from '../../detect/validators/mod11-2.js';
 import { parsePolicy } from '../policy.js';
@@ -212,15 +213,42 @@ describe('revealFile', () => {
     expect(filesIn(dir)).toEqual(['in.txt']);
   });
 
-  it('revealFile leaves values of another key as they are and counts them', async () => {
+  it('revealFile fails closed with LG_KEY_INVALID and the line when a value does not open with the key', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'in.txt'), `mail ${P[0]?.email}\n`);
+    writeFileSync(join(dir, 'in.txt'), `ok\nmail ${P[0]?.email}\n`);
     const policy = parsePolicy(REVERSIBLE_POLICY, join(dir, 'p.yaml'), { env: ENV });
     await protectFile(join(dir, 'in.txt'), join(dir, 'mid.txt'), policy);
     const other = parsePolicy(REVERSIBLE_POLICY, join(dir, 'p.yaml'), { env: { LEAKGUARD_KEY: ENV.OTHER_KEY } });
-    const r = await revealFile(join(dir, 'mid.txt'), join(dir, 'out.txt'), other, { audit: join(dir, 'a.jsonl') });
-    expect(r.stats.failed).toBe(1);
-    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe(readFileSync(join(dir, 'mid.txt'), 'utf8'));
+    const audit: RevealAuditRecord[] = [];
+    const e = await revealFile(join(dir, 'mid.txt'), join(dir, 'out.txt'), other, {
+      audit: (r) => {
+        audit.push(r);
+      },
+    }).then(
+      () => undefined,
+      (x: unknown) => x as LeakguardError,
+    );
+    expect(e?.code).toBe('LG_KEY_INVALID');
+    expect(e?.message).toMatch(/^Cannot reveal "mid\.txt" line 2: a protected value does not open/);
+    expect(e?.message).not.toContain(P[0]?.email);
+    expect(existsSync(join(dir, 'out.txt'))).toBe(false);
+    expect(audit.map((a) => [a.outcome, a.error, a.failed])).toEqual([['failed', 'LG_KEY_INVALID', 1]]);
+  });
+
+  it('revealFile fails closed on a CSV column value that does not open, naming row and column', async () => {
+    const dir = tempDir();
+    const policy = parsePolicy(REVERSIBLE_POLICY, join(dir, 'p.yaml'), { env: ENV });
+    // A token the (empty) vault does not hold, in the tokenize column.
+    writeFileSync(join(dir, 'mid.csv'), 'id,token_me\n1,tok:main:aaaaaaaaaaaaaaaaaaaaaaaaaa\n');
+    const e = await revealFile(join(dir, 'mid.csv'), join(dir, 'out.csv'), policy, {
+      audit: () => undefined,
+    }).then(
+      () => undefined,
+      (x: unknown) => x as LeakguardError,
+    );
+    expect(e?.code).toBe('LG_KEY_INVALID');
+    expect(e?.message).toContain('row 1 (line 2), column "token_me"');
+    expect(existsSync(join(dir, 'out.csv'))).toBe(false);
   });
 });
 

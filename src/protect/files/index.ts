@@ -37,7 +37,13 @@ import { type AtomicOutput, BlockWriter, hasBom, openAtomicOutput, TextEncoderSt
 import { transformParquet } from './parquet.js';
 import { BAD_RECORD_ACTIONS, type BadRecord, type BadRecordAction } from './records.js';
 import { TextStreamTransformer, type TextWindowOptions } from './text.js';
-import { hasReversibleRule, type TransformMode, type TransformStats, ValueTransformer } from './values.js';
+import {
+  hasReversibleRule,
+  revealFailed,
+  type TransformMode,
+  type TransformStats,
+  ValueTransformer,
+} from './values.js';
 import { transformXlsx } from './xlsx.js';
 
 export { sniffQuote } from './csv.js';
@@ -376,6 +382,8 @@ async function runFile(
       );
       result = { format: 'xlsx', records: r.rows, bad: { count: 0, list: [] }, warnings };
     } else result = await runText(opened.input, sniffed, chosen, values, (d) => out.write(d), options, file);
+    // Fail closed: the transformer stops at the first value that does not open; this catches any other count.
+    if (mode === 'reveal' && values.stats.failed > 0) throw revealFailed({ file }, values.stats.failed);
     if (audit) await audit({ format, values: values.stats.values, failed: values.stats.failed, outcome: 'ok' });
     await out.commit();
     return {
@@ -388,7 +396,7 @@ async function runFile(
       records: result.records,
       stats: values.stats,
       badRecords: { count: result.bad.count, list: result.bad.list },
-      warnings: [...policy.warnings, ...result.warnings],
+      warnings: [...policy.warnings, ...result.warnings, ...values.unfindableWarnings(file)],
       unusedColumnRules: result.format === 'text' || result.format === 'empty' ? [] : values.unusedColumnRules(),
       bytesIn: opened.input.size ?? 0,
       bytesOut: out.bytes,
@@ -442,8 +450,12 @@ function defaultActor(): string {
  * Reverses the reversible operators of `policy` in a protected file (the same policy, with its keys and vault),
  * writing `output` all-or-nothing and one audit record (success or failure) before the output appears.
  *
+ * Fails closed: a protected value that does not open (another key, an altered value, a token the vault lacks)
+ * stops the run, the output is not written and the audit record says `failed`.
+ *
  * @throws PolicyError `LG_POLICY_INVALID` when the policy has no reversible rule; ConfigError `LG_KEY_MISSING`
- *   comes from loading the policy without its key; otherwise as {@link protectFile}; the audit write's error
+ *   comes from loading the policy without its key; ConfigError `LG_KEY_INVALID` (with the file, row or line and
+ *   column) when a value does not open; otherwise as {@link protectFile}; the audit write's error
  *   when the record cannot be written (the output is then not written either)
  * @example
  * await revealFile('users.protected.csv', 'users.csv', policy, { audit: '.leakguard/audit.jsonl', actor: 'alice' });
@@ -557,6 +569,7 @@ export async function protectStream(
     format === 'empty'
       ? { format: 'empty' as const, records: 0, bad: { count: 0, list: [] }, warnings: [] }
       : await runText(counted, sniffed, format, values, sink, options, name);
+  if (mode === 'reveal' && values.stats.failed > 0) throw revealFailed({ file: name }, values.stats.failed);
   return {
     mode,
     input: name,
@@ -567,7 +580,7 @@ export async function protectStream(
     records: result.records,
     stats: values.stats,
     badRecords: { count: result.bad.count, list: result.bad.list },
-    warnings: [...policy.warnings, ...result.warnings],
+    warnings: [...policy.warnings, ...result.warnings, ...values.unfindableWarnings(name)],
     unusedColumnRules: result.format === 'text' || result.format === 'empty' ? [] : values.unusedColumnRules(),
     bytesIn,
     bytesOut,

@@ -16,7 +16,7 @@ import { isPromiseLike, type MaybePromise } from '../operator.js';
 import { ENCRYPTED_PATTERN } from '../operators/encrypt.js';
 import { TOKEN_PATTERN } from '../operators/tokenize.js';
 import type { CompiledPolicy } from '../policy.js';
-import { located, type TransformMode, type TransformStats, ValueTransformer } from './values.js';
+import { located, revealFailed, type TransformMode, type TransformStats, ValueTransformer } from './values.js';
 
 /** Window settings of the text path. */
 export interface TextWindowOptions {
@@ -217,12 +217,19 @@ export class TextStreamTransformer {
       slice = slice.slice(w.cut);
       findings = findings.map((f) => ({ ...f, start: f.start - w.cut, end: f.end - w.cut }));
     }
+    const where = (offset?: number) => {
+      let line = w.line;
+      if (offset !== undefined)
+        for (let i = slice.indexOf('\n'); i >= 0 && i < offset; i = slice.indexOf('\n', i + 1)) line++;
+      return { ...(this.#file !== undefined ? { file: this.#file } : {}), line };
+    };
     if (this.values.mode === 'reveal') {
-      const r = this.values.reveal(slice, findings, undefined, undefined);
+      // A protected value cut by a window boundary cannot be restored: fail closed as for one that does not open.
+      if (w.cut > 0) throw revealFailed(where());
+      const r = this.values.reveal(slice, findings, undefined, undefined, where);
       return isPromiseLike(r) ? r.then((s) => prefix + s) : prefix + r;
     }
     if (findings.length === 0) return prefix + slice;
-    const where = () => ({ ...(this.#file !== undefined ? { file: this.#file } : {}), line: w.line });
     try {
       const r = this.values.anonymize(slice, findings, undefined, undefined, where);
       return isPromiseLike(r)

@@ -20,7 +20,7 @@
  * (`fpe`, `encrypt`, `tokenize`, `dateshift`), only the type the rule itself declares, so `reveal` can
  * reproduce it without depending on detection of the protected value.
  */
-import { type ErrorLocation, isLeakguardError, PolicyError } from '../../core/errors.js';
+import { ConfigError, type ErrorLocation, isLeakguardError, PolicyError } from '../../core/errors.js';
 import type { EntityName, Finding } from '../../core/finding.js';
 import type { Analyzer } from '../../detect/analyzer.js';
 import {
@@ -204,6 +204,9 @@ export class ValueTransformer {
   readonly #known = new Map<string, EntityName>();
   readonly #structured: boolean;
   readonly #used = new Set<string>();
+  /** Values protected in free text by a rule `reveal` cannot find there again, by rule index. */
+  readonly #unfindable = new Map<number, number>();
+  #freeText = false;
 
   constructor(
     readonly policy: CompiledPolicy,
@@ -240,6 +243,34 @@ export class ValueTransformer {
     const out: string[] = [];
     for (const r of this.policy.rules) {
       for (const c of r.columns ?? []) if (!this.#used.has(columnKey(c)) && !out.includes(c)) out.push(c);
+    }
+    return out;
+  }
+
+  /**
+   * Warnings about reversible values `reveal` cannot find in free text (see `CompiledRule.unfindableInText`):
+   * in protect mode, how many such values this run wrote; in reveal mode, which such rules could have left
+   * values protected in the free text this run read. Empty when none applies.
+   */
+  unfindableWarnings(file: string): string[] {
+    const out: string[] = [];
+    const describe = (r: CompiledRule): string =>
+      `rules[${r.index}] (${r.action} of ${(r.types ?? []).join(', ')}, line ${r.location.line ?? '?'})`;
+    if (this.mode === 'protect') {
+      for (const [index, n] of this.#unfindable) {
+        const r = this.policy.rules.find((x) => x.index === index);
+        if (!r) continue;
+        out.push(
+          `${n} value(s) in "${file}" were protected by ${describe(r)} in free text, where reveal cannot find them again: they can only be restored by detokenizing or decrypting them one by one, or by protecting them under a column rule or JSON path`,
+        );
+      }
+    } else if (this.#freeText) {
+      const rules = this.policy.rules.filter((r) => r.unfindableInText);
+      if (rules.length > 0) {
+        out.push(
+          `Values protected in free text by ${rules.map(describe).join(', ')} cannot be found by reveal and stay protected in "${file}" (column rules and JSON paths are restored)`,
+        );
+      }
     }
     return out;
   }
@@ -366,9 +397,9 @@ export class ValueTransformer {
     };
     const failed = (e: unknown): string => {
       if (this.mode === 'reveal') {
-        // A value that does not open (other key, altered) is left as it is and counted.
+        // Fail closed: a value that does not open (another key, altered, a token this vault lacks) stops the run.
         this.stats.failed++;
-        return value;
+        throw revealFailed(where(), 1, e);
       }
       if (this.policy.onError === 'redact' && isLeakguardError(e) && e.code === 'LG_OPERATOR_FAILED') {
         this.stats.failed++;
@@ -399,6 +430,7 @@ export class ValueTransformer {
     where: () => ValueLocation,
   ): MaybePromise<string> {
     let findings = this.detect(value, col?.label);
+    this.#freeText = true;
     if (this.mode === 'protect') {
       if (findings.length === 0) {
         // A whole value already protected elsewhere in this file (a name from the 姓名 column, in a note).
@@ -408,7 +440,7 @@ export class ValueTransformer {
       } else this.#remember(value, findings);
       return this.anonymize(value, findings, col?.name, subject, where);
     }
-    return this.reveal(value, findings, col?.name, subject);
+    return this.reveal(value, findings, col?.name, subject, where);
   }
 
   /** Remembers clear values found in `text`, so the same value alone in another cell is protected too. */
@@ -439,6 +471,10 @@ export class ValueTransformer {
     };
     const done = (r: AnonymizeResult): string => {
       for (const a of r.applied) {
+        if (!a.failed) {
+          const rule = this.policy.ruleFor(a.type, column);
+          if (rule?.unfindableInText) this.#unfindable.set(rule.index, (this.#unfindable.get(rule.index) ?? 0) + 1);
+        }
         bump(this.stats.byType, a.type);
         bump(this.stats.byAction, a.action);
         if (a.failed) this.stats.failed++;
@@ -461,13 +497,19 @@ export class ValueTransformer {
     }
   }
 
-  /** Reveals reversible outputs in `text` (tagged ones by pattern, `fpe` ones at `findings`). */
+  /**
+   * Reveals reversible outputs in `text` (tagged ones by pattern, `fpe` ones at `findings`).
+   *
+   * @throws ConfigError `LG_KEY_INVALID` located at `where()` when a protected value does not open (fail closed)
+   */
   reveal(
     text: string,
     findings: readonly Finding[],
     column: string | undefined,
     subject: string | undefined,
+    where: (offset?: number) => ValueLocation = () => ({}),
   ): MaybePromise<string> {
+    this.#freeText = true;
     const spans = [];
     for (const f of findings) if (!f.masked) spans.push({ type: f.type, start: f.start, end: f.end });
     const options = {
@@ -480,6 +522,7 @@ export class ValueTransformer {
       for (const a of r.revealed) bump(this.stats.byAction, a.action);
       this.stats.values += r.revealed.length;
       this.stats.failed += r.failed;
+      if (r.failed > 0) throw revealFailed(where(r.firstFailedAt), r.failed);
       return r.text;
     };
     if (!this.async) return done(revealText(text, this.policy, options));
@@ -512,6 +555,27 @@ function cycleWalk(value: string, step: (v: string) => MaybePromise<string>, rul
     );
   }
   return x;
+}
+
+/**
+ * The error of a reveal that meets protected values it cannot open: `reveal` fails closed (the file output is
+ * not written; a stream stops), since a half-revealed copy would pass for a revealed one.
+ *
+ * @example
+ * throw revealFailed({ file: 'a.csv', row: 3, field: 'phone' });
+ */
+export function revealFailed(where: ValueLocation, n = 1, cause?: unknown): ConfigError {
+  const at = describeLocation(where);
+  const location: ErrorLocation = {
+    ...(where.file !== undefined ? { file: where.file } : {}),
+    ...(where.line !== undefined ? { line: where.line } : {}),
+    ...(where.field !== undefined ? { field: where.field } : {}),
+  };
+  return new ConfigError(
+    'LG_KEY_INVALID',
+    `Cannot reveal${at ? ` ${at}` : ''}: ${n === 1 ? 'a protected value does' : `${n} protected values do`} not open with the policy's keys and vault (another key, an altered value, or a token this vault does not hold); the reveal stopped`,
+    { location, ...(cause === undefined ? {} : { cause }) },
+  );
 }
 
 /** Where a value sits in a file: the error location plus the record coordinates messages name. */

@@ -1,5 +1,6 @@
-export { createMemoryTokenVault } from './memory-vault.js';
+export { importSqliteVaultFile, type VaultImport } from './import-vault.js';
 export { createLazyTokenVault } from './lazy-vault.js';
+export { createMemoryTokenVault } from './memory-vault.js';
 export {
   connectPostgresTokenVault,
   createPostgresTokenVault,
@@ -7,4 +8,3 @@ export {
 } from './postgres-vault.js';
 export { createSqliteTokenVault, openSqliteTokenVault, type SqliteTokenVaultOptions } from './sqlite-vault.js';
 export type { TokenRecord, TokenVault, VaultAuditEvent, VaultAuditOutcome } from './token-vault.js';
-export { importSqliteVaultFile, type VaultImport } from './import-vault.js';

@@ -99,7 +99,8 @@ export function createSqliteTokenVault(db: BetterSqlite3.Database, options: Sqli
     'SELECT at, action, token, kid, actor, outcome FROM lg_vault_audit ORDER BY id',
   );
   db.prepare("INSERT OR IGNORE INTO lg_vault_meta (name, value) VALUES ('id', ?)").run(randomUUID());
-  const id = (db.prepare("SELECT value FROM lg_vault_meta WHERE name = 'id'").pluck().get() as string | undefined) ?? '';
+  const id =
+    (db.prepare("SELECT value FROM lg_vault_meta WHERE name = 'id'").pluck().get() as string | undefined) ?? '';
   const put = db.transaction((r: TokenRecord): TokenRecord | undefined => {
     const info = insert.run(r.token, r.index, Buffer.from(r.sealed), r.kid, r.type, r.createdAt);
     if (info.changes === 1) return r;
