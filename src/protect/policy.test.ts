@@ -96,6 +96,21 @@ rules:
     expect(e.location).toMatchObject({ line: 5, field: 'rules[0].options.keepFirst' });
   });
 
+  it("reports file, line and field when a pseudonym keep aspect does not fit the rule's type", () => {
+    const e = errorOf(() =>
+      parsePolicy(
+        'keys:\n  main: { env: LEAKGUARD_KEY }\nrules:\n  - { type: CN_MOBILE, action: mask }\n  - type: CN_RESIDENT_ID\n    action: pseudonym\n    options: { keep: [region, domain] }\n',
+        'p.yaml',
+        { env },
+      ),
+    );
+    expect(e.code).toBe('LG_POLICY_INVALID');
+    expect(e.message).toMatch(
+      /^Cannot load policy "p\.yaml": line 7, rules\[1\]\.options\.keep\[1\]: "domain" is not an aspect pseudonym can keep for CN_RESIDENT_ID/,
+    );
+    expect(e.location).toMatchObject({ file: 'p.yaml', line: 7, field: 'rules[1].options.keep[1]' });
+  });
+
   it('reports unknown fields, missing keys and rules without a target with their lines', () => {
     expect(
       errorOf(() => parsePolicy('rules:\n  - { type: CN_MOBILE, acton: mask }\n', 'p.yaml')).location,

@@ -12,7 +12,7 @@ import { isTwIdValid } from '../../detect/validators/tw-id.js';
 import { isVinValid } from '../../detect/validators/vin.js';
 import { CN_MOBILE_PREFIXES } from '../../synth/cn.js';
 import { applySync, ctxFor, KEY_A, KEY_B } from '../__fixtures__/context.js';
-import { hasPseudonymGenerator, pseudonym } from './pseudonym.js';
+import { hasPseudonymGenerator, PSEUDONYM_KEEP, pseudonym } from './pseudonym.js';
 
 const p = (value: string, type: EntityType, params: unknown = {}, key = KEY_A): string =>
   applySync(pseudonym, value, ctxFor(pseudonym, params, { type, key }));
@@ -147,5 +147,35 @@ describe('pseudonym', () => {
 
   it('throws LG_POLICY_INVALID naming options.as when the type is unknown', () => {
     expect(() => pseudonym.parse({ as: 'CN_NOPE' })).toThrow(/options\.as/);
+  });
+
+  it("`parse` rejects a keep aspect the rule's types do not support, naming options.keep[i]", () => {
+    expect(() => pseudonym.parse({ keep: ['region', 'bin'] }, { types: ['CN_RESIDENT_ID'] })).toThrow(
+      /options\.keep\.1: "bin" is not an aspect pseudonym can keep for CN_RESIDENT_ID \(supported: CN_RESIDENT_ID: region, birthYear, birthDecade, sex\)/,
+    );
+    expect(() => pseudonym.parse({ keep: ['regoin'] })).toThrow(
+      /"regoin" is not an aspect pseudonym can keep for any type/,
+    );
+    expect(() => pseudonym.parse({ keep: ['region'] }, { types: ['CN_PASSPORT'] })).toThrow(/CN_PASSPORT: none/);
+    // `as` stands for the type of a column rule.
+    expect(() => pseudonym.parse({ as: 'CN_MOBILE', keep: ['domain'] })).toThrow(/CN_MOBILE: carrier/);
+    // An aspect of at least one of several types is fine.
+    expect(pseudonym.parse({ keep: ['carrier', 'surname'] }, { types: ['CN_MOBILE', 'PERSON'] }).keep).toEqual([
+      'carrier',
+      'surname',
+    ]);
+  });
+
+  it('`parse` accepts exactly the supported keep aspects of each type (property)', () => {
+    const types = Object.keys(PSEUDONYM_KEEP) as EntityType[];
+    fc.assert(
+      fc.property(fc.constantFrom(...types), fc.string({ minLength: 1, maxLength: 12 }), (type, word) => {
+        const supported = PSEUDONYM_KEEP[type] ?? [];
+        for (const a of supported) expect(pseudonym.parse({ keep: [a] }, { types: [type] }).keep).toEqual([a]);
+        const parse = () => pseudonym.parse({ keep: [word] }, { types: [type] });
+        if (supported.includes(word)) expect(parse().keep).toEqual([word]);
+        else expect(parse).toThrow(/is not an aspect pseudonym can keep/);
+      }),
+    );
   });
 });

@@ -23,7 +23,14 @@ import { createKeyedRng } from '../../synth/rng.js';
 import { textGenerators } from '../../synth/text.js';
 import type { Generator, GeneratorTable, SynthOptions } from '../../synth/types.js';
 import { normalizeValue } from '../normalize-value.js';
-import { type Operator, type OperatorContext, operatorFailed, parseWith } from '../operator.js';
+import {
+  type Operator,
+  type OperatorContext,
+  OperatorParamsError,
+  operatorFailed,
+  type ParseInfo,
+  parseWith,
+} from '../operator.js';
 import { base32 } from './hash.js';
 
 /** Every generator the pseudonym operator can use, by entity type. */
@@ -44,12 +51,73 @@ const Schema = z.strictObject({
    * Aspects of the original to keep, as the type's generator documents them: resident ID `region`,
    * `birthYear`, `birthDecade`, `sex`; mobile `carrier`; bank/credit card `bin`; USCC `orgType`, `region`;
    * landline `areaCode`; plate `province`; VIN `wmi`; e-mail `domain`; phone/IBAN `country`; MAC `oui`;
-   * PERSON `script`, `surname`; ADDRESS `province`, `city`, `district`; DATE_OF_BIRTH `year`, `decade`, `month`.
+   * PERSON `script`, `surname`; ADDRESS `province`, `city`, `district`; DATE_OF_BIRTH `year`, `decade`, `month`
+   * ({@link PSEUDONYM_KEEP}; checked at load against the rule's types).
    */
   keep: z.array(z.string().min(1).max(32)).max(16).default([]),
   /** The type to generate when the value has no detected type (column rules). */
   as: z.enum(ENTITY_TYPE_NAMES as [EntityType, ...EntityType[]]).optional(),
 });
+
+/**
+ * The `keep` aspects each generator supports (see the generators in `src/synth/`); a type not listed keeps
+ * nothing but its layout. The policy loader checks `keep` against this table, so a typo (`regoin`) or an aspect
+ * of another type (`bin` on a mobile) fails at load instead of being silently ignored.
+ */
+export const PSEUDONYM_KEEP: Readonly<Partial<Record<EntityType, readonly string[]>>> = {
+  CN_RESIDENT_ID: ['region', 'birthYear', 'birthDecade', 'sex'],
+  CN_RESIDENCE_PERMIT_HMT: ['region'],
+  CN_MOBILE: ['carrier'],
+  CN_LANDLINE: ['areaCode'],
+  CN_BANK_CARD: ['bin'],
+  CN_USCC: ['orgType', 'region'],
+  CN_LICENSE_PLATE: ['province'],
+  VIN: ['wmi'],
+  TW_NATIONAL_ID: ['sex'],
+  EMAIL_ADDRESS: ['domain'],
+  PHONE_NUMBER: ['country'],
+  CREDIT_CARD: ['bin'],
+  IBAN_CODE: ['country'],
+  IP_ADDRESS: ['version'],
+  MAC_ADDRESS: ['oui'],
+  CRYPTO: ['kind'],
+  SECRET: ['kind'],
+  PERSON: ['script', 'surname'],
+  ADDRESS: ['province', 'city', 'district'],
+  DATE_OF_BIRTH: ['year', 'decade', 'month'],
+};
+
+const ALL_ASPECTS: ReadonlySet<string> = new Set(Object.values(PSEUDONYM_KEEP).flat());
+
+/**
+ * Checks `keep` against the aspects of the rule's types (each aspect must be one that at least one of them
+ * supports), or against every known aspect when the type is only known at run time (a column rule without `as`).
+ */
+function checkKeep(keep: readonly string[], types: readonly EntityName[] | undefined): void {
+  keep.forEach((aspect, i) => {
+    if (types && types.length > 0) {
+      if (types.some((t) => PSEUDONYM_KEEP[t as EntityType]?.includes(aspect))) return;
+      const supported = types
+        .map((t) => {
+          const a = PSEUDONYM_KEEP[t as EntityType];
+          return `${t}: ${a ? a.join(', ') : 'none'}`;
+        })
+        .join('; ');
+      throw new OperatorParamsError(
+        'pseudonym',
+        ['keep', i],
+        `"${aspect}" is not an aspect pseudonym can keep for ${types.join(', ')} (supported: ${supported})`,
+      );
+    }
+    if (!ALL_ASPECTS.has(aspect)) {
+      throw new OperatorParamsError(
+        'pseudonym',
+        ['keep', i],
+        `"${aspect}" is not an aspect pseudonym can keep for any type (known: ${[...ALL_ASPECTS].join(', ')})`,
+      );
+    }
+  });
+}
 
 /** Options of `pseudonym`. */
 export interface PseudonymParams {
@@ -75,8 +143,9 @@ export const pseudonym = {
   reversible: false,
   keyUse: 'required',
   mayBeAsync: false,
-  parse(params: unknown): PseudonymParams {
+  parse(params: unknown, info?: ParseInfo): PseudonymParams {
     const p = parseWith('pseudonym', Schema, params);
+    checkKeep(p.keep, info?.types ?? (p.as ? [p.as] : undefined));
     return { keep: p.keep, as: p.as };
   },
   apply(value: string, ctx: OperatorContext<PseudonymParams>): string {
