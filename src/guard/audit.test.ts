@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../catalog/migrations.js';
 import { openSqlite } from '../catalog/sql.js';
-import { type AuditEntry, AuditLog, exportAudit, verifyAudit } from './audit.js';
+import { type AuditEntry, AuditLog, auditHash, exportAudit, verifyAudit } from './audit.js';
 import { GUARD_MIGRATIONS } from './migrations.js';
 
 function entry(i: number): AuditEntry {
@@ -102,5 +102,23 @@ describe('audit chain', () => {
     for (let i = 1; i <= 20; i++) (i % 2 ? a : b).append(entry(i));
     await Promise.all([a.close(), b.close()]);
     expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 20 });
+  });
+});
+
+describe('audit row formats', () => {
+  it('auditHash covers masked types in format 2 only; exported rows carry their format', async () => {
+    const e = { ...entry(1), maskedTypes: { CN_MOBILE: 10 } };
+    expect(auditHash(1, 'p', e, 1)).toBe(auditHash(1, 'p', { ...e, maskedTypes: {} }, 1));
+    expect(auditHash(1, 'p', e, 2)).not.toBe(auditHash(1, 'p', { ...e, maskedTypes: {} }, 2));
+    expect(auditHash(1, 'p', e, 2)).not.toBe(auditHash(1, 'p', e, 1));
+    const db = await openSqlite(':memory:');
+    await migrate(db, 'guard', GUARD_MIGRATIONS);
+    const log = new AuditLog(db);
+    log.append(e);
+    await log.close();
+    const lines: string[] = [];
+    for await (const l of exportAudit(db)) lines.push(l);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 2, maskedTypes: { CN_MOBILE: 10 } });
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 1 });
   });
 });

@@ -190,3 +190,38 @@ describe('CleanCache', () => {
     );
   });
 });
+
+describe('ResponseMasker field scope and masked types', () => {
+  it('applies field rules to the whole body in body scope: a key anywhere, a $ path from the root', () => {
+    const input = JSON.stringify({
+      a: { phone: '13812345678', b: [{ phone: 'x' }] },
+      phone: 'y',
+      meta: { phone: 'z' },
+    });
+    const out = JSON.parse(
+      run({ denyFields: new FieldMatcher(['b.phone', '$.meta']), fieldScope: 'body', records: { kind: 'none' } }, input)
+        .out,
+    );
+    expect(out.a.b[0].phone).toBeNull();
+    expect(out.a.phone).toBe('138****5678'); // not denied: masked by detection only
+    expect(out.phone).toBe('y');
+    expect(out.meta.phone).toBeNull();
+    const src = JSON.parse(run({ denyFields: new FieldMatcher(['phone']) }, input).out);
+    expect(src.a.phone).toBe('138****5678'); // source scope: no _source here, nothing removed
+  });
+
+  it('counts masked types: all detected types under a masking policy, none when kept, per value when mixed', () => {
+    expect(run({}).m.maskedTypes).toEqual(run({}).m.types);
+    const kept = run({ policy: keep }).m;
+    expect(kept.types.CN_MOBILE).toBe(3);
+    expect(kept.maskedTypes).toEqual({});
+    const mixed = parsePolicy(
+      'rules:\n  - { type: CN_MOBILE, action: keep }\ndefault: { action: mask }\n',
+      'mixed.yaml',
+    );
+    const m = run({ policy: mixed }).m;
+    expect(m.types.CN_MOBILE).toBe(3);
+    expect(m.maskedTypes.CN_MOBILE).toBeUndefined();
+    expect(m.maskedTypes.CN_RESIDENT_ID).toBe(1);
+  });
+});
