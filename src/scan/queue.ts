@@ -3,10 +3,11 @@
  * as the durable record of every run.
  *
  * The coordinator (`leakguard scan … --queue redis://…`) plans units, skips unchanged ones, writes the plan to
- * the catalog (`lg_queue_runs`, `lg_queue_units`) and only then enqueues the units as jobs whose id is the run
- * token and the unit id (enqueueing twice is a no-op). Workers (`leakguard worker --queue …`, any number,
- * anywhere) read a unit, store its `UnitResult` in the catalog (replacing any earlier result of the unit) and
- * mark the unit done in the plan. Whoever sees the last unit come in — a worker, the waiting coordinator or
+ * the catalog (`lg_queue_runs`, `lg_queue_units`) 500 units at a time and enqueues each batch once it is there,
+ * as jobs whose id is the run token and the unit id (enqueueing twice is a no-op): workers start while the
+ * coordinator is still planning, and a run is finalised only once its plan is complete. Workers (`leakguard
+ * worker --queue …`, any number, anywhere) read a unit, store its `UnitResult` in the catalog (replacing any
+ * earlier result of the unit) and mark the unit done in the plan. Whoever sees the last unit come in — a worker, the waiting coordinator or
  * `leakguard scan status RUN --wait` — claims the run and finalises it (aggregates assets, grades, records the
  * changes, completes the catalog's run record); the claim is one conditional UPDATE, so exactly one does.
  * The coordinator may therefore wait (progress on stderr) or `--detach` and exit at once.
@@ -292,8 +293,52 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
   ]);
   let units = 0;
   let bytes = 0;
-  const toQueue: { id: string; size: number }[] = [];
+  let queued = 0;
+  /** Units of the current batch to enqueue once the batch is in the catalog. */
+  let toQueue: { id: string; size: number }[] = [];
+  let enqueueError: SourceError | undefined;
   let batch: { unit: Unit; source: ScanSource; state: 'queued' | 'skipped' }[] = [];
+  const queue = new Queue<QueueJobData>(SCAN_QUEUE, { connection: redisConnection(o.queueUrl) });
+  queue.on('error', () => undefined);
+  // Enqueued as planned, batch by batch: workers start on the first 500 units while the coordinator is still
+  // planning (reading big files end to end for their record boundaries), instead of waiting for the whole plan.
+  const enqueue = async (): Promise<void> => {
+    const pending = toQueue;
+    toQueue = [];
+    // Redis unreachable: stop trying; the rest stays planned in the catalog and `scan status --wait` enqueues it.
+    if (enqueueError || pending.length === 0) return;
+    if (queued === 0) {
+      await db.run('UPDATE lg_queue_runs SET enqueued_at = ? WHERE token = ? AND enqueued_at IS NULL', [now(), o.run]);
+    }
+    // Largest units first (within a batch): a big byte range started last would leave one worker alone at the
+    // end. The jobs come back from the catalog in its order: put them back in this one.
+    const rank = new Map(pending.sort((a, b) => b.size - a.size).map((u, i) => [u.id, i]));
+    const jobs = (
+      await jobsOf(
+        db,
+        o.run,
+        pending.map((u) => u.id),
+        runId,
+        meta,
+      )
+    ).sort((a, b) => (rank.get(a.unit.id) ?? 0) - (rank.get(b.unit.id) ?? 0));
+    try {
+      // Commands wait for Redis to come back; past the timeout, say so (the plan is safe in the catalog).
+      await withTimeout(
+        queue.addBulk(
+          jobs.map((j) => ({ name: 'unit', data: j, opts: jobOptions(unitJobId(o.run, j.unit.id), attempts) })),
+        ),
+        o.enqueueTimeoutMs ?? 30_000,
+      );
+      queued += jobs.length;
+    } catch (e) {
+      enqueueError = new SourceError(
+        'LG_SOURCE_CONNECT',
+        `Cannot enqueue run "${o.run}": the queue at "${meta.queue}" is unreachable (${(e as { code?: string }).code ?? (e as Error).name}); the plan is saved in the catalog: once Redis is back, \`leakguard scan status ${o.run} --queue URL --wait\` enqueues it and follows the run`,
+        { cause: e },
+      );
+    }
+  };
   const flush = async (): Promise<void> => {
     const rows = batch;
     batch = [];
@@ -316,63 +361,56 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
         );
       }
     });
+    // In the catalog first, then in Redis: a job never names a unit the plan does not hold.
+    await enqueue();
   };
+  let toRead = 0;
   try {
-    for (const s of sources) {
-      const seen = new Set<string>();
-      for await (const u of s.source.units(o.signal)) {
-        // A unit id appears once per plan (a source listing one twice would double-count it).
-        if (seen.has(u.id)) continue;
-        seen.add(u.id);
-        units++;
-        bytes += u.size ?? 0;
-        const fp = u.fingerprint ? J(u.fingerprint) : null;
-        const unchanged = !o.full && fp !== null && (await catalog.unitFingerprint(u.id)) === fp;
-        batch.push({ unit: u, source: s, state: unchanged ? 'skipped' : 'queued' });
-        if (!unchanged) toQueue.push({ id: u.id, size: u.size ?? 0 });
-        if (batch.length >= 500) await flush();
-        if (units % 256 === 0) o.onPlanned?.({ units, bytes });
+    try {
+      for (const s of sources) {
+        const seen = new Set<string>();
+        for await (const u of s.source.units(o.signal)) {
+          // A unit id appears once per plan (a source listing one twice would double-count it).
+          if (seen.has(u.id)) continue;
+          seen.add(u.id);
+          units++;
+          bytes += u.size ?? 0;
+          const fp = u.fingerprint ? J(u.fingerprint) : null;
+          const unchanged = !o.full && fp !== null && (await catalog.unitFingerprint(u.id)) === fp;
+          batch.push({ unit: u, source: s, state: unchanged ? 'skipped' : 'queued' });
+          if (!unchanged) {
+            toQueue.push({ id: u.id, size: u.size ?? 0 });
+            toRead++;
+          }
+          if (batch.length >= 500) await flush();
+          if (units % 256 === 0) o.onPlanned?.({ units, bytes });
+        }
       }
+      await flush();
+    } catch (e) {
+      // Units already enqueued are read and stored by workers (results are per unit, idempotent); the run is
+      // failed and never finalised: scan again.
+      await db.run("UPDATE lg_queue_runs SET state = 'failed', finished_at = ? WHERE token = ?", [now(), o.run]);
+      await catalog.finishRun(runId, 'failed', { error: (e as { code?: string }).code ?? 'internal' });
+      throw e;
     }
-    await flush();
-  } catch (e) {
-    await db.run("UPDATE lg_queue_runs SET state = 'failed', finished_at = ? WHERE token = ?", [now(), o.run]);
-    await catalog.finishRun(runId, 'failed', { error: (e as { code?: string }).code ?? 'internal' });
-    throw e;
-  }
-  o.onPlanned?.({ units, bytes });
-  await db.run("UPDATE lg_queue_runs SET state = 'running', units = ?, bytes = ?, enqueued_at = ? WHERE token = ?", [
-    units,
-    bytes,
-    now(),
-    o.run,
-  ]);
-  // Largest units first: a big byte range started last would leave one worker alone at the end.
-  toQueue.sort((a, b) => b.size - a.size);
-  const queue = new Queue<QueueJobData>(SCAN_QUEUE, { connection: redisConnection(o.queueUrl) });
-  queue.on('error', () => undefined);
-  try {
-    for (let i = 0; i < toQueue.length; i += 500) {
-      const ids = toQueue.slice(i, i + 500).map((u) => u.id);
-      const jobs = await jobsOf(db, o.run, ids, runId, meta);
-      // Commands wait for Redis to come back; past the timeout, say so (the plan is safe in the catalog).
-      await withTimeout(
-        queue.addBulk(
-          jobs.map((j) => ({ name: 'unit', data: j, opts: jobOptions(unitJobId(o.run, j.unit.id), attempts) })),
-        ),
-        o.enqueueTimeoutMs ?? 30_000,
-      ).catch((e: unknown) => {
-        throw new SourceError(
-          'LG_SOURCE_CONNECT',
-          `Cannot enqueue run "${o.run}": the queue at "${meta.queue}" is unreachable (${(e as { code?: string }).code ?? (e as Error).name}); the plan is saved in the catalog: once Redis is back, \`leakguard scan status ${o.run} --queue URL --wait\` enqueues it and follows the run`,
-          { cause: e },
-        );
-      });
-    }
+    o.onPlanned?.({ units, bytes });
+    await db.run(
+      "UPDATE lg_queue_runs SET state = 'running', units = ?, bytes = ?, enqueued_at = COALESCE(enqueued_at, ?) WHERE token = ?",
+      [units, bytes, now(), o.run],
+    );
+    if (enqueueError) throw enqueueError;
   } finally {
     await queue.disconnect().catch(() => undefined);
   }
-  return { run: o.run, runId, units, queued: toQueue.length, bytes };
+  // Workers may have stored every unit while the run was still being planned (they finalise only a running
+  // run), or nothing needed reading: finalise here then.
+  const left = await db.get<{ n: number | string }>(
+    "SELECT COUNT(*) AS n FROM lg_queue_units WHERE token = ? AND state = 'queued'",
+    [o.run],
+  );
+  if (Number(left?.n ?? 1) === 0) await finalizeQueuedRun(catalog, o.run);
+  return { run: o.run, runId, units, queued: toRead, bytes };
 }
 
 /** The jobs of some planned units, rebuilt from the catalog (to enqueue, or enqueue again). */

@@ -5,7 +5,8 @@
  * - a PostgreSQL source given with its password: every key the queue holds in Redis (and the catalog's plan) is
  *   read raw and the password is nowhere, while a worker given the URL with `--connection` reads the table;
  * - a mixed run where some units keep failing: they are parked with their error after their attempts, the rest
- *   complete, and the waiting coordinator (stderr, not a terminal), its summary and `scan status` report both.
+ *   complete, and the waiting coordinator (stderr, not a terminal), its summary and `scan status` report both;
+ * - planning enqueues batch by batch (workers start before the plan is complete), largest units first.
  *
  * Runs the compiled CLI (bin/leakguard.js → dist/).
  */
@@ -14,7 +15,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisConnection, SCAN_QUEUE } from '../../src/scan/queue.js';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { planQueuedRun, redisConnection, SCAN_QUEUE, type ScanJobData } from '../../src/scan/queue.js';
+import type { Source, Unit } from '../../src/sources/source.js';
 import {
   corpus,
   exited,
@@ -212,6 +215,80 @@ describe('parked units in a mixed run', () => {
       await Promise.all(workers.map(exited));
     } finally {
       await queue.close();
+    }
+  });
+});
+
+describe('planQueuedRun', () => {
+  it('enqueues each planned batch at once, largest units first, while the rest is still being planned', async () => {
+    await flushQueue(QUEUE);
+    // A source whose listing stops after 700 units until the test lets it go on (a big file being planned).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const unit = (i: number): Unit => ({
+      id: `file:/plan/u${String(i).padStart(4, '0')}.log`,
+      kind: 'file',
+      asset: `file:///plan/u${String(i).padStart(4, '0')}.log`,
+      // Sizes out of id order: the catalog returns ids in its own order, the queue must not.
+      size: ((i * 7919) % 1000) + 1,
+      params: {},
+    });
+    const source: Source = {
+      kind: 'files',
+      async *units() {
+        for (let i = 0; i < 1200; i++) {
+          if (i === 700) await gate;
+          yield unit(i);
+        }
+      },
+      async *read() {},
+      async close() {},
+    };
+    const catalog = await Catalog.open(sqliteCatalog('plan'));
+    const queue = new Queue(SCAN_QUEUE, { connection: redisConnection(QUEUE) });
+    try {
+      const planning = planQueuedRun([{ id: 'file:///plan', source, spec: '/plan' }], {
+        catalog,
+        catalogTarget: '/plan/catalog.db',
+        queueUrl: QUEUE,
+        run: `plan-${SUFFIX}`,
+        analyzer: {},
+        open: { cwd: '/' },
+        hashKey: randomBytes(32),
+      });
+      // The first batch of 500 is in Redis while planning waits at unit 700.
+      let waiting = 0;
+      for (let i = 0; waiting < 500 && i < 600; i++) {
+        await sleep(100);
+        waiting = await queue.getWaitingCount();
+      }
+      expect(waiting).toBe(500);
+      const state = await catalog.db.get<{ state: string }>('SELECT state FROM lg_queue_runs WHERE token = ?', [
+        `plan-${SUFFIX}`,
+      ]);
+      expect(state?.state).toBe('planning');
+      release();
+      const planned = await planning;
+      expect(planned).toMatchObject({ units: 1200, queued: 1200 });
+      // In the order workers take them (oldest first): each batch largest first.
+      const jobs = await queue.getJobs(['waiting'], 0, -1, true);
+      expect(jobs).toHaveLength(1200);
+      const sizes = jobs.map((j) => (j.data as ScanJobData).unit.size ?? 0);
+      for (const [from, to] of [
+        [0, 500],
+        [500, 1000],
+        [1000, 1200],
+      ] as const) {
+        const part = sizes.slice(from, to);
+        expect(part).toEqual([...part].sort((a, b) => b - a));
+      }
+    } finally {
+      release();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await catalog.close();
     }
   });
 });
