@@ -67,7 +67,10 @@ export interface GuardOptions {
   readonly canary?: CanaryMatcher;
   readonly log?: GuardLog;
   readonly now?: () => number;
-  /** Quota counters (default: Redis when configured, else in memory). */
+  /**
+   * Quota counters (default: Redis when configured, else in memory). An injected store is kept across reloads
+   * and closed by its owner, not by the guard; scroll/PIT ownership is then kept in memory.
+   */
   readonly quotaStore?: QuotaStore;
   readonly analyzer?: Analyzer;
   /** Webhook retry backoff base (tests shorten it). */
