@@ -76,7 +76,7 @@ export function renderAuditSarif(report: AuditReport): string {
       ruleId: `secret/${s.rule}`,
       level: s.inWorkingTree ? 'error' : 'warning',
       message: {
-        text: `${s.type} (${s.rule}) ${s.preview}${s.inWorkingTree ? '' : s.stillInTree ? ` — in history at ${s.commit?.slice(0, 12)}, the value still in the working tree at ${s.stillInTree}` : ` — deleted, still in history at ${s.commit?.slice(0, 12)}`}${s.verified ? `; verification: ${s.verified.status}${s.verified.detail ? ` (${s.verified.detail})` : ''}` : ''}`,
+        text: `${s.type} (${s.rule}) ${s.preview}${s.note ? ` — ${s.note}` : ''}${s.inWorkingTree ? '' : s.stillInTree ? ` — in history at ${s.commit?.slice(0, 12)}, the value still in the working tree at ${s.stillInTree}` : ` — deleted, still in history at ${s.commit?.slice(0, 12)}`}${s.verified ? `; verification: ${s.verified.status}${s.verified.detail ? ` (${s.verified.detail})` : ''}` : ''}`,
       },
       locations: [{ physicalLocation: { artifactLocation: { uri: s.file }, region: { startLine: s.line } } }],
       partialFingerprints: { 'leakguard/secret': s.fingerprint },

@@ -253,9 +253,16 @@ describe('leakguard audit secrets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-audit-plain-'));
     try {
       writeFileSync(join(dir, 'settings.env'), `REDIS_PASSWORD=${S.redisConf}\n`);
+      writeFileSync(join(dir, 'es.env'), 'ELASTICSEARCH_PASSWORD=changeme\n');
       const r = await runAudit(['secrets', dir, '--json', '--history', '--catalog', join(dir, 'c.db')], { env });
       expect(r.exitCode).toBe(1);
       expect(JSON.parse(r.stdout).summary.git).toBe(false);
+      // Elastic's real default password is reported, and said to be one (the engine drops it as a placeholder).
+      const es = (JSON.parse(r.stdout).findings as SecretFinding[]).find((f) => f.file === 'es.env');
+      expect(es).toMatchObject({ rule: 'datastore-password-env', line: 1 });
+      expect(es!.note).toMatch(/well-known default password/);
+      const text = await runAudit(['secrets', dir, '--catalog', join(dir, 'c.db')], { env });
+      expect(text.stdout).toMatch(/^es\.env:1 .*\(well-known default password: .*\)$/m);
       const missing = await runAudit(['secrets', join(dir, 'nope')], { env });
       expect(missing.exitCode).toBe(2);
       expect(missing.stderr).toMatch(/LG_SOURCE_UNREADABLE/);

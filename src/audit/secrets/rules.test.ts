@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditRules, isPlaceholder } from './rules.js';
+import { auditRules, defaultPasswordNote, isPlaceholder } from './rules.js';
 import { isCodeReference, isExampleUrl, parseVerifiable } from './scan.js';
 
 const pw = ['Hq7', 'xLm', '29Tz'].join('');
@@ -32,6 +32,56 @@ describe('auditRules', () => {
     expect(rules('Authorization: Bearer aaaaaaaaaaaaaaaaaaaa\n')).toEqual([]);
     expect(isPlaceholder('AKIAIOSFODNN7EXAMPLE')).toBe(true);
     expect(isPlaceholder('changeme')).toBe(false);
+  });
+});
+
+describe('auditRules: data-store credentials in shells, client code and env files', () => {
+  it('finds mongosh/mongo -p, redis-cli -a, ES_PASS, ELASTICSEARCH_PASSWORD and the Python client http_auth', () => {
+    expect(rules(`mongosh "mongodb://db.internal:27017/admin" -u admin -p ${pw}\n`, 'docs/ops.md')).toEqual([
+      `datastore-shell-password:${pw}`,
+    ]);
+    expect(rules(`$ mongo -u admin -p ${pw} --authenticationDatabase admin\n`, 'README.md')).toEqual([
+      `datastore-shell-password:${pw}`,
+    ]);
+    expect(rules(`mongodump --uri mongodb://db --username app --password=${pw}\n`)).toEqual([
+      `datastore-shell-password:${pw}`,
+    ]);
+    expect(rules(`redis-cli -h cache -p 6380 -a ${pw} ping\n`)).toEqual([`datastore-shell-password:${pw}`]);
+    expect(rules(`ES_PASS=${pw}\n`, '.env')).toEqual([`datastore-password-env:${pw}`]);
+    expect(rules(`export ES_PASSWORD="${pw}"\n`, 'deploy.sh')).toEqual([`datastore-password-env:${pw}`]);
+    expect(rules(`es = Elasticsearch(["http://es:9200"], http_auth=("elastic", "${pw}"))\n`, 'app.py')).toEqual([
+      `elasticsearch-client-auth:${pw}`,
+    ]);
+    expect(rules(`client = Elasticsearch(url, basic_auth=('elastic','${pw}'))\n`, 'app.py')).toEqual([
+      `elasticsearch-client-auth:${pw}`,
+    ]);
+    expect(rules(`es = Elasticsearch(url, http_auth="elastic:${pw}")\n`, 'app.py')).toEqual([
+      `elasticsearch-client-auth:${pw}`,
+    ]);
+  });
+
+  it('reports a well-known default password as such, with the reason, instead of dropping it as a placeholder', () => {
+    const [hit] = auditRules('ELASTICSEARCH_PASSWORD=changeme\n', '.env');
+    expect(hit).toMatchObject({ rule: 'datastore-password-env' });
+    expect(hit!.note).toMatch(/^well-known default password: .*Elasticsearch.*elastic\/changeme/);
+    expect(auditRules('requirepass foobared\n', 'redis.conf')[0]!.note).toMatch(/redis\.conf/);
+    expect(auditRules(`ES_PASS=${pw}\n`, '.env')[0]!.note).toBeUndefined();
+    expect(defaultPasswordNote('ChangeMe')).toBeDefined();
+    expect(defaultPasswordNote(pw)).toBeUndefined();
+  });
+
+  it('no false positives: prompts, variables, next options, ports and lookalike names', () => {
+    expect(rules('mongosh "mongodb://db:27017" -u admin -p\n')).toEqual([]);
+    expect(rules('mongosh -u admin -p --authenticationDatabase admin\n')).toEqual([]);
+    expect(rules('mongo -u "$MONGO_USER" -p "$MONGO_PW"\n')).toEqual([]);
+    expect(rules('mongosh --port 27017 --host db\n')).toEqual([]);
+    expect(rules('redis-cli -h cache -p 6379 ping\n')).toEqual([]);
+    expect(rules('redis-cli -a "$REDIS_PASSWORD" ping\n')).toEqual([]);
+    expect(rules('grep -p pattern mongo.log\n')).toEqual([]);
+    expect(rules('const mongoose = require("mongoose"); run("-p", port);\n', 'a.js')).toEqual([]);
+    expect(rules('es = Elasticsearch(url, http_auth=(user, password))\n', 'app.py')).toEqual([]);
+    expect(rules('es = Elasticsearch(url, http_auth=awsauth)\n', 'app.py')).toEqual([]);
+    expect(rules('NODES_PASS=1\nES_PASS=$' + '{ES_PASS}\nES_PASSWORD=<password>\n', '.env')).toEqual([]);
   });
 });
 

@@ -86,6 +86,7 @@ interface Hit {
   score: number;
   url?: string;
   user?: string;
+  note?: string;
 }
 
 function lineStarts(text: string): number[] {
@@ -323,6 +324,7 @@ class Collector {
         inWorkingTree: inTree,
         ...(where.commit ? { commit: where.commit } : {}),
         ...(elsewhere ? { stillInTree: elsewhere } : {}),
+        ...(h.note ? { note: h.note } : {}),
         ...(target ? { target } : {}),
       });
     }

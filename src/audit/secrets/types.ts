@@ -36,6 +36,8 @@ export interface SecretFinding {
    * not reported as deleted. Absent when the value is gone from the tree.
    */
   stillInTree?: string;
+  /** Why it matters beyond being a secret, e.g. "well-known default password: …". Never the value. */
+  note?: string;
   /** For connection strings: scheme and host:port (no credentials). */
   target?: string;
   verified?: Verification;

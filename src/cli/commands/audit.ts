@@ -72,7 +72,9 @@ export const secretsHelp = `Usage: leakguard audit secrets <path | git repo> [op
 
 Find credentials in a working tree and (with --history) in every commit's added lines: cloud and provider
 keys, private keys, tokens, data-store connection strings, .env and compose passwords, redis.conf
-requirepass, kibana.yml elasticsearch credentials, curl -u and Authorization headers in docs.
+requirepass, kibana.yml elasticsearch credentials, curl -u, mongosh/mongo -p, redis-cli -a and Authorization
+headers in docs, the Python Elasticsearch client's http_auth. Well-known default passwords (changeme,
+foobared) are reported with a note saying so.
 
 Options:
   --history                   Also scan every commit's added lines (finds secrets deleted since)
@@ -339,7 +341,7 @@ async function secretsCommand(argv: readonly string[], io: CliIO): Promise<numbe
         const ver = f.verified
           ? `  verify: ${f.verified.status}${f.verified.detail ? ` (${f.verified.detail})` : ''}`
           : '';
-        out += `${f.file}:${f.line}  ${f.rule}  ${f.preview}${f.target ? `  → ${f.target}` : ''}${where}${ver}\n`;
+        out += `${f.file}:${f.line}  ${f.rule}  ${f.preview}${f.note ? `  (${f.note})` : ''}${f.target ? `  → ${f.target}` : ''}${where}${ver}\n`;
       }
       const s = result.suppressed;
       out += `\n${result.findings.length} secret(s) (${summary.historyOnly} only in history); ${result.files} files, ${result.commits} commits, ${humanCount(result.bytes)} bytes scanned; suppressed: ${s.inline} inline, ${s.allowlist} allowlisted, ${s.baseline} baseline\n`;
