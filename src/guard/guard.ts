@@ -30,6 +30,7 @@ import { builtinRecognizers } from '../detect/presets.js';
 import { maskedPreview } from '../detect/preview.js';
 import { ValueTransformer } from '../protect/files/values.js';
 import { type CompiledPolicy, loadPolicy, parsePolicy } from '../protect/policy.js';
+import { parseClientAddress } from '../server/client-key.js';
 import { AlertSink } from './alerts.js';
 import { AnomalyDetector } from './anomaly.js';
 import { AuditLog } from './audit.js';
@@ -361,13 +362,17 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
     const url = new URL(rawUrl, 'http://guard.invalid');
+    // Behind a trusted proxy the client is the entry that proxy appended — the last one; earlier entries are
+    // whatever the client chose to send. A missing or malformed entry falls back to the socket's peer.
     const client =
       (cfg.trustProxy
-        ? String(req.headers['x-forwarded-for'] ?? '')
-            .split(',')[0]
-            ?.trim()
-        : '') ||
-      req.socket.remoteAddress ||
+        ? parseClientAddress(
+            String(req.headers['x-forwarded-for'] ?? '')
+              .split(',')
+              .at(-1) ?? '',
+          )
+        : undefined) ??
+      req.socket.remoteAddress ??
       null;
 
     if (url.pathname === '/_guard/health' && method === 'GET') {

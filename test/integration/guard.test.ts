@@ -11,7 +11,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type SqlDb } from '../../src/catalog/sql.js';
 import { listAlerts } from '../../src/guard/alerts.js';
-import { verifyAudit } from '../../src/guard/audit.js';
+import { exportAudit, verifyAudit } from '../../src/guard/audit.js';
 import { parseGuardConfig } from '../../src/guard/config.js';
 import { createGuard, type Guard } from '../../src/guard/guard.js';
 import { createApiKey, revokeApiKey } from '../../src/guard/keys.js';
@@ -521,6 +521,28 @@ describe('guard over real sockets', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ severity: 'critical', principal: 'analyst-user' });
     expect(alerts[0]!.detail.labels).toEqual(['canary-p0']);
+  });
+
+  it('behind a trusted proxy audits the address the proxy appended, not one the client wrote', async () => {
+    const { guard, keys, db } = await startGuard(configText(es.url, 'trustProxy: true'));
+    const from = async (xff: string | undefined): Promise<unknown> => {
+      const r = await call(guard.url, 'POST', '/people/_count', {
+        key: keys.analyst,
+        body: {},
+        headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+      });
+      expect(r.status).toBe(200);
+      await guard.flush();
+      let last: { client?: unknown } = {};
+      for await (const line of exportAudit(db)) last = JSON.parse(line);
+      return last.client;
+    };
+    // The first entry is the client's own claim; the proxy appended the last one.
+    expect(await from('203.0.113.9, 10.1.2.3')).toBe('10.1.2.3');
+    expect(await from('[2001:db8::7]:4711')).toBe('2001:db8::7');
+    // Garbage or nothing: the socket's peer.
+    expect(await from('203.0.113.9, not-an-address')).toMatch(/127\.0\.0\.1$/);
+    expect(await from(undefined)).toMatch(/127\.0\.0\.1$/);
   });
 
   it('alerts on planted canaries through the real registry: string and number values, plants made after start', async () => {
