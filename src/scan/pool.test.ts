@@ -1,9 +1,12 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAnalyzer } from '../detect/analyzer.js';
+import { type Analyzer, createAnalyzer } from '../detect/analyzer.js';
 import { builtinRecognizers } from '../detect/presets.js';
+import { CHUNK_BYTES } from '../sources/formats/input.js';
+import type { Unit } from '../sources/source.js';
 import { openScanSource } from './open-source.js';
 import { UnitPool } from './pool.js';
 import { processUnit } from './unit.js';
@@ -109,5 +112,68 @@ describe('UnitPool.runJob (queue workers)', () => {
       });
       break;
     }
+  });
+});
+
+describe('memory in flight (backpressure)', () => {
+  it('a file reader runs ahead of detection by at most one read chunk and one fragment, whatever the file size', async () => {
+    // 24 MiB of short lines, read as one unit by a detector slower than the disk.
+    const big = mkdtempSync(join(tmpdir(), 'lg-pool-bp-'));
+    const line = 'order 42 shipped to li@example.com from 10.1.2.3 ok\n';
+    writeFileSync(join(big, 'big.log'), line.repeat(Math.ceil((24 << 20) / line.length)));
+    const s = await openScanSource(big, { cwd: big });
+    const units = [];
+    for await (const u of s.source.units()) units.push(u);
+    const unit = units.find((u) => u.kind === 'file');
+    expect(unit?.size).toBeGreaterThan(24 << 20);
+    // Bytes the file handles gave out, against bytes detection has been handed (ASCII: characters = bytes).
+    let fromDisk = 0;
+    let analysed = 0;
+    let ahead = 0;
+    const probe = await open(join(big, 'big.log'));
+    const proto = Object.getPrototypeOf(probe) as { read: (...a: unknown[]) => Promise<{ bytesRead: number }> };
+    await probe.close();
+    const read = proto.read;
+    proto.read = async function (this: unknown, ...a: unknown[]) {
+      const r = await read.apply(this, a);
+      fromDisk += r.bytesRead;
+      return r;
+    };
+    const slow = {
+      analyze(text: string) {
+        analysed += text.length;
+        ahead = Math.max(ahead, fromDisk - analysed);
+        return { findings: [], masked: [] };
+      },
+    } as unknown as Analyzer;
+    try {
+      const r = await processUnit(s.source, s.id, unit!, { analyzer: slow, hashKey });
+      expect(r.status).toBe('ok');
+    } finally {
+      proto.read = read;
+    }
+    expect(analysed).toBe(unit!.size);
+    // The head the sniffer reads, one chunk in hand and the fragment being cut from it: never the file.
+    expect(ahead).toBeGreaterThan(0);
+    expect(ahead).toBeLessThanOrEqual(3 * CHUNK_BYTES);
+  });
+
+  it('a pool holds at most `threads` units however many are submitted', async () => {
+    const s = await openScanSource(dir, { cwd: dir });
+    const units: Unit[] = [];
+    for await (const u of s.source.units()) units.push(u);
+    const pool = new UnitPool({ analyzer: {}, open: { cwd: dir }, hashKey }, { threads: 2 });
+    pools.push(pool);
+    let most = 0;
+    const jobs = Array.from({ length: 12 }, (_, i) => units[i % units.length]!).map((u) =>
+      pool.run({ spec: s.spec!, sourceId: s.id, unit: u }).then((r) => {
+        most = Math.max(most, pool.busy);
+        return r;
+      }),
+    );
+    most = Math.max(most, pool.busy);
+    await Promise.all(jobs);
+    expect(most).toBeLessThanOrEqual(2);
+    expect(pool.size).toBeLessThanOrEqual(2);
   });
 });

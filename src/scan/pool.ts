@@ -4,7 +4,10 @@
  * and send back a `UnitResult`, which is small (counts, sketches, masked samples), never the data.
  *
  * Backpressure: each worker holds one unit at a time and jobs wait in `run()` until a worker is free, so the
- * memory in flight is bounded by the number of threads, not by the size of the scan. Workers start on demand
+ * memory in flight is bounded by the number of threads, not by the size of the scan. Within a unit, reading is
+ * pulled by detection: a reader holds one read chunk (`CHUNK_BYTES`, 256 KiB) and the record or fragment being
+ * cut from it (at most `maxRecordBytes`, 16 MiB by default, for one huge CSV record) — so a process reads at
+ * most `threads × (256 KiB + one record)` ahead of its detectors, whatever the file sizes (tested). Workers start on demand
  * (a scan with one unit to read starts one), and a worker that dies — out of memory on a hostile file, a crash in
  * a parser — fails only the unit it held (`LG_WORKER_CRASHED`, reported like any unreadable unit) and is replaced.
  */
