@@ -111,6 +111,20 @@ rules:
     expect(e.location).toMatchObject({ file: 'p.yaml', line: 7, field: 'rules[1].options.keep[1]' });
   });
 
+  it('reports file, line and field when dateshift rules name different subjects', () => {
+    const e = errorOf(() =>
+      parsePolicy(
+        'keys:\n  main: { env: LEAKGUARD_KEY }\nrules:\n  - { column: visit, action: dateshift, options: { subject: patient } }\n  - column: discharge\n    action: dateshift\n    options:\n      subject: person\n',
+        'p.yaml',
+        { env },
+      ),
+    );
+    expect(e.code).toBe('LG_POLICY_INVALID');
+    expect(e.message).toContain(
+      'line 8, rules[1].options.subject: every dateshift rule must name the same subject ("patient" in rules[0])',
+    );
+  });
+
   it('reports unknown fields, missing keys and rules without a target with their lines', () => {
     expect(
       errorOf(() => parsePolicy('rules:\n  - { type: CN_MOBILE, acton: mask }\n', 'p.yaml')).location,

@@ -383,6 +383,21 @@ export function parsePolicy(text: string, fileName: string, options: PolicyOptio
     },
   );
 
+  // One subject per record: every dateshift rule that names one must name the same.
+  let subjectRule: (typeof prepared)[number] | undefined;
+  for (const r of prepared) {
+    const subject = r.op.name === 'dateshift' ? (r.params as { subject?: string }).subject : undefined;
+    if (subject === undefined) continue;
+    const first = subjectRule && (subjectRule.params as { subject?: string }).subject;
+    if (first !== undefined && first !== subject) {
+      throw loc.error(
+        [...r.path, 'options', 'subject'],
+        `every dateshift rule must name the same subject ("${first}" in ${fieldOf(subjectRule?.path ?? [])}): a record has one subject`,
+      );
+    }
+    subjectRule ??= r;
+  }
+
   const keyLocations: Record<string, ErrorLocation> = {};
   for (const name of Object.keys(raw.keys)) keyLocations[name] = loc.at(['keys', name]);
   const keys = loadKeyRing(raw.keys as Record<string, KeySpec>, {
@@ -542,6 +557,21 @@ function buildPolicy(
       if (ownsVault && vault) return vault.close();
     },
   };
+}
+
+/**
+ * The subject (column name or JSON path) the policy's `dateshift` rules name in `options.subject`, if any.
+ *
+ * @example
+ * policySubject(parsePolicy('keys: { k: { env: K } }\nrules:\n  - { column: visit, action: dateshift, options: { subject: patient_id } }\n', 'p.yaml')); // 'patient_id'
+ */
+export function policySubject(policy: CompiledPolicy): string | undefined {
+  for (const r of [...policy.rules, policy.defaultRule]) {
+    if (r.action !== 'dateshift') continue;
+    const s = (r.params as { subject?: string }).subject;
+    if (s !== undefined) return s;
+  }
+  return undefined;
 }
 
 /**

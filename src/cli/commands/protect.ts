@@ -57,7 +57,8 @@ Options:
                              fail   stop with the row and line, write nothing, exit 2 (default)
                              skip   leave the record out and list it
                              redact keep its place with every value removed and list it
-  --subject-column NAME    Column holding the data subject, for dateshift (CSV, XLSX, Parquet)
+  --subject-column NAME    Where the data subject is, for dateshift: a column (CSV, XLSX, Parquet, tables)
+                           or a JSON path (JSON, NDJSON); overrides the rules' options.subject
   --header yes|no          CSV: whether the first row is a header (default: sniffed)
   --delimiter C            CSV: the delimiter (default: sniffed; "tab" for a tab)
   --line-buffered          Text: write each line as soon as it is read (live logs on stdin)

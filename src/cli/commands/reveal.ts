@@ -26,7 +26,8 @@ Options:
   --actor NAME             Who is revealing (default: $LEAKGUARD_ACTOR, else the OS user)
   --format F               auto (default), text, csv, tsv, json, ndjson, parquet, xlsx
   --on-error ACTION        Bad CSV rows, invalid NDJSON lines: fail (default), skip, redact
-  --subject-column NAME    The subject column used when protecting (dateshift)
+  --subject-column NAME    The subject column or JSON path used when protecting (dateshift), when it
+                           overrode the policy's options.subject
   --header yes|no          CSV: whether the first row is a header (default: sniffed)
   --delimiter C            CSV: the delimiter (default: sniffed; "tab" for a tab)
   --force                  Replace an existing output file

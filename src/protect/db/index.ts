@@ -31,7 +31,7 @@ import { decodeKey, encodeKey, formatKey, keyCompare, SqlParams } from '../../so
 import type { ColumnInfo, Row, TableInfo } from '../../sources/sql/types.js';
 import { type ColumnRef, columnKey, columnRef, type TransformStats, ValueTransformer } from '../files/values.js';
 import { isPromiseLike } from '../operator.js';
-import type { CompiledPolicy } from '../policy.js';
+import { type CompiledPolicy, policySubject } from '../policy.js';
 import { openWriteConnection, type WriteConnection } from './connection.js';
 import { PROGRESS_TABLE, ProgressStore, policyHash } from './progress.js';
 
@@ -632,12 +632,12 @@ function isJson(text: string): boolean {
 }
 
 function subjectIndex(target: Target, request: ProtectTableRequest, offset: number): number | undefined {
-  if (request.subjectColumn === undefined) return undefined;
-  const i = target.info.columns.findIndex((c) => columnKey(c.name) === columnKey(request.subjectColumn as string));
+  // The request's subject column overrides the one the policy's dateshift rules name.
+  const subject = request.subjectColumn ?? policySubject(request.policy);
+  if (subject === undefined) return undefined;
+  const i = target.info.columns.findIndex((c) => columnKey(c.name) === columnKey(subject));
   if (i < 0) {
-    throw new UsageError(
-      `Cannot protect table "${target.label}": the subject column "${request.subjectColumn}" does not exist`,
-    );
+    throw new UsageError(`Cannot protect table "${target.label}": the subject column "${subject}" does not exist`);
   }
   return offset + i;
 }

@@ -252,6 +252,85 @@ describe('revealFile', () => {
   });
 });
 
+describe('dateshift subject from the policy', () => {
+  const POLICY = `keys:\n  main: { env: LEAKGUARD_KEY }\nrules:\n  - { column: [visit, $.visit, '$[*].visits[*].on'], action: dateshift, key: main, options: { maxDays: 30, subject: 'SUBJ' } }\ndefault: { action: keep }\n`;
+  const VISITS = [
+    ['p1', '2024-03-05'],
+    ['p1', '2024-03-09'],
+    ['p2', '2024-03-05'],
+    ['p2', '2024-03-09'],
+  ] as const;
+  const day = (s: string): number => Date.parse(`${s}T00:00:00Z`) / 86_400_000;
+
+  async function roundTrip(name: string, text: string, subject: string): Promise<string> {
+    const dir = tempDir();
+    writeFileSync(join(dir, name), text);
+    const policy = parsePolicy(POLICY.replace('SUBJ', subject), join(dir, 'p.yaml'), { env: ENV });
+    await protectFile(join(dir, name), join(dir, `mid-${name}`), policy);
+    const mid = readFileSync(join(dir, `mid-${name}`), 'utf8');
+    await revealFile(join(dir, `mid-${name}`), join(dir, `back-${name}`), policy, { audit: () => undefined });
+    expect(readFileSync(join(dir, `back-${name}`), 'utf8')).toBe(text);
+    return mid;
+  }
+
+  /** Shifts are the same within a subject (intervals kept) and differ between these two subjects. */
+  function checkShifts(dates: readonly string[]): void {
+    const shifts = dates.map((d, i) => day(d) - day(VISITS[i]?.[1] as string));
+    expect(shifts[0]).toBe(shifts[1]);
+    expect(shifts[2]).toBe(shifts[3]);
+    expect(shifts[0]).not.toBe(shifts[2]);
+    for (const s of shifts) expect(s !== 0 && Math.abs(s) <= 30).toBe(true);
+  }
+
+  it('a CSV uses the subject column the dateshift rule names, without --subject-column', async () => {
+    const csv = `patient,visit\n${VISITS.map(([p, d]) => `${p},${d}`).join('\n')}\n`;
+    const mid = await roundTrip('v.csv', csv, 'patient');
+    checkShifts(
+      mid
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[1] as string),
+    );
+  });
+
+  it('NDJSON reads the subject at a JSON path relative to each line', async () => {
+    const nd = `${VISITS.map(([p, d]) => JSON.stringify({ who: { id: p }, visit: d })).join('\n')}\n`;
+    const mid = await roundTrip('v.ndjson', nd, '$.who.id');
+    checkShifts(
+      mid
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { visit: string }).visit),
+    );
+  });
+
+  it("a JSON array of records reads each record's subject at $[*].path, whatever the key order", async () => {
+    const doc = JSON.stringify(
+      [
+        { visits: [{ on: VISITS[0][1] }, { on: VISITS[1][1] }], pid: 'p1' },
+        { pid: 'p2', visits: [{ on: VISITS[2][1] }, { on: VISITS[3][1] }] },
+      ],
+      null,
+      2,
+    );
+    const mid = await roundTrip('v.json', doc, '$[*].pid');
+    const parsed = JSON.parse(mid) as { visits: { on: string }[] }[];
+    checkShifts(parsed.flatMap((r) => r.visits.map((v) => v.on)));
+  });
+
+  it('text refuses an explicit subject column, and a policy subject does not apply to it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.log'), 'visit on 2024-03-05\n');
+    const policy = parsePolicy(POLICY.replace('SUBJ', 'patient'), join(dir, 'p.yaml'), { env: ENV });
+    await expect(
+      protectFile(join(dir, 'a.log'), join(dir, 'o.log'), policy, { subjectColumn: 'patient' }),
+    ).rejects.toThrow(/Cannot use a subject column with TEXT input/);
+    const r = await protectFile(join(dir, 'a.log'), join(dir, 'o2.log'), policy);
+    expect(r.format).toBe('text');
+  });
+});
+
 describe('loadFilePolicy', () => {
   it('loadFilePolicy opens the default vault only for tokenize without a vault section', () => {
     expect(policyNeedsDefaultVault('rules:\n  - { type: CN_PASSPORT, action: tokenize }\n')).toBe(true);

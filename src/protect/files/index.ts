@@ -30,7 +30,7 @@ import { sniffInput } from '../../sources/formats/read.js';
 import type { Sniffed } from '../../sources/formats/sniff.js';
 import type { ReadLimits } from '../../sources/formats/types.js';
 import { isPromiseLike, type MaybePromise } from '../operator.js';
-import type { CompiledPolicy } from '../policy.js';
+import { type CompiledPolicy, policySubject } from '../policy.js';
 import { sniffHeader, sniffQuote, transformCsv } from './csv.js';
 import { transformJson, transformNdjson } from './json.js';
 import { type AtomicOutput, BlockWriter, hasBom, openAtomicOutput, TextEncoderStream } from './output.js';
@@ -91,7 +91,10 @@ export interface ProtectFileOptions {
   format?: FileFormat | 'tsv' | 'auto';
   /** Bad CSV rows and NDJSON lines: `fail` (default), `skip` or `redact` (see `records.ts`). */
   onBadRecord?: BadRecordAction;
-  /** Column (CSV/XLSX header, Parquet column) holding the data subject, for `dateshift`. */
+  /**
+   * Where the data subject is, for `dateshift`: a column (CSV/XLSX header, Parquet column) or a JSON path (JSON,
+   * NDJSON). Overrides the `subject` option of the policy's dateshift rules. Not for text (no records).
+   */
   subjectColumn?: string;
   /** CSV: whether the first record is a header (default: sniffed). */
   header?: boolean;
@@ -251,6 +254,8 @@ async function runText(
   const head = await input.head();
   const writer = new BlockWriter(new TextEncoderStream(encoding, hasBom(head, encoding)), sink);
   const onBadRecord = options.onBadRecord ?? 'fail';
+  // The caller's subject column overrides the one the policy's dateshift rules name.
+  const subject = options.subjectColumn ?? policySubject(values.policy);
   if (!BAD_RECORD_ACTIONS.includes(onBadRecord))
     throw new TypeError(`protectFile: invalid onBadRecord "${onBadRecord}"`);
   const warnings: string[] = [];
@@ -277,27 +282,20 @@ async function runText(
       encoding,
       file,
       onBadRecord,
-      subjectColumn: options.subjectColumn,
+      subjectColumn: subject,
       ...(options.limits?.maxRecordBytes !== undefined ? { maxRecordBytes: options.limits.maxRecordBytes } : {}),
     });
     await writer.end();
-    if (
-      options.subjectColumn !== undefined &&
-      !r.columns.some((c) => c.toLowerCase() === options.subjectColumn?.toLowerCase())
-    ) {
-      warnings.push(`Subject column "${options.subjectColumn}" is not a column of "${file}"`);
+    if (subject !== undefined && !r.columns.some((c) => c.toLowerCase() === subject.toLowerCase())) {
+      warnings.push(`Subject column "${subject}" is not a column of "${file}"`);
     }
     return { format, encoding, dialect, records: r.rows, bad: r.bad, warnings };
-  }
-  if (options.subjectColumn !== undefined) {
-    throw new UsageError(
-      `Cannot use a subject column with ${format.toUpperCase()} input: it works for CSV, XLSX and Parquet`,
-    );
   }
   if (format === 'json' || format === 'ndjson') {
     const opts = {
       encoding,
       file,
+      subjectPath: subject,
       onBadRecord,
       ...(options.limits?.maxRecordBytes !== undefined ? { maxRecordChars: options.limits.maxRecordBytes } : {}),
     };
@@ -307,6 +305,12 @@ async function runText(
         : await transformNdjson(input, writer, values, opts);
     await writer.end();
     return { format, encoding, records: r.records, bad: r.bad, warnings };
+  }
+  if (options.subjectColumn !== undefined) {
+    // Free text has no records, so no subject; a policy's subject simply does not apply here.
+    throw new UsageError(
+      `Cannot use a subject column with TEXT input: it works for CSV, XLSX, Parquet, JSON, NDJSON and tables (dateshift in text uses options.withoutSubject)`,
+    );
   }
   const text = new TextStreamTransformer(values, { ...options.text, file });
   const decoder = new ChunkDecoder(encoding);
@@ -365,7 +369,10 @@ async function runFile(
     let result: RunResult;
     if (chosen === 'empty') result = { format: 'empty', records: 0, bad: { count: 0, list: [] }, warnings: [] };
     else if (chosen === 'parquet') {
-      const r = await transformParquet(opened.input, out, values, { file, subjectColumn: options.subjectColumn });
+      const r = await transformParquet(opened.input, out, values, {
+        file,
+        subjectColumn: options.subjectColumn ?? policySubject(policy),
+      });
       const warnings =
         r.nulled > 0
           ? [`${r.nulled} value(s) in "${file}" were written as null: their protected form did not fit the column type`]
@@ -374,7 +381,7 @@ async function runFile(
     } else if (chosen === 'xlsx') {
       const r = await transformXlsx(opened.input, out, values, {
         file,
-        subjectColumn: options.subjectColumn,
+        subjectColumn: options.subjectColumn ?? policySubject(policy),
         ...(options.limits ? { limits: options.limits } : {}),
       });
       const warnings = r.notProtected.map(

@@ -383,6 +383,11 @@ export interface JsonTransformOptions {
   encoding: TextEncoding;
   /** File name for messages. */
   file: string;
+  /**
+   * Where each record's data subject is (`dateshift`): a JSON path (`$.patient.id`; `$[*].patient_id` in an
+   * array of records; relative to each line in NDJSON) or a bare key (the first leaf path ending in that key).
+   */
+  subjectPath?: string | undefined;
   /** NDJSON only. */
   onBadRecord: BadRecordAction;
   /** Longest NDJSON line in characters (default 16 Mi); a longer one is a bad record. */
@@ -396,8 +401,83 @@ export interface JsonResult {
   bad: BadRecords;
 }
 
+/**
+ * The subjects of one JSON text (a document, or an NDJSON line), found in a first pass: the leaf at the subject
+ * path holds the subject of every leaf that shares its path up to the subject path's last `[*]` (the record).
+ * As with CSV, the subject is the subject leaf as written in the protected output, so `reveal` finds the same.
+ */
+class JsonSubjects {
+  readonly #wanted: string;
+  /** The subject's wild path once a leaf matched (a bare key locks on its first match). */
+  #wild: string | undefined;
+  #depth = 0;
+  readonly #raw = new Map<string, { value: string; ref: ColumnRef; line: number }>();
+  #resolved = new Map<string, string>();
+  /** Whether any leaf matched. */
+  found = false;
+
+  constructor(path: string) {
+    // Indices name records in general: `$.a[0].b` is read as `$.a[*].b`.
+    this.#wanted = path.startsWith('$') ? path.replace(/\[[0-9]{1,9}\]/g, '[*]') : keySegment(path);
+    if (path.startsWith('$')) this.#wild = this.#wanted;
+  }
+
+  /** The first-pass leaf handler: records subject leaves, writes nothing. */
+  readonly collect: JsonLeafHandler = (kind, value, raw, w) => {
+    if (kind === 'key') return raw;
+    const wild = w.wildPath();
+    if (this.#wild === undefined) {
+      if (!wild.endsWith(this.#wanted)) return raw;
+      this.#wild = wild;
+    } else if (wild !== this.#wild) return raw;
+    let d = 0;
+    for (let i = 0; i < w.wild.length; i++) if (w.wild[i] === '[*]') d = i + 1;
+    this.#depth = d;
+    this.found = true;
+    const record = w.segs.slice(0, d).join('');
+    if (!this.#raw.has(record)) {
+      const last = w.lastKey();
+      this.#raw.set(record, {
+        value,
+        ref: columnRef(wild, last !== undefined ? [last] : [], last),
+        line: w.line,
+      });
+    }
+    return raw;
+  };
+
+  /** Computes each record's subject: the protected form of the subject leaf when protecting, as is otherwise. */
+  async resolve(values: ValueTransformer, file: string): Promise<void> {
+    const out = new Map<string, string>();
+    for (const [record, s] of this.#raw) {
+      if (values.mode === 'reveal') out.set(record, s.value);
+      else {
+        const r = values.peek(s.value, s.ref, () => ({ file, line: s.line, field: s.ref.name }));
+        out.set(record, isPromiseLike(r) ? await r : r);
+      }
+    }
+    this.#raw.clear();
+    this.#resolved = out;
+  }
+
+  /** The subject of the current leaf of `w` (second pass). */
+  of(w: JsonRewriter): string | undefined {
+    return this.#resolved.get(w.segs.slice(0, this.#depth).join(''));
+  }
+
+  /** Forgets the subjects of one NDJSON line. */
+  reset(): void {
+    this.#raw.clear();
+    this.#resolved = new Map();
+  }
+}
+
 /** The leaf handler that applies `values`, with `where` giving the location for errors. */
-function leafHandler(values: ValueTransformer, where: (w: JsonRewriter) => ValueLocation): JsonLeafHandler {
+function leafHandler(
+  values: ValueTransformer,
+  where: (w: JsonRewriter) => ValueLocation,
+  subjects?: JsonSubjects,
+): JsonLeafHandler {
   const refs = new Map<string, ColumnRef>();
   const exact = values.hasColumnRules && hasIndexedRule(values);
   return (kind, value, raw, w) => {
@@ -416,7 +496,7 @@ function leafHandler(values: ValueTransformer, where: (w: JsonRewriter) => Value
         if (refs.size < 10_000) refs.set(wild, ref);
       }
     }
-    const r = values.value(value, ref, undefined, () => where(w));
+    const r = values.value(value, ref, subjects?.of(w), () => where(w));
     if (kind === 'number') return isPromiseLike(r) ? r.then((o) => numberText(o, raw)) : numberText(r, raw);
     return isPromiseLike(r) ? r.then((o) => stringText(o, value, raw)) : stringText(r, value, raw);
   };
@@ -472,8 +552,31 @@ export async function transformJson(
   options: JsonTransformOptions,
 ): Promise<JsonResult> {
   const { file } = options;
+  let subjects: JsonSubjects | undefined;
+  if (options.subjectPath !== undefined) {
+    // A first pass finds every record's subject (memory: one entry per record, not the document).
+    if (input.random() === undefined) {
+      throw new InputError(
+        'LG_INPUT_INVALID',
+        `Cannot ${values.mode} "${file}" with a dateshift subject: a JSON document is read twice for it, so give a file, not a stream`,
+        { location: { file } },
+      );
+    }
+    subjects = new JsonSubjects(options.subjectPath);
+    const scan = new JsonRewriter(subjects.collect, options.maxRecordChars ?? MAX_JSON_STRING_CHARS);
+    const ignored: MaybePromise<string>[] = [];
+    for await (const s of textChunks(input, options.encoding)) {
+      scan.write(s, ignored);
+      ignored.length = 0;
+      if (scan.error) break;
+    }
+    if (!scan.error) {
+      scan.end(ignored);
+      await subjects.resolve(values, file);
+    }
+  }
   const rewriter = new JsonRewriter(
-    leafHandler(values, (w) => ({ file, line: w.line, field: w.wildPath() })),
+    leafHandler(values, (w) => ({ file, line: w.line, field: w.wildPath() }), subjects),
     options.maxRecordChars ?? MAX_JSON_STRING_CHARS,
   );
   const parts: MaybePromise<string>[] = [];
@@ -516,11 +619,26 @@ export async function transformNdjson(
   let records = 0;
   let chars = 0;
   let tooLong = false;
-  const handler = leafHandler(values, (w) => ({ file, line: lineNo, field: w.wildPath() }));
+  const subjects = options.subjectPath !== undefined ? new JsonSubjects(options.subjectPath) : undefined;
+  const handler = leafHandler(values, (w) => ({ file, line: lineNo, field: w.wildPath() }), subjects);
   let rewriter = new JsonRewriter(handler, max);
   let parts: MaybePromise<string>[] = [];
+  // With a subject, a line is held whole (it is bounded by `max`): its subject must be known before its leaves.
+  let held = '';
 
   const finishLine = async (eol: string): Promise<void> => {
+    if (subjects && !tooLong) {
+      subjects.reset();
+      const scan = new JsonRewriter(subjects.collect, max);
+      const ignored: MaybePromise<string>[] = [];
+      scan.write(held, ignored);
+      if (!scan.error) {
+        scan.end(ignored);
+        if (!scan.error) await subjects.resolve(values, file);
+      }
+      rewriter.write(held, parts);
+      held = '';
+    }
     if (!tooLong) rewriter.end(parts);
     if (tooLong || rewriter.error) {
       const reason = tooLong
@@ -537,6 +655,7 @@ export async function transformNdjson(
     rewriter = new JsonRewriter(handler, max);
     tooLong = false;
     chars = 0;
+    held = '';
     lineNo++;
   };
   const feed = (s: string): void => {
@@ -545,9 +664,11 @@ export async function transformNdjson(
     if (chars > max) {
       tooLong = true;
       parts = [];
+      held = '';
       return;
     }
-    rewriter.write(s, parts);
+    if (subjects) held += s;
+    else rewriter.write(s, parts);
   };
 
   for await (const s of textChunks(input, options.encoding)) {

@@ -233,6 +233,21 @@ export class ValueTransformer {
     this.#hasColumnRules = this.#columnOnly.size > 0 || this.#typed.size > 0;
   }
 
+  #shadow: ValueTransformer | undefined;
+
+  /**
+   * What {@link value} would write for `value` from `col`, without counting it or remembering it: formats that
+   * need a record's subject before its cells (JSON) compute the subject leaf's protected form with it, and the
+   * leaf itself is counted when it is written.
+   */
+  peek(value: string, col: ColumnRef | undefined, where: () => ValueLocation): MaybePromise<string> {
+    this.#shadow ??= new ValueTransformer(this.policy, this.analyzer, this.mode, {
+      ...this.options,
+      rememberValues: false,
+    });
+    return this.#shadow.value(value, col, undefined, where);
+  }
+
   /** Whether any rule names a column (callers skip building column names when none does). */
   get hasColumnRules(): boolean {
     return this.#hasColumnRules;

@@ -20,6 +20,13 @@ const Schema = z.strictObject({
   withoutSubject: z.enum(['fail', 'value']).default('fail'),
   /** How to read `05/03/2024`: day first (default) or month first. */
   dayFirst: z.boolean().default(true),
+  /**
+   * Where each record's subject id is: a column name (CSV/TSV, XLSX, Parquet, database tables) or a JSON path
+   * (`$.patient.id`, `$[*].patient_id` for an array of records; NDJSON paths are relative to each line). The
+   * CLI's `--subject-column` overrides it. Every dateshift rule of a policy names the same subject. Text has no
+   * records: there, `withoutSubject` decides.
+   */
+  subject: z.string().min(1).max(512).optional(),
 });
 
 /** Options of `dateshift`. */
@@ -43,7 +50,13 @@ function run(value: string, ctx: OperatorContext<DateshiftParams>, sign: 1 | -1)
   if (!date) throw operatorFailed('dateshift', ctx, 'the value is not a supported date');
   let subject = ctx.subject;
   if (subject === undefined) {
-    if (p.withoutSubject === 'fail') throw operatorFailed('dateshift', ctx, 'no subject id was given');
+    if (p.withoutSubject === 'fail') {
+      throw operatorFailed(
+        'dateshift',
+        ctx,
+        'no subject id was given (name the subject with options.subject or --subject-column for CSV, XLSX, Parquet, JSON and tables; free text has none: set options.withoutSubject: value to key the shift by the date)',
+      );
+    }
     if (sign === -1) throw operatorFailed('dateshift', ctx, 'a shift keyed by the value cannot be reverted');
     subject = `value:${value}`;
   }
