@@ -5,12 +5,12 @@
  */
 import type { Analyzer } from '../detect/analyzer.js';
 import { Session } from './net.js';
-import { markIncomplete } from './probes/common.js';
+import { humanCount, markIncomplete } from './probes/common.js';
 import { probesFor } from './probes/index.js';
 import { createRateLimiter } from './rate.js';
 import type { AuditStore } from './store.js';
 import { DEFAULT_PORTS } from './targets.js';
-import type { AuditResult, Credentials, Endpoint, Probe, ProbeContext, ProbeOutcome } from './types.js';
+import type { AuditResult, Credentials, Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from './types.js';
 
 /** Options of {@link auditEndpoints}. */
 export interface AuditEndpointsOptions {
@@ -35,13 +35,79 @@ export interface AuditEndpointsOptions {
   onResult?: (r: AuditResult, done: number, total: number) => void;
 }
 
-/** Count findings per type over sampled texts. Texts are dropped here; only counts leave. */
-export function countExposed(analyzer: Analyzer, samples: readonly { text: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const s of samples) {
-    for (const f of analyzer.detect(s.text)) counts[f.type] = (counts[f.type] ?? 0) + 1;
+/** What a sample says about a store's personal data: per-type record counts, in the sample and estimated. */
+export interface ExposureEstimate {
+  /** Per type: estimated records in the store holding it (scaled when the total is known, else the sample count). */
+  exposed: Record<string, number>;
+  /** Per type: sampled records holding it. */
+  inSample: Record<string, number>;
+  /** Records in the sample (documents, rows, keys; for file prefixes, non-empty lines). */
+  sampled: number;
+  /** The store's total the estimate is scaled to, when known. */
+  total?: number;
+  /** One clause for the reason: how the numbers were obtained. */
+  basis: string;
+}
+
+function lineIndex(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
   }
-  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+  return lo;
+}
+
+/**
+ * Count records holding each personal data type in sampled texts and scale to the store. A record is a sampled
+ * document/row/key, or a non-empty line of a file prefix (`lines`); a record counts once per type however many
+ * findings it has. With the store's total (`details.records`) and whole-record samples, counts are scaled by
+ * total/sampled — a rough estimate that assumes the sample is typical; otherwise they are what the sample holds (a
+ * lower bound). Texts are dropped here; only counts leave.
+ *
+ * @example
+ * estimateExposure(analyzer, [{ where: 'crm.users', text: 'phone: 13812345678' }], 1000).exposed // { CN_MOBILE: 1000 }
+ */
+export function estimateExposure(analyzer: Analyzer, samples: readonly SampleText[], total?: number): ExposureEstimate {
+  const inSample: Record<string, number> = {};
+  let sampled = 0;
+  let byLines = false;
+  for (const s of samples) {
+    const findings = analyzer.detect(s.text);
+    if (!s.lines) {
+      sampled++;
+      const types = new Set<string>();
+      for (const f of findings) types.add(f.type);
+      for (const t of types) inSample[t] = (inSample[t] ?? 0) + 1;
+      continue;
+    }
+    byLines = true;
+    const starts = [0];
+    for (let i = s.text.indexOf('\n'); i >= 0; i = s.text.indexOf('\n', i + 1)) starts.push(i + 1);
+    for (let i = 0; i < starts.length; i++) {
+      const end = i + 1 < starts.length ? starts[i + 1]! - 1 : s.text.length;
+      if (end > starts[i]! && s.text.slice(starts[i]!, end).trim().length > 0) sampled++;
+    }
+    const seen = new Set<string>();
+    for (const f of findings) {
+      const key = `${f.type}\0${lineIndex(starts, f.start)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inSample[f.type] = (inSample[f.type] ?? 0) + 1;
+    }
+  }
+  const scale = !byLines && total !== undefined && sampled > 0 && total > sampled ? total / sampled : 1;
+  const exposed: Record<string, number> = {};
+  for (const [t, n] of Object.entries(inSample).sort((a, b) => b[1] - a[1])) exposed[t] = Math.round(n * scale);
+  const basis =
+    scale > 1
+      ? `personal data estimated from ${sampled} sampled of ~${humanCount(total!)} records (scaled; a rough estimate)`
+      : byLines
+        ? `personal data counted in ${sampled} sampled line(s) of file prefixes (a lower bound)`
+        : `personal data counted in ${sampled} sampled record(s)${total !== undefined && total <= sampled ? ' (all of them)' : ' (no total known: a lower bound)'}`;
+  return { exposed, inSample, sampled, ...(total !== undefined ? { total } : {}), basis };
 }
 
 /** Whether the endpoint completes a TLS handshake (a TLS service addressed as plain text). */
@@ -193,9 +259,17 @@ async function probeAll(
   // Nothing answered on a port no service owns: the HTTP family was only a guess, so no service is named.
   if (outcome?.verdict === 'unreachable' && !ep.service && !DEFAULT_PORTS[ep.port]) result.service = 'unknown';
   if (o.sample && o.analyzer && outcome?.samples) {
-    result.exposed = countExposed(o.analyzer, outcome.samples);
-    result.sampled = outcome.samples.length;
+    const est = estimateExposure(o.analyzer, outcome.samples, outcome.details?.records);
     outcome.samples.length = 0;
+    result.exposed = est.exposed;
+    result.sampled = est.sampled;
+    result.exposure = {
+      inSample: est.inSample,
+      sampled: est.sampled,
+      ...(est.total !== undefined && est.sampled < est.total ? { total: est.total } : {}),
+      estimate: est.basis,
+    };
+    if (Object.keys(est.exposed).length > 0) result.reason += `; ${est.basis}`;
   }
   if (o.store && outcome && (outcome.verdict === 'open' || outcome.verdict === 'weak-credentials')) {
     const known = await o.store.catalogKnowledge(ep, outcome.service);

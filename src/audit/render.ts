@@ -54,9 +54,9 @@ export function renderAuditSarif(report: AuditReport): string {
     if (!isExposed(r)) continue;
     const ruleId = r.verdict === 'open' ? 'open-endpoint' : 'weak-credentials';
     const exposed = r.exposed
-      ? ` Sample: ${
+      ? ` Exposed records (${r.exposure?.total !== undefined ? 'estimated' : 'in the sample'}): ${
           Object.entries(r.exposed)
-            .map(([t, n]) => `${t}×${n}`)
+            .map(([t, n]) => `${t} ~${n}`)
             .join(', ') || 'no personal data found'
         }.`
       : '';

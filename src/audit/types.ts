@@ -66,6 +66,8 @@ export interface SampleText {
   /** Where the text came from (index, table, key pattern, object). Never a value. */
   where: string;
   text: string;
+  /** The text is a file's prefix with one record per line (a dump, a CSV), not one record. */
+  lines?: boolean;
 }
 
 /** What a probe gets from the runner. */
@@ -107,10 +109,23 @@ export interface AuditResult {
   service: ServiceName | 'unknown';
   verdict: Verdict;
   reason: string;
-  /** Per-type finding counts in the sample (only with `--sample`). */
+  /**
+   * Per type, roughly how many records in the store hold it (only with `--sample`): records of the sample with at
+   * least one finding of the type, scaled to the store's total when the probe knows it. See `exposure`.
+   */
   exposed?: Record<string, number>;
-  /** Records read for the sample (only with `--sample`). */
+  /** Records read for the sample (only with `--sample`; for file prefixes, non-empty lines). */
   sampled?: number;
+  /** How `exposed` was obtained (only with `--sample`). */
+  exposure?: {
+    /** Per type: sampled records holding it. */
+    inSample: Record<string, number>;
+    sampled: number;
+    /** The store total `exposed` is scaled to (absent: not scaled). */
+    total?: number;
+    /** One sentence: "personal data estimated from 50 sampled of ~1.2 M records (…)". */
+    estimate: string;
+  };
   details?: ExposureDetails;
   /** What the catalog already knows about the data behind this endpoint. */
   catalog?: CatalogKnowledge;

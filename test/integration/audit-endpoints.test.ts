@@ -300,6 +300,62 @@ describe('protocol-faithful fakes', () => {
     expect(root).toMatchObject({ service: 's3', verdict: 'auth-required' });
   });
 
+  it('--sample estimates records per type in the whole store from the sample (records, not findings)', async () => {
+    // 20 documents; the first 5 (the sample) hold 3 with an ID card, one of them with two.
+    const docs = Array.from({ length: 20 }, (_, i) =>
+      i === 0
+        ? { name: 'a', id_card: PEOPLE[0]!.id_card, old_id_card: PEOPLE[1]!.id_card }
+        : i % 2 === 0
+          ? { name: 'b', id_card: PEOPLE[2]!.id_card }
+          : { name: 'c', note: 'none' },
+    );
+    const big = await keep(startEs({ seed: { citizens: { docs } } }));
+    const [r] = await audit([`es+${big.url}`], { sample: 5, analyzer });
+    expect(r).toMatchObject({ service: 'elasticsearch', verdict: 'open', sampled: 5 });
+    expect(r!.details?.records).toBe(20);
+    expect(r!.exposure?.inSample).toEqual({ CN_RESIDENT_ID: 3 });
+    expect(r!.exposed).toEqual({ CN_RESIDENT_ID: 12 });
+    expect(r!.exposure).toMatchObject({ sampled: 5, total: 20 });
+    expect(r!.reason).toMatch(/personal data estimated from 5 sampled of ~20 records \(scaled; a rough estimate\)/);
+    const cli = await runAudit([
+      'endpoints',
+      `es+${big.url}`,
+      '--sample',
+      '--sample-size',
+      '5',
+      '--catalog',
+      join(tmpdir(), `lg-est-${big.port}.db`),
+    ]);
+    expect(cli.stdout).toMatch(/records exposed \(estimated from 5 sampled of ~20\): CN_RESIDENT_ID ~12/);
+    rmSync(join(tmpdir(), `lg-est-${big.port}.db`), { force: true });
+  });
+
+  it('HTTP: gzip and zip dumps are sampled from a bounded prefix', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { buildZip } = await import('../support/audit-zip.js');
+    const sql = `-- MySQL dump 10.13\nCREATE TABLE users (name varchar(20), id_card char(18));\n${PEOPLE.map((p) => `INSERT INTO users VALUES ('${p.name}','${p.id_card}');`).join('\n')}\n`;
+    const csv = `name,phone\n${PEOPLE.map((p) => `${p.name},${p.phone}`).join('\n')}\n`;
+    const site = await keep(
+      startStaticSite({
+        autoindex: true,
+        files: {
+          '/backup/db.sql.gz': gzipSync(Buffer.from(sql)),
+          '/backup/export.zip': buildZip([
+            { name: 'bomb.txt', data: Buffer.alloc(8 * 1024 * 1024) },
+            { name: 'users.csv', data: Buffer.from(csv) },
+          ]),
+        },
+      }),
+    );
+    const [r] = await audit([`http://127.0.0.1:${site.port}/`], { sample: 5, analyzer });
+    expect(r).toMatchObject({ service: 'http', verdict: 'open' });
+    expect(r!.reason).toMatch(/db\.sql\.gz \(gzip\)/);
+    expect(r!.exposed?.CN_RESIDENT_ID).toBe(3);
+    expect(r!.exposed?.CN_MOBILE).toBe(3);
+    expect(r!.exposure?.estimate).toMatch(/sampled line\(s\) of file prefixes/);
+    expect(JSON.stringify(r)).not.toContain(PEOPLE[0]!.phone);
+  });
+
   it('HTTP: a directory listing with a SQL dump is open; a single-page app that answers 200 everywhere is not', async () => {
     const dump = `-- MySQL dump 10.13\nCREATE TABLE users (name varchar(20), id_card char(18));\nINSERT INTO users VALUES ('张伟','11010519491231002X');\n`;
     const site = await keep(

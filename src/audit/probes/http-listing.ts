@@ -4,11 +4,13 @@
  * and common dump names (`backup.sql`, `dump.sql`, `db.sql.gz`, `users.csv`, `backup.zip`, `*.bak`), plus dump
  * files linked from a listing. A file counts only when its first bytes match its kind (SQL dump text, `PGDMP`,
  * zip/gzip magic, CSV rows) — a single-page app answering 200 with the same HTML for every path is not a leak.
- * `--sample` runs detection over the first 64 KiB of text dumps.
+ * `--sample` runs detection over the first 64 KiB of text dumps, the first lines of gzip dumps and the first
+ * entries of zip dumps (a bounded prefix, inflated within the archive limits: `dump-sample.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import type { Endpoint, Probe, ProbeContext, ProbeOutcome, SampleText } from '../types.js';
-import { capNames, failureOutcome } from './common.js';
+import { afterVerdict, capNames, failureOutcome } from './common.js';
+import { inflatePrefix, zipPrefixEntries } from './dump-sample.js';
 import { request } from './http-util.js';
 
 const LISTING_DIRS = [
@@ -88,6 +90,38 @@ export function dumpKind(head: Buffer, name: string): string | null {
   return null;
 }
 
+/** Dump kinds whose first bytes can be read as text (compressed ones through {@link inflatePrefix}). */
+const SAMPLED_KINDS = new Set(['sql', 'csv', 'json', 'gzip', 'zip']);
+/** Prefix fetched from a text dump, and from a compressed one (a zip's first entries, a gzip's first lines). */
+const TEXT_PREFIX = 64 * 1024;
+const ARCHIVE_PREFIX = 1024 * 1024;
+
+/**
+ * Read the first bytes of up to five dumps for detection: text dumps as they are, gzip inflated from its prefix
+ * (a tar inside keeps its headers, NULs turned into line breaks), zip entry by entry from its local headers.
+ * Each line counts as a record.
+ */
+async function sampleDumps(
+  ep: Endpoint,
+  ctx: ProbeContext,
+  dumps: readonly { path: string; kind: string }[],
+  out: SampleText[],
+): Promise<void> {
+  for (const d of dumps.filter((x) => SAMPLED_KINDS.has(x.kind)).slice(0, 5)) {
+    const archive = d.kind === 'gzip' || d.kind === 'zip';
+    const prefix = archive ? ARCHIVE_PREFIX : TEXT_PREFIX;
+    const r = await request(ep, ctx, d.path, { headers: { range: `bytes=0-${prefix - 1}` }, maxBody: prefix });
+    if (r.status !== 200 && r.status !== 206) continue;
+    if (d.kind === 'gzip') {
+      const text = (await inflatePrefix(r.body, 'gzip')).toString('utf8').replace(/\0+/g, '\n');
+      if (text.length > 0) out.push({ where: d.path, text, lines: true });
+    } else if (d.kind === 'zip') {
+      for (const e of await zipPrefixEntries(r.body))
+        out.push({ where: `${d.path}!${e.name}`, text: e.text, lines: true });
+    } else out.push({ where: d.path, text: r.body.toString('utf8'), lines: true });
+  }
+}
+
 function join(base: string, rel: string): string {
   return `${base.endsWith('/') ? base : `${base}/`}${rel}`;
 }
@@ -165,11 +199,9 @@ export const httpListingProbe: Probe = {
       };
       if (ctx.sample) {
         const samples: SampleText[] = [];
-        for (const d of dumps.filter((x) => x.kind === 'sql' || x.kind === 'csv' || x.kind === 'json').slice(0, 5)) {
-          const r = await request(ep, ctx, d.path, { headers: { range: 'bytes=0-65535' }, maxBody: 65536 });
-          if (r.status === 200 || r.status === 206) samples.push({ where: d.path, text: r.body.toString('utf8') });
-        }
         result.samples = samples;
+        ctx.settle?.(result);
+        await afterVerdict(result, 'sample', () => sampleDumps(ep, ctx, dumps, samples));
       }
       return result;
     } catch (e) {

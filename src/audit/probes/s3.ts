@@ -62,7 +62,8 @@ async function sampleObjects(
   for (const key of keys.filter((k) => TEXTY.test(k)).slice(0, 5)) {
     const path = `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
     const r = await request(ep, ctx, path, { headers: { range: 'bytes=0-65535' }, maxBody: 65536 });
-    if (r.status === 200 || r.status === 206) out.push({ where: `${bucket}/${key}`, text: r.body.toString('utf8') });
+    if (r.status === 200 || r.status === 206)
+      out.push({ where: `${bucket}/${key}`, text: r.body.toString('utf8'), lines: true });
   }
 }
 

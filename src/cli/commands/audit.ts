@@ -52,7 +52,9 @@ Options:
   --sample                    Read a small sample of each open store and count personal data types in it
                               (values are never stored or printed)
   --sample-size N             Records per index/table/collection/key scan (default 50, max 1000)
-  --json                      Print { results: [{ target, service, verdict, reason, exposed? }] }
+  --json                      Print { results: [{ target, service, verdict, reason, exposed? }] }; exposed is
+                              { TYPE: records }, estimated for the whole store from the sample when its
+                              size is known (see exposure.estimate)
   --sarif FILE                Also write SARIF 2.1.0
   --report FILE               Also write an HTML report section
   --yes                       Confirm targets beyond loopback/private or more than one /24
@@ -148,8 +150,12 @@ function renderEndpointsText(results: readonly AuditResult[], skipped: number): 
   for (const r of results) {
     out += `${pad(r.target, tw)}${pad(r.service, 14)}${pad(r.verdict, 18)}${r.reason}\n`;
     if (r.exposed) {
-      const types = Object.entries(r.exposed).map(([t, n]) => `${t}×${n}`);
-      out += `${indent}exposed in a sample of ${r.sampled ?? 0} record(s): ${types.join(', ') || 'no personal data found'}\n`;
+      const types = Object.entries(r.exposed).map(([t, n]) => `${t} ~${humanCount(n)}`);
+      const how =
+        r.exposure?.total !== undefined
+          ? `estimated from ${r.sampled ?? 0} sampled of ~${humanCount(r.exposure.total)}`
+          : `in a sample of ${r.sampled ?? 0}`;
+      out += `${indent}records exposed (${how}): ${types.join(', ') || 'no personal data found'}\n`;
     }
     if (r.catalog) out += `${indent}${r.catalog.summary}\n`;
   }
