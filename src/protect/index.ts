@@ -1,5 +1,8 @@
 /**
- * `leakguard/protect`: de-identification operators, keys, policies and the text anonymizer.
+ * `leakguard/protect`: de-identification operators, keys, policies, token vaults and the text anonymizer. Files
+ * and streams are in `leakguard/protect/files` (`protectFile`, `revealFile`, `protectStream`,
+ * `createProtectTransform`), database tables in `leakguard/protect/db` (`protectTable`; it loads the database
+ * drivers, so it is a subpath of its own).
  *
  * @example
  * import { loadPolicy, anonymizeText } from 'leakguard/protect';
@@ -38,7 +41,7 @@ export {
   parseWith,
 } from './operator.js';
 export { BUILTIN_OPERATORS, getOperator, OPERATOR_NAMES } from './operators/index.js';
-export { hasPseudonymGenerator } from './operators/pseudonym.js';
+export { hasPseudonymGenerator, PSEUDONYM_KEEP } from './operators/pseudonym.js';
 export {
   type ApplyOptions,
   type CompiledPolicy,
@@ -47,5 +50,6 @@ export {
   type OnError,
   type PolicyOptions,
   parsePolicy,
+  policySubject,
 } from './policy.js';
 export * from './vault/index.js';
