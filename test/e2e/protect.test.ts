@@ -211,6 +211,28 @@ describe('leakguard protect (end to end)', () => {
       expect(readFileSync(join(dir, `back-${name}`), 'utf8')).toBe(original);
     }
 
+    // Parquet: the same by column, typed cells kept.
+    writeFileSync(
+      join(dir, 'in.parquet'),
+      Buffer.from(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'id', data: mobiles.map((_, i) => i), type: 'INT32' },
+            { name: 'phone', data: mobiles, type: 'STRING' },
+          ],
+        }),
+      ),
+    );
+    const pq = await runCli(['protect', 'in.parquet', '-o', 'mid.parquet', '-p', 'policy.yaml'], '', { cwd: dir, env });
+    expect(pq.exitCode, pq.stderr).toBe(0);
+    for (const m of mobiles) expect((await texts(join(dir, 'mid.parquet'))).join('\n')).not.toContain(m);
+    const rq = await runCli(['reveal', 'mid.parquet', '-o', 'back.parquet', '-p', 'policy.yaml'], '', {
+      cwd: dir,
+      env,
+    });
+    expect(rq.exitCode, rq.stderr).toBe(0);
+    expect(await texts(join(dir, 'back.parquet'))).toEqual(await texts(join(dir, 'in.parquet')));
+
     // Free text: the type rule protects, and both directions say reveal cannot find these values again.
     const p = await runCli(['protect', 'in.log', '-o', 'mid.log', '-p', 'policy.yaml'], '', { cwd: dir, env });
     expect(p.exitCode, p.stderr).toBe(0);
