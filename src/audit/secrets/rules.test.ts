@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditRules, defaultPasswordNote, isPlaceholder } from './rules.js';
-import { isCodeReference, isExampleUrl, parseVerifiable } from './scan.js';
+import { isCodeReference, isExampleUrl, parseVerifiable, suppressionsIn } from './scan.js';
 
 const pw = ['Hq7', 'xLm', '29Tz'].join('');
 
@@ -111,5 +111,15 @@ describe('code and example filters', () => {
     });
     expect(parseVerifiable(`jdbc:mysql://root:${pw}@db:3307/x`)?.port).toBe(3307);
     expect(parseVerifiable('redis://cache:6379/0')).toBeNull();
+  });
+});
+
+describe('suppressionsIn', () => {
+  it('maps allow comments of a whole file version to the line numbers they cover', () => {
+    const text = 'a\n// leakguard:allow-next-line\nb\nc // leakguard:allow\nd # gitleaks:allow\ne';
+    expect([...suppressionsIn(text).lines].sort()).toEqual([3, 4, 5]);
+    expect(suppressionsIn('# leakguard:allow-file\nx').file).toBe(true);
+    expect(suppressionsIn(`${'x\n'.repeat(3000)}# leakguard:allow-file\n`).file).toBe(false);
+    expect(suppressionsIn('no comments here').lines.size).toBe(0);
   });
 });

@@ -331,29 +331,13 @@ class Collector {
   }
 }
 
-function run(
-  cmd: string,
-  args: readonly string[],
-  cwd: string,
-  maxBytes = Number.POSITIVE_INFINITY,
-): Promise<{ code: number; stdout: Buffer }> {
+function run(cmd: string, args: readonly string[], cwd: string): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
-    let size = 0;
-    let cut = false;
-    child.stdout.on('data', (c: Buffer) => {
-      if (cut) return;
-      chunks.push(c);
-      size += c.length;
-      if (size >= maxBytes) {
-        // Enough read: the rest of a large blob is not needed.
-        cut = true;
-        child.kill();
-      }
-    });
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: cut ? 0 : (code ?? 1), stdout: Buffer.concat(chunks) }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(chunks) }));
   });
 }
 
@@ -442,13 +426,101 @@ export function suppressionsIn(text: string): Suppressions {
 }
 
 /**
+ * One long-lived `git cat-file --batch` process: objects are asked for one at a time (`<oid>` or `<rev>:<path>`)
+ * and their first `maxBytes` kept; the rest of a large object is read and dropped. One process for a whole history
+ * scan instead of one per file version.
+ */
+class CatFile {
+  private readonly child: import('node:child_process').ChildProcessWithoutNullStreams;
+  private buf: Buffer = Buffer.alloc(0);
+  private pending: { resolve: (b: Buffer | null) => void } | null = null;
+  /** Body being read: bytes still to come (plus the trailing newline), and the kept prefix. */
+  private body: { left: number; kept: Buffer[]; keptBytes: number } | null = null;
+  private dead = false;
+
+  constructor(
+    root: string,
+    private readonly maxBytes: number,
+  ) {
+    this.child = spawn('git', ['-C', root, 'cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout.on('data', (c: Buffer) => {
+      this.buf = this.buf.length === 0 ? c : Buffer.concat([this.buf, c]);
+      this.pump();
+    });
+    this.child.stderr.resume();
+    const die = () => {
+      this.dead = true;
+      this.pending?.resolve(null);
+      this.pending = null;
+    };
+    this.child.on('error', die);
+    this.child.on('close', die);
+    this.child.stdin.on('error', die);
+  }
+
+  private pump(): void {
+    for (;;) {
+      if (!this.pending) return;
+      if (!this.body) {
+        const nl = this.buf.indexOf(10);
+        if (nl < 0) return;
+        const header = this.buf.toString('utf8', 0, nl);
+        this.buf = this.buf.subarray(nl + 1);
+        const m = /^[0-9a-f]+ \w+ (\d+)$/.exec(header);
+        if (!m) {
+          // `<spec> missing` / `ambiguous`: no object.
+          const p = this.pending;
+          this.pending = null;
+          p.resolve(null);
+          continue;
+        }
+        this.body = { left: Number(m[1]) + 1, kept: [], keptBytes: 0 };
+      }
+      const b = this.body;
+      const take = Math.min(b.left, this.buf.length);
+      if (take === 0) return;
+      const room = Math.max(0, this.maxBytes - b.keptBytes);
+      if (room > 0) {
+        const part = this.buf.subarray(0, Math.min(take, room));
+        b.kept.push(part);
+        b.keptBytes += part.length;
+      }
+      this.buf = this.buf.subarray(take);
+      b.left -= take;
+      if (b.left > 0) return;
+      this.body = null;
+      const p = this.pending;
+      this.pending = null;
+      const out = Buffer.concat(b.kept);
+      // The trailing newline git adds after the object is not content.
+      p.resolve(out.length > 0 && b.keptBytes < this.maxBytes ? out.subarray(0, out.length - 1) : out);
+    }
+  }
+
+  /** The object's first bytes, or null when it does not exist (or git is gone). Calls must not overlap. */
+  read(spec: string): Promise<Buffer | null> {
+    if (this.dead || /[\n\r]/.test(spec)) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.pending = { resolve };
+      this.child.stdin.write(`${spec}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+    if (!this.dead) this.child.kill();
+  }
+}
+
+/**
  * Inline suppressions of file versions in history, read from each blob as it stands at its commit (the diff holds
  * only the added lines: an allow comment from an earlier commit, or `allow-file` at the top of the file, is not in
- * it). Blobs are read only for files with a hit, once each (`git cat-file blob`, or `git show commit:path` when the
- * diff names no blob).
+ * it). Blobs are read only for files with a hit, once each, through one `git cat-file --batch` (by blob id, or
+ * `commit:path` when the diff names none).
  */
 class BlobSuppressions {
   private readonly cache = new Map<string, Suppressions>();
+  private cat: CatFile | null = null;
   constructor(
     private readonly root: string,
     private readonly maxBytes: number,
@@ -458,17 +530,16 @@ class BlobSuppressions {
     const key = blob ?? `${commit}:${file}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const args = blob ? ['cat-file', 'blob', blob] : ['show', `${commit}:${file}`];
-    let sup: Suppressions = { file: false, lines: new Set() };
-    try {
-      const r = await run('git', ['-C', this.root, ...args], this.root, this.maxBytes);
-      if (r.code === 0) sup = suppressionsIn(r.stdout.subarray(0, this.maxBytes).toString('utf8'));
-    } catch {
-      // unreadable: no suppressions
-    }
+    this.cat ??= new CatFile(this.root, this.maxBytes);
+    const bytes = await this.cat.read(key);
+    const sup: Suppressions = bytes ? suppressionsIn(bytes.toString('utf8')) : { file: false, lines: new Set() };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, sup);
     return sup;
+  }
+
+  close(): void {
+    this.cat?.close();
   }
 }
 
@@ -581,6 +652,7 @@ async function scanHistory(
     } else if (raw.startsWith(' ')) newLine++;
   }
   await flush();
+  blobs.close();
   o.signal?.removeEventListener('abort', onAbort);
   const code = await exited;
   if (code !== 0 && !o.signal?.aborted) {
