@@ -39,6 +39,18 @@ describe('leakguard policy check', () => {
     expect(existsSync(join(dir, '.leakguard'))).toBe(false);
   });
 
+  it('policy check --json names a PostgreSQL vault without its password and never connects', async () => {
+    const dir = write(
+      'keys:\n  main: { env: LEAKGUARD_KEY }\nvault: { postgres: "postgres://lg:s3cret@127.0.0.1:1/none" }\nrules:\n  - { type: CN_PASSPORT, action: tokenize }\n',
+    );
+    const r = await runCli(['policy', 'check', 'p.yaml', '--json'], '', { cwd: dir, env: ENV });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { vault: string; warnings: string[] };
+    expect(doc.vault).toMatch(/^postgres postgres:\/\/lg(:\*+)?@127\.0\.0\.1:1\/none$/);
+    expect(r.stdout).not.toContain('s3cret');
+    expect(doc.warnings.join('\n')).toContain('the URL holds a password');
+  });
+
   it('policy check names the line and field of an unknown type or action', async () => {
     const dir = write('rules:\n  - { type: CN_MOBILE, action: mask }\n  - { type: CN_MOBLE, action: mask }\n');
     const r = await runCli(['policy', 'check', 'p.yaml'], '', { cwd: dir, env: ENV });

@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { isLeakguardError, UsageError } from '../../core/errors.js';
 import { loadFilePolicy, policyNeedsDefaultVault } from '../../protect/files/index.js';
 import type { CompiledRule } from '../../protect/policy.js';
 import { createMemoryTokenVault } from '../../protect/vault/memory-vault.js';
+import { redactUrl } from '../../sources/db-url.js';
 import { parse } from '../args.js';
 import { buildAnalyzer } from '../common.js';
 import { type CliIO, write } from '../io.js';
@@ -46,6 +48,22 @@ function describeRule(r: CompiledRule): { match: string; action: string; key: st
   const columns = r.columns?.map((c) => `"${c}"`).join(', ');
   const match = types && columns ? `${types} in ${columns}` : (types ?? `column ${columns}`);
   return { match, action: r.action, key: r.key?.id };
+}
+
+/** The policy's own `vault:` section in words (never a password, never opened). */
+function describeVault(text: string): string {
+  let v: unknown;
+  try {
+    v = (parseYaml(text) as { vault?: unknown } | null)?.vault;
+  } catch {
+    return 'configured';
+  }
+  const o = (v ?? {}) as { sqlite?: unknown; postgres?: unknown; memory?: unknown };
+  if (typeof o.sqlite === 'string') return `sqlite ${o.sqlite}`;
+  if (typeof o.postgres === 'string') return `postgres ${redactUrl(o.postgres)}`;
+  if (o.postgres && typeof o.postgres === 'object') return `postgres from $${(o.postgres as { env?: string }).env}`;
+  if (o.memory === true) return 'memory (this process only: its tokens cannot be revealed later)';
+  return 'configured';
 }
 
 export async function policyCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -87,7 +105,7 @@ export async function policyCommand(argv: readonly string[], io: CliIO): Promise
       // Just loaded; a vanished file only loses the vault description.
     }
     if (policyNeedsDefaultVault(text)) vault = `default (${defaultVaultTarget(values, io).describe})`;
-    else if (policy.vault) vault = 'configured';
+    else if (policy.vault) vault = describeVault(text);
     const rules = policy.rules.map((r) => ({ index: r.index + 1, line: r.location.line, ...describeRule(r) }));
     const keys = policy.keys.names().map((n) => ({ name: n, id: policy.keys.get(n)?.id ?? n }));
     const dflt = { action: policy.defaultRule.action, key: policy.defaultRule.key?.id };
