@@ -103,11 +103,14 @@ describe('planFile cuts (property)', () => {
     }
   });
 
-  it('CSV with quoted fields holding delimiters, quotes and newlines: every cut is a record start; ranges read each cell once at its exact row and line', async () => {
+  it('CSV with quoted fields holding delimiters, quotes and newlines, and broken quoting: every cut is a record start; ranges read each cell once at its exact row and line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-plan-csv-'));
-    /** A cell as written: plain (no delimiter, quote or line break), or quoted with those inside. */
+    /**
+     * A cell as written: plain (no delimiter or line break; a stray quote makes broken quoting, which the
+     * tokenizer rejects and resynchronises after), or quoted with delimiters, quotes and line breaks inside.
+     */
     const cell = fc.oneof(
-      fc.string({ unit: fc.constantFrom(...'abc xyz;:'.split('')), maxLength: 20 }),
+      fc.string({ unit: fc.constantFrom(...'abc xyz;:"'.split('')), maxLength: 20 }),
       fc.constantFrom('张伟', '13812345678', 'li@example.com', ''),
       fc
         .array(fc.constantFrom('a', '1', ',', '""', '\n', '\r\n', '张', ' '), { maxLength: 12 })
@@ -120,11 +123,13 @@ describe('planFile cuts (property)', () => {
           const path = join(dir, 'f.csv');
           writeFileSync(path, body);
           const bytes = readFileSync(path);
-          // Record starts, from one tokenizer pass over the whole file.
-          const t = new CsvTokenizer({ delimiter: 0x2c, maxRecordBytes: 1 << 20, fields: false });
-          const starts = new Set<number>();
-          for (const e of [...t.push(bytes), ...t.end()]) if (e.kind === 'record') starts.add(e.offset);
           const { ranges, whole, pieces } = await planAndRead(path);
+          // Record starts, from one tokenizer pass over the whole file with the dialect planning sniffed.
+          const delimiter = String(ranges[0]?.params?.delimiter ?? ',').charCodeAt(0);
+          const t = new CsvTokenizer({ delimiter, maxRecordBytes: 1 << 20, fields: false });
+          const starts = new Set<number>();
+          // A rejected (malformed) record starts where it starts too: the reader resumes from the same place.
+          for (const e of [...t.push(bytes), ...t.end()]) starts.add(e.offset);
           expectCover(ranges, bytes.length);
           for (const c of cutsOf(ranges)) expect(starts.has(c.start)).toBe(true);
           const key = (f: Fragment) => `${f.loc.line}|${f.loc.row}|${f.loc.field}|${f.text}`;
