@@ -285,7 +285,10 @@ describe('leakguard protect (end to end)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { outcome: string; error?: string });
+    // Two file reveals and two reveals to standard output, each recorded as failed with the code.
     expect(audit.filter((a) => a.outcome === 'failed').map((a) => a.error)).toEqual([
+      'LG_KEY_INVALID',
+      'LG_KEY_INVALID',
       'LG_KEY_INVALID',
       'LG_KEY_INVALID',
     ]);

@@ -11,7 +11,7 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { SourceError, UsageError } from '../../core/errors.js';
+import { isLeakguardError, SourceError, UsageError } from '../../core/errors.js';
 import type { Analyzer } from '../../detect/analyzer.js';
 import type { ProtectRangeJobData } from '../../protect/db/distributed.js';
 import {
@@ -421,12 +421,23 @@ export async function runProtectCommand(
     }
     if (toStdout) {
       const source = input === '-' ? io.stdin : createReadStream(resolve(io.cwd, input));
-      if (mode === 'reveal') await auditStream(values, io, input, policy, actor);
-      report = await protectStream(source, io.stdout, policy, {
-        ...options,
-        mode,
-        name: input === '-' ? '<stdin>' : input,
-      });
+      if (mode === 'reveal') await auditStream(values, io, input, policy, actor, { outcome: 'started' });
+      try {
+        report = await protectStream(source, io.stdout, policy, {
+          ...options,
+          mode,
+          name: input === '-' ? '<stdin>' : input,
+        });
+      } catch (e) {
+        // What was written before the failure is out: the log says the reveal stopped, and why (a code only).
+        if (mode === 'reveal') {
+          await auditStream(values, io, input, policy, actor, {
+            outcome: 'failed',
+            error: isLeakguardError(e) ? e.code : 'LG_INTERNAL',
+          }).catch(() => undefined);
+        }
+        throw e;
+      }
     } else {
       const inPath = resolve(io.cwd, input);
       const outPath = resolve(io.cwd, values.output);
@@ -447,13 +458,17 @@ export async function runProtectCommand(
   }
 }
 
-/** A reveal to standard output is audited before it starts (there is no end to wait for). */
+/**
+ * A reveal to standard output is audited before it starts (there is no end to wait for), and again when it
+ * stops on an error.
+ */
 async function auditStream(
   values: Values,
   io: CliIO,
   input: string,
   policy: CompiledPolicy,
   actor: string,
+  outcome: { outcome: 'started' } | { outcome: 'failed'; error: string },
 ): Promise<void> {
   const file = auditPath(values, io);
   await mkdir(dirname(file), { recursive: true });
@@ -467,7 +482,7 @@ async function auditStream(
     output: '<stdout>',
     policy: resolve(policy.file),
     keyIds,
-    outcome: 'started',
+    ...outcome,
   };
   await appendFile(file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
 }
