@@ -357,6 +357,30 @@ describe('--verify against servers that check passwords (loopback only)', () => 
     expect(v.pgTrust?.detail).toMatch(/credential was not tested/);
     expect(v.pgNoRole).toEqual({ status: 'refused', detail: 'the credential was refused (role does not exist)' });
   });
+
+  it('Elasticsearch: live only when security checked the password; server-open when security is off', async () => {
+    const { start } = await import('../support/fake-elasticsearch.js');
+    const secured = await start({
+      auth: { username: 'elastic', password: pgPw },
+      seed: { citizens: { docs: [{ a: 1 }] } },
+    });
+    const open = await start({ seed: { citizens: { docs: [{ a: 1 }] } } });
+    try {
+      const port = (url: string) => Number(new URL(url).port);
+      const v = await verify({
+        right: at('http', port(secured.url), 'elastic', pgPw),
+        wrong: at('http', port(secured.url), 'elastic', 'WRONG-pw-1'),
+        open: at('http', port(open.url), 'elastic', 'WRONG-pw-1'),
+      });
+      expect(v.right).toMatchObject({ status: 'live', detail: 'opens citizens' });
+      expect(v.wrong).toEqual({ status: 'refused', detail: 'the credential was refused (401)' });
+      expect(v.open?.status).toBe('server-open');
+      expect(v.open?.detail).toMatch(/security off\), so the credential was not tested/);
+    } finally {
+      await secured.close();
+      await open.close();
+    }
+  });
 });
 
 describe('--history reads inline suppressions from the file as it stands at each commit', () => {
