@@ -28,8 +28,11 @@ import { ConfigError, isLeakguardError } from '../core/errors.js';
 import { type Analyzer, createAnalyzer } from '../detect/analyzer.js';
 import { builtinRecognizers } from '../detect/presets.js';
 import { maskedPreview } from '../detect/preview.js';
+import { policyNeedsDefaultVault } from '../protect/files/policy-loader.js';
 import { ValueTransformer } from '../protect/files/values.js';
 import { type CompiledPolicy, loadPolicy, parsePolicy } from '../protect/policy.js';
+import { openSqliteTokenVault } from '../protect/vault/sqlite-vault.js';
+import type { TokenVault } from '../protect/vault/token-vault.js';
 import { parseClientAddress } from '../server/client-key.js';
 import { AlertSink } from './alerts.js';
 import { AnomalyDetector } from './anomaly.js';
@@ -56,11 +59,25 @@ import { createMemoryQuotaStore, createRedisQuotaStore, exceeded, type QuotaStor
 /** A structured log sink: one object per line, never holding personal values. */
 export type GuardLog = (fields: Record<string, unknown>) => void;
 
+/** Whether the policy file uses `tokenize` without a `vault:` section (unreadable: false, the loader reports). */
+function policyFileNeedsDefaultVault(file: string): boolean {
+  try {
+    return policyNeedsDefaultVault(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** Options of {@link createGuard}. */
 export interface GuardOptions {
   readonly config: GuardConfig;
   /** Re-read on `reload()` without an argument (SIGHUP). */
   readonly configPath?: string;
+  /**
+   * SQLite file of the token vault for role policies that `tokenize` without a `vault:` section (default: the
+   * catalog when it is a SQLite file; none for a PostgreSQL catalog, where such a policy is refused).
+   */
+  readonly vaultPath?: string;
   /** Catalog database (default: opened from `config.catalog`; closed with the guard). */
   readonly db?: SqlDb;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -143,12 +160,22 @@ class UpstreamFailure extends Error {
   }
 }
 
-function compilePolicies(cfg: GuardConfig, env: Readonly<Record<string, string | undefined>>, analyzer: Analyzer) {
+function compilePolicies(
+  cfg: GuardConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  analyzer: Analyzer,
+  vault: () => TokenVault | undefined,
+) {
   const roles = new Map<string, RoleState>();
   for (const [name, rc] of Object.entries(cfg.roles)) {
-    const policy = rc.policy
-      ? loadPolicy(resolveFrom(cfg, rc.policy), { env })
-      : parsePolicy(DEFAULT_POLICY, `${cfg.file}#roles.${name}`, { env });
+    let policy: CompiledPolicy;
+    if (rc.policy) {
+      // `tokenize` without a `vault:` section uses the guard's default vault (the catalog, when it is SQLite),
+      // as the CLI does; without one the policy loader says a vault is needed.
+      const file = resolveFrom(cfg, rc.policy);
+      const v = policyFileNeedsDefaultVault(file) ? vault() : undefined;
+      policy = loadPolicy(file, { env, ...(v ? { vault: v } : {}) });
+    } else policy = parsePolicy(DEFAULT_POLICY, `${cfg.file}#roles.${name}`, { env });
     if (new ValueTransformer(policy, analyzer, 'protect').async) {
       throw new ConfigError(
         'LG_CONFIG_INVALID',
@@ -195,7 +222,15 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   const log: GuardLog = options.log ?? (() => undefined);
   const analyzer = options.analyzer ?? createAnalyzer({ recognizers: builtinRecognizers });
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openSqlDb(resolveFrom(options.config, options.config.catalog)));
+  const catalogTarget = resolveFrom(options.config, options.config.catalog);
+  const db = options.db ?? (await openSqlDb(catalogTarget));
+  // One vault for every role and reload, opened when a policy first needs it and closed with the guard.
+  const vaultPath = options.vaultPath ?? (/^postgres(ql)?:\/\//i.test(catalogTarget) ? undefined : catalogTarget);
+  let vault: TokenVault | undefined;
+  const defaultVault = (): TokenVault | undefined => {
+    if (!vault && vaultPath) vault = openSqliteTokenVault(vaultPath);
+    return vault;
+  };
   if (ownsDb && db.dialect === 'sqlite') {
     // better-sqlite3 commits on the event loop: with synchronous=FULL every audit batch waits for an fsync
     // there, which shows up in every concurrent request's latency. WAL + NORMAL syncs at checkpoints: a process
@@ -237,7 +272,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   };
 
   const build = async (cfg: GuardConfig, old?: State): Promise<State> => {
-    const roles = compilePolicies(cfg, env, analyzer);
+    const roles = compilePolicies(cfg, env, analyzer, defaultVault);
     const upstream = new URL(cfg.upstream.url);
     const sameUpstream =
       old &&
@@ -1084,6 +1119,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       await closeShared(state.shared);
       state.agent.destroy();
       if (ownsDb) await db.close();
+      await vault?.close();
     },
   };
   return guard;

@@ -67,13 +67,17 @@ function loadConfig(io: CliIO, values: Values): GuardConfig | undefined {
   return values.config ? loadGuardConfig(resolve(io.cwd, values.config)) : undefined;
 }
 
-async function openCatalog(io: CliIO, values: Values, cfg: GuardConfig | undefined): Promise<SqlDb> {
+function catalogTarget(io: CliIO, values: Values, cfg: GuardConfig | undefined): string {
   const target =
     values.catalog ??
     (cfg ? resolveFrom(cfg, cfg.catalog) : undefined) ??
     io.env.LEAKGUARD_CATALOG ??
     resolve(io.cwd, '.leakguard/catalog.db');
-  const db = await openSqlDb(/^postgres(ql)?:\/\//i.test(target) ? target : resolve(io.cwd, target));
+  return /^postgres(ql)?:\/\//i.test(target) ? target : resolve(io.cwd, target);
+}
+
+async function openCatalog(io: CliIO, values: Values, cfg: GuardConfig | undefined): Promise<SqlDb> {
+  const db = await openSqlDb(catalogTarget(io, values, cfg));
   await migrate(db, 'guard', GUARD_MIGRATIONS);
   return db;
 }
@@ -174,7 +178,13 @@ export async function guardCommand(argv: readonly string[], io: CliIO): Promise<
     const db = await openCatalog(io, values, cfg);
     try {
       // Builds everything a start builds (policies, keys, credentials) without listening.
-      const g = await createGuard({ config: cfg, db, env: io.env });
+      const target = catalogTarget(io, values, cfg);
+      const g = await createGuard({
+        config: cfg,
+        db,
+        env: io.env,
+        ...(/^postgres(ql)?:\/\//i.test(target) ? {} : { vaultPath: target }),
+      });
       await g.close();
     } finally {
       await db.close();
