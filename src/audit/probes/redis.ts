@@ -139,19 +139,9 @@ function pairs(values: Resp[]): string {
   return lines.join('\n');
 }
 
-/** How the server answered `AUTH`: accepted, refused, or not asked for (a server without a password). */
-type AuthReply = 'ok' | 'refused' | 'no-password' | 'none';
-
-/** Classify an `AUTH` reply. Redis without a password answers `-ERR AUTH <password> called without any password configured…`. */
-export function authReply(r: Resp): AuthReply {
-  if (r === 'OK') return 'ok';
-  if (
-    isError(r) &&
-    /without any password configured|no password is set|Client sent AUTH, but no password is set/i.test(r.error)
-  )
-    return 'no-password';
-  return 'refused';
-}
+/** How the server answered `AUTH` (`none`: not sent). Only `+OK` is acceptance: `-WRONGPASS`, and the `-ERR … without
+ * any password configured` of a server without a password, are not. */
+type AuthReply = 'ok' | 'refused' | 'none';
 
 async function attempt(
   ep: Endpoint,
@@ -170,7 +160,7 @@ async function attempt(
     let reply: AuthReply = 'none';
     if (auth) {
       const r = await command(session, auth.user ? ['AUTH', auth.user, auth.password] : ['AUTH', auth.password]);
-      reply = authReply(r);
+      reply = r === 'OK' ? 'ok' : 'refused';
     }
     const info = await command(session, ['INFO']);
     return { session, info, auth: reply };
