@@ -44,6 +44,12 @@ export const ERROR_CODES = {
     hint: 'Provide the key through the environment variable or key file the configuration names',
   },
   LG_KEY_INVALID: { safe: true, httpStatus: 500, exitCode: 2, hint: 'Keys must be at least 32 random bytes' },
+  LG_REVEAL_FAILED: {
+    safe: true,
+    httpStatus: 400,
+    exitCode: 2,
+    hint: 'Use the keys and vault the file was protected with',
+  },
   LG_POLICY_INVALID: { safe: true, httpStatus: 400, exitCode: 2, hint: 'Run `leakguard policy check FILE`' },
   LG_OPERATOR_FAILED: { safe: false, httpStatus: 500, exitCode: 2, hint: 'Check the operator parameters' },
   LG_VAULT_FAILED: {

@@ -248,7 +248,7 @@ describe('leakguard protect (end to end)', () => {
     expect(r.stderr).toContain('cannot be found by reveal and stay protected in "mid.log"');
   });
 
-  it('reveal with the wrong key fails closed: exit 2, LG_KEY_INVALID, no output, a failed audit record', async () => {
+  it('reveal with the wrong key fails closed: exit 2, LG_REVEAL_FAILED, no output, a failed audit record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leakguard-e2e-wrongkey-'));
     writeFileSync(
       join(dir, 'policy.yaml'),
@@ -273,13 +273,13 @@ describe('leakguard protect (end to end)', () => {
         env: wrong,
       });
       expect(r.exitCode, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/^error LG_KEY_INVALID: Cannot reveal /);
+      expect(r.stderr).toMatch(/^error LG_REVEAL_FAILED: Cannot reveal /);
       expect(r.stderr).toMatch(where);
       expect(existsSync(join(dir, `back-${input}`))).toBe(false);
       // The same to standard output: non-zero, stopped at the first value that does not open.
       const s = await runCli(['reveal', `mid-${input}`, '-o', '-', '-p', 'policy.yaml'], '', { cwd: dir, env: wrong });
       expect(s.exitCode).toBe(2);
-      expect(s.stderr).toContain('LG_KEY_INVALID');
+      expect(s.stderr).toContain('LG_REVEAL_FAILED');
     }
     const audit = readFileSync(join(dir, '.leakguard', 'audit.jsonl'), 'utf8')
       .trim()
@@ -287,10 +287,10 @@ describe('leakguard protect (end to end)', () => {
       .map((l) => JSON.parse(l) as { outcome: string; error?: string });
     // Two file reveals and two reveals to standard output, each recorded as failed with the code.
     expect(audit.filter((a) => a.outcome === 'failed').map((a) => a.error)).toEqual([
-      'LG_KEY_INVALID',
-      'LG_KEY_INVALID',
-      'LG_KEY_INVALID',
-      'LG_KEY_INVALID',
+      'LG_REVEAL_FAILED',
+      'LG_REVEAL_FAILED',
+      'LG_REVEAL_FAILED',
+      'LG_REVEAL_FAILED',
     ]);
   });
 

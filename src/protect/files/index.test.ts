@@ -213,7 +213,7 @@ describe('revealFile', () => {
     expect(filesIn(dir)).toEqual(['in.txt']);
   });
 
-  it('revealFile fails closed with LG_KEY_INVALID and the line when a value does not open with the key', async () => {
+  it('revealFile fails closed with LG_REVEAL_FAILED and the line when a value does not open with the key', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'in.txt'), `ok\nmail ${P[0]?.email}\n`);
     const policy = parsePolicy(REVERSIBLE_POLICY, join(dir, 'p.yaml'), { env: ENV });
@@ -228,11 +228,11 @@ describe('revealFile', () => {
       () => undefined,
       (x: unknown) => x as LeakguardError,
     );
-    expect(e?.code).toBe('LG_KEY_INVALID');
+    expect(e?.code).toBe('LG_REVEAL_FAILED');
     expect(e?.message).toMatch(/^Cannot reveal "mid\.txt" line 2: a protected value does not open/);
     expect(e?.message).not.toContain(P[0]?.email);
     expect(existsSync(join(dir, 'out.txt'))).toBe(false);
-    expect(audit.map((a) => [a.outcome, a.error, a.failed])).toEqual([['failed', 'LG_KEY_INVALID', 1]]);
+    expect(audit.map((a) => [a.outcome, a.error, a.failed])).toEqual([['failed', 'LG_REVEAL_FAILED', 1]]);
   });
 
   it('revealFile fails closed on a CSV column value that does not open, naming row and column', async () => {
@@ -246,7 +246,7 @@ describe('revealFile', () => {
       () => undefined,
       (x: unknown) => x as LeakguardError,
     );
-    expect(e?.code).toBe('LG_KEY_INVALID');
+    expect(e?.code).toBe('LG_REVEAL_FAILED');
     expect(e?.message).toContain('row 1 (line 2), column "token_me"');
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
   });

@@ -461,7 +461,7 @@ function defaultActor(): string {
  * stops the run, the output is not written and the audit record says `failed`.
  *
  * @throws PolicyError `LG_POLICY_INVALID` when the policy has no reversible rule; ConfigError `LG_KEY_MISSING`
- *   comes from loading the policy without its key; ConfigError `LG_KEY_INVALID` (with the file, row or line and
+ *   comes from loading the policy without its key; ConfigError `LG_REVEAL_FAILED` (with the file, row or line and
  *   column) when a value does not open; otherwise as {@link protectFile}; the audit write's error
  *   when the record cannot be written (the output is then not written either)
  * @example

@@ -515,7 +515,7 @@ export class ValueTransformer {
   /**
    * Reveals reversible outputs in `text` (tagged ones by pattern, `fpe` ones at `findings`).
    *
-   * @throws ConfigError `LG_KEY_INVALID` located at `where()` when a protected value does not open (fail closed)
+   * @throws ConfigError `LG_REVEAL_FAILED` located at `where()` when a protected value does not open (fail closed)
    */
   reveal(
     text: string,
@@ -587,7 +587,7 @@ export function revealFailed(where: ValueLocation, n = 1, cause?: unknown): Conf
     ...(where.field !== undefined ? { field: where.field } : {}),
   };
   return new ConfigError(
-    'LG_KEY_INVALID',
+    'LG_REVEAL_FAILED',
     `Cannot reveal${at ? ` ${at}` : ''}: ${n === 1 ? 'a protected value does' : `${n} protected values do`} not open with the policy's keys and vault (another key, an altered value, or a token this vault does not hold); the reveal stopped`,
     { location, ...(cause === undefined ? {} : { cause }) },
   );
