@@ -20,6 +20,8 @@ export interface ProgressState {
   /** Total rows or documents planned; 0 or absent when none. */
   rowsTotal?: number;
   label?: string;
+  /** A short status shown in both modes, after the figures (e.g. `1 failed, 2 parked`). */
+  note?: string;
 }
 
 export interface ProgressOptions {
@@ -73,6 +75,7 @@ export function createProgress(options: ProgressOptions) {
       hasBytes(s) ? rate(s.amount, s.unit, secs) : '',
       hasRows(s) ? rate(s.rows ?? 0, 'rows', secs) : '',
       eta(s, secs),
+      s.note ?? '',
     ].filter(Boolean);
     return parts.join('  ');
   };

@@ -45,6 +45,7 @@ import { UnitPool, UnitThreadError } from './pool.js';
 import {
   aggregateSource,
   assetTotals,
+  countsRows,
   isNote,
   PeopleCounter,
   type ScanReport,
@@ -91,6 +92,15 @@ CREATE TABLE lg_queue_units (
   PRIMARY KEY (token, unit_id)
 );
 CREATE INDEX lg_queue_units_state ON lg_queue_units (token, state);
+`,
+  },
+  {
+    version: 2,
+    name: 'rows apart from bytes',
+    // Table and index units are sized in rows: counted apart, so progress shows MB/s and rows/s, never a sum.
+    sql: `
+ALTER TABLE lg_queue_units ADD COLUMN counts_rows INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE lg_queue_runs ADD COLUMN row_total BIGINT NOT NULL DEFAULT 0;
 `,
   },
 ];
@@ -235,7 +245,8 @@ export interface PlanQueuedRunOptions {
   /** How long enqueueing may wait for an unreachable Redis (ms). Default 30000. */
   enqueueTimeoutMs?: number;
   /** Called every 256 planned units and when planning ends. */
-  onPlanned?: (p: { units: number; bytes: number }) => void;
+  /** Planning progress: units, bytes of file units and rows of table and index units so far. */
+  onPlanned?: (p: { units: number; bytes: number; rows: number }) => void;
   signal?: AbortSignal;
 }
 
@@ -293,6 +304,7 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
   ]);
   let units = 0;
   let bytes = 0;
+  let rows = 0;
   let queued = 0;
   /** Units of the current batch to enqueue once the batch is in the catalog. */
   let toQueue: { id: string; size: number }[] = [];
@@ -347,7 +359,7 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
         // An unchanged unit carries its problems into this run (finalising counts the run's problems).
         if (state === 'skipped') await touchUnitIn(t, runId, unit.id);
         await t.run(
-          'INSERT INTO lg_queue_units (token, unit_id, source, asset, state, size, job, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO lg_queue_units (token, unit_id, source, asset, state, size, counts_rows, job, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [
             o.run,
             unit.id,
@@ -355,6 +367,7 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
             unit.asset,
             state,
             unit.size ?? 0,
+            countsRows(unit) ? 1 : 0,
             J({ spec: redactUrl(source.spec as string), sourceId: source.id, unit }),
             state === 'skipped' ? now() : null,
           ],
@@ -374,7 +387,8 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
           if (seen.has(u.id)) continue;
           seen.add(u.id);
           units++;
-          bytes += u.size ?? 0;
+          if (countsRows(u)) rows += u.size ?? 0;
+          else bytes += u.size ?? 0;
           const fp = u.fingerprint ? J(u.fingerprint) : null;
           const unchanged = !o.full && fp !== null && (await catalog.unitFingerprint(u.id)) === fp;
           batch.push({ unit: u, source: s, state: unchanged ? 'skipped' : 'queued' });
@@ -383,7 +397,7 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
             toRead++;
           }
           if (batch.length >= 500) await flush();
-          if (units % 256 === 0) o.onPlanned?.({ units, bytes });
+          if (units % 256 === 0) o.onPlanned?.({ units, bytes, rows });
         }
       }
       await flush();
@@ -394,10 +408,10 @@ export async function planQueuedRun(sources: readonly ScanSource[], o: PlanQueue
       await catalog.finishRun(runId, 'failed', { error: (e as { code?: string }).code ?? 'internal' });
       throw e;
     }
-    o.onPlanned?.({ units, bytes });
+    o.onPlanned?.({ units, bytes, rows });
     await db.run(
-      "UPDATE lg_queue_runs SET state = 'running', units = ?, bytes = ?, enqueued_at = COALESCE(enqueued_at, ?) WHERE token = ?",
-      [units, bytes, now(), o.run],
+      "UPDATE lg_queue_runs SET state = 'running', units = ?, bytes = ?, row_total = ?, enqueued_at = COALESCE(enqueued_at, ?) WHERE token = ?",
+      [units, bytes, rows, now(), o.run],
     );
     if (enqueueError) throw enqueueError;
   } finally {
@@ -453,6 +467,7 @@ interface RunRow {
   finishedAt: string | null;
   units: number;
   bytes: number;
+  rows: number;
   meta: QueuedRunMeta;
 }
 
@@ -472,6 +487,7 @@ export async function findQueuedRun(catalog: Catalog, run: string): Promise<RunR
     finishedAt: (r.finished_at as string | null) ?? null,
     units: Number(r.units),
     bytes: Number(r.bytes),
+    rows: Number(r.row_total ?? 0),
     meta: JSON.parse(String(r.meta)) as QueuedRunMeta,
   };
 }
@@ -495,10 +511,15 @@ export interface QueuedRunProgress {
     /** Given up on after every attempt failed (see `parkedUnits`). */
     parked: number;
   };
+  /** Bytes of file units (table and index units are in `rows`). */
   bytes: { total: number; done: number };
+  /** Rows (documents) of table and index units. */
+  rows: { total: number; done: number };
   elapsedMs: number;
-  /** MB/s of units read (unchanged units excluded); 0 before the first. */
+  /** MB/s of file units read (unchanged units excluded); 0 before the first. */
   mbPerSec: number;
+  /** Rows/s of table and index units read; 0 before the first. */
+  rowsPerSec: number;
   /** Seconds left at the current rate, or null when unknown. */
   etaSeconds: number | null;
   /** Parked units with their error (at most 50). */
@@ -518,16 +539,20 @@ export async function queuedRunProgress(catalog: Catalog, run: string): Promise<
   // One indexed pass over the plan (polled every second by waiting observers: never a scan of lg_units).
   const byState = await db.all<{
     state: string;
+    r: number | string;
     n: number | string;
     b: number | string | null;
     f: number | string | null;
   }>(
-    'SELECT state, COUNT(*) AS n, SUM(size) AS b, SUM(failed) AS f FROM lg_queue_units WHERE token = ? GROUP BY state',
+    'SELECT state, counts_rows AS r, COUNT(*) AS n, SUM(size) AS b, SUM(failed) AS f FROM lg_queue_units WHERE token = ? GROUP BY state, counts_rows',
     [r.token],
   );
-  const count = (s: string) => Number(byState.find((x) => x.state === s)?.n ?? 0);
-  const sizeOf = (s: string) => Number(byState.find((x) => x.state === s)?.b ?? 0);
-  const failedDone = Number(byState.find((x) => x.state === 'done')?.f ?? 0);
+  const of = (s: string) => byState.filter((x) => x.state === s);
+  const count = (s: string) => of(s).reduce((a, x) => a + Number(x.n), 0);
+  /** Sum of unit sizes in a state: bytes of file units, or rows of table and index units. */
+  const sizeOf = (s: string, rows: boolean) =>
+    of(s).reduce((a, x) => a + (Number(x.r) === (rows ? 1 : 0) ? Number(x.b ?? 0) : 0), 0);
+  const failedDone = of('done').reduce((a, x) => a + Number(x.f ?? 0), 0);
   const parkedRows = await db.all<{ unit_id: string; asset: string; message: string | null }>(
     `SELECT q.unit_id, q.asset, p.message FROM lg_queue_units q
      LEFT JOIN lg_problems p ON p.run_id = ? AND p.unit_id = q.unit_id AND p.code = 'LG_UNIT_PARKED'
@@ -535,14 +560,29 @@ export async function queuedRunProgress(catalog: Catalog, run: string): Promise<
     [r.runId, r.token],
   );
   const total = r.units || byState.reduce((a, x) => a + Number(x.n), 0);
-  const totalBytes = r.bytes || byState.reduce((a, x) => a + Number(x.b ?? 0), 0);
-  const read = sizeOf('done') + sizeOf('parked');
-  const doneBytes = read + sizeOf('skipped');
+  const sumAll = (rows: boolean) =>
+    byState.reduce((a, x) => a + (Number(x.r) === (rows ? 1 : 0) ? Number(x.b ?? 0) : 0), 0);
+  const totalBytes = r.bytes || sumAll(false);
+  const totalRows = r.rows || sumAll(true);
+  const readBytes = sizeOf('done', false) + sizeOf('parked', false);
+  const readRows = sizeOf('done', true) + sizeOf('parked', true);
+  const doneBytes = readBytes + sizeOf('skipped', false);
+  const doneRows = readRows + sizeOf('skipped', true);
   const end = r.finishedAt ? Date.parse(r.finishedAt) : Date.now();
   const elapsedMs = Math.max(0, end - Date.parse(r.createdAt));
-  const readMs = Math.max(1, end - Date.parse(r.enqueuedAt ?? r.createdAt));
-  const rate = read / (readMs / 1000);
-  const left = totalBytes - doneBytes;
+  const readSeconds = Math.max(1, end - Date.parse(r.enqueuedAt ?? r.createdAt)) / 1000;
+  const rate = readBytes / readSeconds;
+  const rowRate = readRows / readSeconds;
+  // Bytes and rows do not add up: with both, the time left follows the units read.
+  let etaSeconds: number | null = null;
+  if (r.state === 'done') etaSeconds = 0;
+  else if (totalRows === 0 && rate > 0 && totalBytes >= doneBytes) etaSeconds = Math.round((totalBytes - doneBytes) / rate);
+  else if (totalBytes === 0 && rowRate > 0 && totalRows >= doneRows) etaSeconds = Math.round((totalRows - doneRows) / rowRate);
+  else {
+    const read = count('done') + count('parked');
+    const left = count('queued');
+    if (read > 0) etaSeconds = Math.round((readSeconds * left) / read);
+  }
   return {
     run: r.token,
     runId: r.runId,
@@ -556,9 +596,11 @@ export async function queuedRunProgress(catalog: Catalog, run: string): Promise<
       parked: count('parked'),
     },
     bytes: { total: totalBytes, done: doneBytes },
+    rows: { total: totalRows, done: doneRows },
     elapsedMs,
     mbPerSec: rate / 1e6,
-    etaSeconds: r.state === 'done' ? 0 : rate > 0 && left >= 0 ? Math.round(left / rate) : null,
+    rowsPerSec: rowRate,
+    etaSeconds,
     parkedUnits: parkedRows.map((p) => ({
       unit: String(p.unit_id),
       asset: String(p.asset),

@@ -198,6 +198,35 @@ describe('scan --queue --detach and scan status', () => {
     }
   });
 
+  it('status counts rows of table units apart from bytes of files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-queue-rows-'));
+    writeFileSync(join(dir, 'one.csv'), '姓名,手机号\n张伟,13812345678\n');
+    const { default: Database } = await import('better-sqlite3');
+    const shop = new Database(join(dir, 'shop.db'));
+    shop.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, phone TEXT)');
+    for (let i = 0; i < 7; i++) shop.prepare('INSERT INTO users (phone) VALUES (?)').run(`1391234${1000 + i}`);
+    shop.close();
+    const target = sqliteCatalog('rows');
+    const detached = await run(['scan', '.', '--queue', queue, '--catalog', target, '--detach'], dir);
+    expect(detached.code).toBe(0);
+    const worker = startWorker(queue);
+    const status = await run(
+      ['scan', 'status', detached.stdout.trim(), '--catalog', target, '--queue', queue, '--wait', '--json'],
+      dir,
+    );
+    worker.kill('SIGTERM');
+    await exited(worker);
+    expect(status.code).toBe(0);
+    const p = JSON.parse(status.stdout) as {
+      bytes: { total: number; done: number };
+      rows: { total: number; done: number };
+    };
+    expect(p.bytes).toEqual({ total: Buffer.byteLength('姓名,手机号\n张伟,13812345678\n'), done: p.bytes.total });
+    expect(p.rows).toEqual({ total: 7, done: 7 });
+    const text = await run(['scan', 'status', detached.stdout.trim(), '--catalog', target], dir);
+    expect(text.stdout).toMatch(/^rows {4}7 of 7, /m);
+  });
+
   it('a catalog locked for longer than three attempts take is waited out: the units end done, none parked', async () => {
     // One unit: its attempts follow each other without other units' attempts in between.
     const dir = mkdtempSync(join(tmpdir(), 'lg-queue-lock-'));

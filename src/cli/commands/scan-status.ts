@@ -52,7 +52,9 @@ export function queueProgressState(p: QueuedRunProgress): ProgressState {
     amount: p.bytes.done,
     amountTotal: p.bytes.total,
     unit: 'B',
-    ...(bad > 0 ? { label: `${p.units.failed} failed, ${p.units.parked} parked` } : {}),
+    ...(p.rows.total > 0 || p.rows.done > 0 ? { rows: p.rows.done, rowsTotal: p.rows.total } : {}),
+    // In the line itself, so plain (non-terminal) progress lines say it too.
+    ...(bad > 0 ? { note: `${p.units.failed} failed, ${p.units.parked} parked` } : {}),
   };
 }
 
@@ -70,13 +72,18 @@ export function renderQueueStatus(p: QueuedRunProgress): string {
   const u = p.units;
   let out = `run ${p.run} (catalog run ${p.runId}): ${p.state === 'done' ? 'complete' : p.state}\n`;
   out += `units   ${u.done + u.parked + u.skipped}/${u.total} (${u.done} read, ${u.skipped} unchanged, ${u.queued} to go); ${u.failed} failed, ${u.parked} parked\n`;
-  out += `bytes   ${mb(p.bytes.done)} of ${mb(p.bytes.total)}, ${p.mbPerSec.toFixed(1)} MB/s`;
+  const rows = p.rows.total > 0 || p.rows.done > 0;
+  const bytes = p.bytes.total > 0 || p.bytes.done > 0 || !rows;
+  if (bytes) out += `bytes   ${mb(p.bytes.done)} of ${mb(p.bytes.total)}, ${p.mbPerSec.toFixed(1)} MB/s\n`;
+  if (rows) {
+    out += `rows    ${p.rows.done.toLocaleString('en-US')} of ${p.rows.total.toLocaleString('en-US')}, ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s\n`;
+  }
   out +=
     p.state === 'done'
-      ? `, took ${duration(p.elapsedMs / 1000)}\n`
+      ? `time    took ${duration(p.elapsedMs / 1000)}\n`
       : p.etaSeconds !== null
-        ? `, ETA ${duration(p.etaSeconds)}\n`
-        : '\n';
+        ? `time    ETA ${duration(p.etaSeconds)}\n`
+        : '';
   for (const x of p.parkedUnits) out += `parked  ${x.unit}: ${x.error}\n`;
   if (u.parked > p.parkedUnits.length) out += `parked  … and ${u.parked - p.parkedUnits.length} more\n`;
   return out;

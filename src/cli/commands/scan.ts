@@ -162,7 +162,15 @@ export async function scanCommand(argv: readonly string[], io: CliIO): Promise<n
         full: Boolean(values.full),
         ...(values.grading ? { grading } : {}),
         runOptions: { full: Boolean(values.full), ...(sampleRows !== undefined ? { sample: sampleRows } : {}) },
-        onPlanned: (p) => progress.update({ done: 0, total: p.units, amount: 0, amountTotal: p.bytes, unit: 'B' }),
+        onPlanned: (p) =>
+          progress.update({
+            done: 0,
+            total: p.units,
+            amount: 0,
+            amountTotal: p.bytes,
+            unit: 'B',
+            ...(p.rows > 0 ? { rows: 0, rowsTotal: p.rows } : {}),
+          }),
       }).finally(async () => {
         for (const s of sources) await s.source.close();
       });
