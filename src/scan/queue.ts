@@ -576,8 +576,10 @@ export async function queuedRunProgress(catalog: Catalog, run: string): Promise<
   // Bytes and rows do not add up: with both, the time left follows the units read.
   let etaSeconds: number | null = null;
   if (r.state === 'done') etaSeconds = 0;
-  else if (totalRows === 0 && rate > 0 && totalBytes >= doneBytes) etaSeconds = Math.round((totalBytes - doneBytes) / rate);
-  else if (totalBytes === 0 && rowRate > 0 && totalRows >= doneRows) etaSeconds = Math.round((totalRows - doneRows) / rowRate);
+  else if (totalRows === 0 && rate > 0 && totalBytes >= doneBytes)
+    etaSeconds = Math.round((totalBytes - doneBytes) / rate);
+  else if (totalBytes === 0 && rowRate > 0 && totalRows >= doneRows)
+    etaSeconds = Math.round((totalRows - doneRows) / rowRate);
   else {
     const read = count('done') + count('parked');
     const left = count('queued');
