@@ -5,6 +5,7 @@
  */
 import { type Migration, openMigrated } from '../catalog/migrations.js';
 import type { SqlDb } from '../catalog/sql.js';
+import { PeopleCounter } from '../scan/scan.js';
 import { humanCount } from './probes/common.js';
 import type { SecretFinding } from './secrets/types.js';
 import type { AuditResult, CatalogKnowledge, Endpoint, ServiceName } from './types.js';
@@ -245,27 +246,44 @@ export async function lookupCatalog(
     });
   if (matching.length === 0) return undefined;
   const types: Record<string, number> = {};
-  let people = 0;
+  // One person in several assets counts once: the assets' distinct-identifier sketches are merged (an asset
+  // stored without sketches adds its own estimate).
+  const counter = new PeopleCounter();
+  let unsketched = 0;
   let assets = 0;
   let grade: string | null = null;
   const order = ['L1', 'L2', 'L3', 'L4'];
   for (const source of matching) {
-    const rows = await db.all<{ types: string; people: number; grade: string }>(
-      'SELECT a.types, a.people, a.grade FROM lg_assets a WHERE a.source = ? AND a.run_id = (SELECT MAX(b.run_id) FROM lg_assets b WHERE b.asset = a.asset)',
+    const rows = await db.all<{ asset: string; types: string; people: number; grade: string }>(
+      'SELECT a.asset, a.types, a.people, a.grade FROM lg_assets a WHERE a.source = ? AND a.run_id = (SELECT MAX(b.run_id) FROM lg_assets b WHERE b.asset = a.asset)',
       [source],
     );
+    const sketches = new Map<string, string>();
+    try {
+      for (const r of await db.all<{ asset: string; sketches: string }>(
+        'SELECT asset, sketches FROM lg_asset_sketches WHERE source = ?',
+        [source],
+      )) {
+        sketches.set(r.asset, r.sketches);
+      }
+    } catch {
+      // a catalog from before per-asset sketches: estimates are added up
+    }
     for (const r of rows) {
       assets++;
-      people += Number(r.people);
       if (grade === null || order.indexOf(r.grade) > order.indexOf(grade)) grade = r.grade;
       try {
-        for (const [t, n] of Object.entries(JSON.parse(r.types) as Record<string, number>))
-          types[t] = (types[t] ?? 0) + n;
+        const t = JSON.parse(r.types) as Record<string, number>;
+        for (const [k, n] of Object.entries(t)) types[k] = (types[k] ?? 0) + n;
+        const sk = sketches.get(r.asset);
+        if (sk !== undefined) counter.add(t, JSON.parse(sk) as Record<string, string>);
+        else unsketched += Number(r.people);
       } catch {
         // a damaged row is skipped
       }
     }
   }
+  const people = counter.total() + unsketched;
   if (assets === 0) return undefined;
   const top = Object.entries(types)
     .sort((a, b) => b[1] - a[1])
