@@ -332,7 +332,7 @@ describe('protocol-faithful fakes', () => {
 
   it('HTTP: gzip and zip dumps are sampled from a bounded prefix', async () => {
     const { gzipSync } = await import('node:zlib');
-    const { buildZip } = await import('../support/audit-zip.js');
+    const { buildZip } = await import('../../src/audit/probes/__fixtures__/zip.js');
     const sql = `-- MySQL dump 10.13\nCREATE TABLE users (name varchar(20), id_card char(18));\n${PEOPLE.map((p) => `INSERT INTO users VALUES ('${p.name}','${p.id_card}');`).join('\n')}\n`;
     const csv = `name,phone\n${PEOPLE.map((p) => `${p.name},${p.phone}`).join('\n')}\n`;
     const site = await keep(

@@ -1,37 +1,7 @@
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { buildZip } from './__fixtures__/zip.js';
 import { inflatePrefix, MAX_ENTRY_TEXT, zipPrefixEntries } from './dump-sample.js';
-
-// The same builder as test/support/audit-zip.ts (a unit test cannot import from test/).
-/** A zip of local entries only (what a prefix holds); `descriptor` puts sizes in a trailing data descriptor. */
-function buildZip(entries: { name: string; data: Buffer; store?: boolean; descriptor?: boolean }[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const e of entries) {
-    const body = e.store ? e.data : deflateRawSync(e.data);
-    const name = Buffer.from(e.name);
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(20, 4);
-    h.writeUInt16LE(e.descriptor ? 0x08 : 0, 6);
-    h.writeUInt16LE(e.store ? 0 : 8, 8);
-    h.writeUInt32LE(e.descriptor ? 0 : body.length, 18);
-    h.writeUInt32LE(e.descriptor ? 0 : e.data.length, 22);
-    h.writeUInt16LE(name.length, 26);
-    parts.push(h, name, body);
-    if (e.descriptor) {
-      const d = Buffer.alloc(16);
-      d.writeUInt32LE(0x08074b50, 0);
-      d.writeUInt32LE(body.length, 8);
-      d.writeUInt32LE(e.data.length, 12);
-      parts.push(d);
-    }
-  }
-  // A central directory end record, as real archives have (not read: a prefix does not reach it).
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  parts.push(end);
-  return Buffer.concat(parts);
-}
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => `INSERT INTO t VALUES (${i}, 'row ${i}');`).join('\n');
 
