@@ -7,7 +7,7 @@
  * the scroll upstream.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { connectGuardRedis } from './quota.js';
 
 /** A context's owner and the scroll pages it has read. */
 export interface ContextOwner {
@@ -78,22 +78,7 @@ export function createMemoryContextStore(): ContextStore {
  * const c = await createRedisContextStore('redis://127.0.0.1:6379', 'lg:guard:');
  */
 export async function createRedisContextStore(url: string, prefix: string): Promise<ContextStore> {
-  const { Redis: RedisClient } = await import('ioredis');
-  const redis: Redis = new RedisClient(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    connectTimeout: 5000,
-    enableOfflineQueue: true,
-  });
-  redis.on('error', () => {
-    // Connection errors surface on the next command (the guard then fails closed).
-  });
-  try {
-    await redis.connect();
-  } catch (e) {
-    redis.disconnect();
-    throw e;
-  }
+  const redis = await connectGuardRedis(url);
   const key = (id: string) => `${prefix}ctx:${digest(id)}`;
   return {
     kind: 'redis',

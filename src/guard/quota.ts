@@ -104,12 +104,12 @@ export function createMemoryQuotaStore(): QuotaStore {
 }
 
 /**
- * Counters in Redis: `INCRBY` on `<prefix><principal>:<r|b>:<window>:<bucket>` with an expiry of two windows.
+ * A connected Redis client for the guard's shared state: few retries per command and a short connect timeout,
+ * since the guard fails closed rather than wait.
  *
- * @example
- * const q = await createRedisQuotaStore('redis://127.0.0.1:6379', 'lg:guard:');
+ * @throws Error when Redis cannot be reached
  */
-export async function createRedisQuotaStore(url: string, prefix: string): Promise<QuotaStore> {
+export async function connectGuardRedis(url: string): Promise<Redis> {
   const { Redis: RedisClient } = await import('ioredis');
   const redis: Redis = new RedisClient(url, {
     lazyConnect: true,
@@ -127,6 +127,17 @@ export async function createRedisQuotaStore(url: string, prefix: string): Promis
     redis.disconnect();
     throw e;
   }
+  return redis;
+}
+
+/**
+ * Counters in Redis: `INCRBY` on `<prefix><principal>:<r|b>:<window>:<bucket>` with an expiry of two windows.
+ *
+ * @example
+ * const q = await createRedisQuotaStore('redis://127.0.0.1:6379', 'lg:guard:');
+ */
+export async function createRedisQuotaStore(url: string, prefix: string): Promise<QuotaStore> {
+  const redis = await connectGuardRedis(url);
   const keys = (p: string, now: number) => {
     const out: string[] = [];
     for (const k of ['r', 'b']) for (const w of NAMES) out.push(`${prefix}${p}:${k}:${w}:${bucket(now, w)}`);
