@@ -708,7 +708,11 @@ function renderMarkdown(rep) {
 }
 
 // ---- section tables --------------------------------------------------------------------------------------------
-const sec = (ms) => (typeof ms === 'number' ? (ms / 1000).toFixed(1) : '–');
+// A declaration, not a const: the tables are rendered by top-level code above this line (a const here was in its
+// temporal dead zone then, and every run with a scan section crashed after measuring).
+function sec(ms) {
+  return typeof ms === 'number' ? (ms / 1000).toFixed(1) : '–';
+}
 
 /** [title, head, body] for each section that ran. */
 function sectionTables(rep) {
