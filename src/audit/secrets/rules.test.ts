@@ -66,7 +66,8 @@ describe('auditRules: data-store credentials in shells, client code and env file
     expect(hit!.note).toMatch(/^well-known default password: .*Elasticsearch.*elastic\/changeme/);
     expect(auditRules('requirepass foobared\n', 'redis.conf')[0]!.note).toMatch(/redis\.conf/);
     expect(auditRules(`ES_PASS=${pw}\n`, '.env')[0]!.note).toBeUndefined();
-    expect(defaultPasswordNote('ChangeMe')).toBeDefined();
+    expect(defaultPasswordNote('ChangeMe')).toBe(defaultPasswordNote('changeme')); // case-insensitive
+    expect(defaultPasswordNote('ChangeMe')).toMatch(/^well-known default password: .*elastic\/changeme/);
     expect(defaultPasswordNote(pw)).toBeUndefined();
   });
 
