@@ -3,6 +3,7 @@
  * probe; samples open stores on request and counts personal data types in the sample (values never leave this
  * function); joins each result with the catalog.
  */
+import { lineOf, lineStarts } from '../core/lines.js';
 import type { Analyzer } from '../detect/analyzer.js';
 import { Session } from './net.js';
 import { humanCount, markIncomplete } from './probes/common.js';
@@ -49,17 +50,6 @@ export interface ExposureEstimate {
   basis: string;
 }
 
-function lineIndex(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /**
  * Count records holding each personal data type in sampled texts and scale to the store. A record is a sampled
  * document/row/key, or a non-empty line of a file prefix (`lines`); a record counts once per type however many
@@ -84,15 +74,14 @@ export function estimateExposure(analyzer: Analyzer, samples: readonly SampleTex
       continue;
     }
     byLines = true;
-    const starts = [0];
-    for (let i = s.text.indexOf('\n'); i >= 0; i = s.text.indexOf('\n', i + 1)) starts.push(i + 1);
+    const starts = lineStarts(s.text);
     for (let i = 0; i < starts.length; i++) {
       const end = i + 1 < starts.length ? starts[i + 1]! - 1 : s.text.length;
       if (end > starts[i]! && s.text.slice(starts[i]!, end).trim().length > 0) sampled++;
     }
     const seen = new Set<string>();
     for (const f of findings) {
-      const key = `${f.type}\0${lineIndex(starts, f.start)}`;
+      const key = `${f.type}\0${lineOf(starts, f.start)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       inSample[f.type] = (inSample[f.type] ?? 0) + 1;

@@ -13,6 +13,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import picomatch from 'picomatch';
 import { SourceError } from '../../core/errors.js';
+import { lineOf, lineStarts } from '../../core/lines.js';
 import type { Analyzer } from '../../detect/analyzer.js';
 import { maskedPreview } from '../../detect/preview.js';
 import { auditRules, isPlaceholder } from './rules.js';
@@ -87,23 +88,6 @@ interface Hit {
   url?: string;
   user?: string;
   note?: string;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 function lineText(text: string, starts: readonly number[], i: number): string {
