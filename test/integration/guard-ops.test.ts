@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ import { createApiKey } from '../../src/guard/keys.js';
 import { GUARD_MIGRATIONS } from '../../src/guard/migrations.js';
 import { type FakeElasticsearch, start } from '../support/fake-elasticsearch.js';
 import {
+  callGuard,
+  type GuardResponse,
   PEOPLE_MAPPINGS,
   startMisbehavingUpstream,
   startWebhook,
@@ -117,43 +119,9 @@ async function startGuard(
   return { guard, keys, db, file, logs };
 }
 
-interface Res {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are read ad hoc in assertions
-  json: () => any;
-}
-
-function call(
-  base: string,
-  method: string,
-  path: string,
-  opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const body =
-      opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.key) headers.authorization = `ApiKey ${opts.key}`;
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(body));
-    }
-    const req = httpRequest(new URL(path, base), { method, headers, timeout: 20_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('client timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+type Res = GuardResponse;
+const call = (base: string, method: string, path: string, opts: Parameters<typeof callGuard>[3] = {}): Promise<Res> =>
+  callGuard(base, method, path, { timeoutMs: 20_000, ...opts });
 
 const search = (g: Guard, key: string | undefined, body: unknown, index = 'people') =>
   call(g.url, 'POST', `/${index}/_search`, { ...(key ? { key } : {}), body });

@@ -22,6 +22,7 @@ import { CanaryRegistry } from '../../src/leak/canary/registry.js';
 import { loadCanaryWatch } from '../../src/leak/canary/watch.js';
 import { type FakeElasticsearch, start } from '../support/fake-elasticsearch.js';
 import {
+  callGuard,
   PEOPLE_MAPPINGS,
   startMisbehavingUpstream,
   startWebhook,
@@ -116,45 +117,7 @@ async function startGuard(
   return { guard, keys, db };
 }
 
-interface Res {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are read ad hoc in assertions
-  json: () => any;
-}
-
-function call(
-  base: string,
-  method: string,
-  path: string,
-  opts: { key?: string; bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(path, base);
-    const body =
-      opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.key) headers.authorization = `ApiKey ${opts.key}`;
-    if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(body));
-    }
-    const req = httpRequest(u, { method, headers, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('client timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = callGuard;
 
 describe('guard over real sockets', () => {
   it('refuses anonymous callers with 401 and bad keys with 401', async () => {

@@ -3,7 +3,13 @@
  * (slow, reset, malformed JSON, wrong encoding) and a large streamed search response generated on the fly (so a
  * big response needs no memory in the test either). All on 127.0.0.1 with a random port.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { generateMobile, generateResidentId } from '../../src/synth/cn.js';
 import { createSeededRng } from '../../src/synth/rng.js';
@@ -205,4 +211,50 @@ export async function startWebhook(
     attempts: () => attempts,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/** A response read whole by {@link callGuard}. */
+export interface GuardResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are read ad hoc in assertions
+  json: () => any;
+}
+
+/**
+ * One HTTP request to a guard (or any server) with an API key or bearer token and a JSON body, read whole.
+ *
+ * @example
+ * const r = await callGuard(guard.url, 'POST', '/people/_search', { key, body: { size: 1 } });
+ */
+export function callGuard(
+  base: string,
+  method: string,
+  path: string,
+  opts: { key?: string; bearer?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<GuardResponse> {
+  return new Promise((resolve, reject) => {
+    const body =
+      opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.key) headers.authorization = `ApiKey ${opts.key}`;
+    if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    const req = httpRequest(new URL(path, base), { method, headers, timeout: opts.timeoutMs ?? 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('client timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
