@@ -29,6 +29,25 @@ const rng = createSeededRng(91);
 /** 40 distinct numbers, each on many rows spread over every range. */
 const MOBILES = Array.from({ length: 40 }, () => generateMobile(rng));
 const run = (args: string[]) => runCli(args, DIR, ENV);
+/** `protect TABLE --in-place` queued, with the PostgreSQL catalog (and so its vault), ranges of 100 rows. */
+const protectQueued = (t: string, ...extra: string[]) =>
+  run([
+    'protect',
+    PG_URL,
+    '--table',
+    t,
+    '--in-place',
+    '--yes',
+    '--policy',
+    POLICY,
+    '--catalog',
+    PG_URL,
+    '--queue',
+    QUEUE,
+    '--range-rows',
+    '100',
+    ...extra,
+  ]);
 
 async function makeTable(name: string, n: number): Promise<void> {
   tables.push(name);
@@ -77,25 +96,7 @@ describe('distributed protect with tokenize shares one vault', () => {
       startWorker(QUEUE, ENV, { cwd: DIR, args: workerArgs }),
       startWorker(QUEUE, ENV, { cwd: DIR, args: workerArgs }),
     ];
-    const out = await run([
-      'protect',
-      PG_URL,
-      '--table',
-      t,
-      '--in-place',
-      '--yes',
-      '--policy',
-      POLICY,
-      '--catalog',
-      PG_URL,
-      '--queue',
-      QUEUE,
-      '--range-rows',
-      '100',
-      '--batch-rows',
-      '50',
-      '--json',
-    ]);
+    const out = await protectQueued(t, '--batch-rows', '50', '--json');
     expect(out.code, `${out.stderr}\n${workers.map(workerLog).join('\n')}`).toBe(0);
     expect(JSON.parse(out.stdout).tables[0]).toMatchObject({ rows: 600, alreadyDone: false });
     const after = (await db.query(`SELECT id, phone FROM "${t}" ORDER BY id`)).rows as { id: number; phone: string }[];
@@ -127,22 +128,7 @@ describe('distributed protect with tokenize shares one vault', () => {
     await makeTable(t, 100);
     const own = mkdtempSync(join(tmpdir(), 'lg-vault-queue-own-'));
     const worker = startWorker(QUEUE, ENV, { cwd: own, args: ['--policy', POLICY, '--connection', PG_URL] });
-    const out = await run([
-      'protect',
-      PG_URL,
-      '--table',
-      t,
-      '--in-place',
-      '--yes',
-      '--policy',
-      POLICY,
-      '--catalog',
-      PG_URL,
-      '--queue',
-      QUEUE,
-      '--range-rows',
-      '100',
-    ]);
+    const out = await protectQueued(t);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('another token vault');
     expect(workerLog(worker)).toContain('another token vault');
